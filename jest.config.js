@@ -2,6 +2,7 @@
 // Baileys, the sandbox, headless Chromium). Baileys and a few of its dependencies ship ESM only; Jest on Node 20
 // cannot require ESM, so @swc/jest transforms them to CommonJS.
 const esmPackages = [
+  '@nestjs',
   '@whiskeysockets/baileys',
   'whatsapp-rust-bridge',
   'p-queue',
@@ -33,7 +34,7 @@ const swc = [
       transform: { legacyDecorator: true, decoratorMetadata: true },
       target: 'es2022',
     },
-    module: { type: 'commonjs', ignoreDynamic: true },
+    module: { type: 'commonjs', ignoreDynamic: false },
   },
 ];
 

@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { AuthModule } from './common/auth/auth.module';
+import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { ThrottleGuard } from './common/http/throttle.guard';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { InfoController } from './info/info.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: config.THROTTLE_TTL_MS, limit: config.THROTTLE_LIMIT }],
+        }),
+        AuthModule,
+        DatabaseModule,
+        HealthModule,
+      ],
+      controllers: [InfoController],
+      providers: [
+        // Order matters: rate limiting runs before the key check, so key guessing is throttled too.
+        { provide: APP_GUARD, useClass: ThrottleGuard },
+        { provide: APP_GUARD, useExisting: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import * as dotenv from 'dotenv';
+import * as fs from 'node:fs';
+import { AppConfig } from './app-config';
+
+export class ConfigError extends Error {}
+
+function describe(errors: ValidationError[]): string {
+  return errors
+    .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ') || 'invalid value'}`)
+    .join('\n');
+}
+
+/**
+ * Reads the configuration once: the given environment (default `process.env`), over `.env` if present, over
+ * the defaults of `AppConfig`. Throws a ConfigError naming every bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): AppConfig {
+  const fromFile = fs.existsSync(envFile) ? dotenv.parse(fs.readFileSync(envFile)) : {};
+  const known = Object.keys(new AppConfig());
+  const raw: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = env[key] ?? fromFile[key];
+    if (value !== undefined) raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length) throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);
+  return config;
+}

@@ -1,0 +1,70 @@
+import { Logger, LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import * as path from 'node:path';
+import { AppModule } from './app.module';
+import { AppConfig, LOG_LEVELS } from './config/app-config';
+import { bodyErrorHandler, jsonBody } from './common/http/body-parsing';
+import { requestId } from './common/http/request-id';
+import { validationPipe } from './common/http/validation';
+import { setupOpenApi } from './openapi';
+
+export const STATIC_DIR = path.join(__dirname, '..', 'static');
+
+function logLevels(level: AppConfig['LOG_LEVEL']): NestLogLevel[] {
+  return ['fatal', ...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1)] as NestLogLevel[];
+}
+
+function corsOrigin(setting: string): boolean | string[] {
+  const list = setting
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (list.includes('*')) return true;
+  return list.length ? list : false;
+}
+
+/** Builds the whole application (used by main.ts and by the tests, so both run the same stack). */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: logLevels(config.LOG_LEVEL),
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestId);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+        },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: corsOrigin(config.CORS_ORIGINS),
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+  });
+  app.use(jsonBody(config.BODY_LIMIT_BYTES));
+  app.use(bodyErrorHandler);
+  app.useGlobalPipes(validationPipe());
+  app.useStaticAssets(STATIC_DIR, { index: 'index.html', redirect: false });
+  setupOpenApi(app);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Loads, validates and boots; returns the listening app. */
+export async function startApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await createApp(config);
+  await app.listen(config.PORT, config.HOST);
+  new Logger('Bootstrap').log(`Gateway listening on http://${config.HOST}:${config.PORT} (docs at /docs)`);
+  return app;
+}

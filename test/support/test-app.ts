@@ -1,0 +1,57 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import request from 'supertest';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { createApp } from '../../src/create-app';
+
+export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  dir: string;
+  url: string;
+  apiKey: string;
+  /** supertest bound to the running server */
+  http: () => ReturnType<typeof request>;
+  close: () => Promise<void>;
+}
+
+export function tempDir(prefix = 'gw-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Boots the real application (same factory as main.ts) on a real SQLite file in `dir` and a random port.
+ * Pass the same `dir` again to simulate a restart on the same database.
+ */
+export async function startTestApp(env: Record<string, string> = {}, dir = tempDir()): Promise<TestApp> {
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      DATABASE_PATH: path.join(dir, 'app.db'),
+      API_KEY: TEST_API_KEY,
+      LOG_LEVEL: 'error',
+      ...env,
+    },
+    path.join(dir, '.env-none'),
+  );
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    config,
+    dir,
+    url,
+    apiKey: config.API_KEY ?? '',
+    http: () => request(app.getHttpServer()),
+    close: () => app.close(),
+  };
+}
