@@ -9,6 +9,7 @@ import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { ThrottleGuard } from './common/http/throttle.guard';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { InfoController } from './info/info.controller';
 
@@ -25,6 +26,7 @@ export class AppModule {
         }),
         AuthModule,
         DatabaseModule,
+        EventsModule,
         HealthModule,
       ],
       controllers: [InfoController],

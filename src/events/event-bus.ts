@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvent } from './domain-event';
+
+/** A durable consumer (the webhook outbox) writes its rows in the same transaction as the event's source row. */
+export type OutboxWriter = (em: EntityManager, event: DomainEvent) => Promise<void>;
+
+/**
+ * The internal event bus. Two halves:
+ * - `recordIn(em, event)`: inside the caller's transaction, every registered outbox writer stores what it must
+ *   deliver later (so a crash after commit loses nothing, and a rollback delivers nothing);
+ * - `emit(event)`: after commit, in-process subscribers (`@OnEvent('message.received')`, ...) are told.
+ * `publish(event)` does both for events that have no source row of their own (session status, QR).
+ */
+@Injectable()
+export class EventBus {
+  private readonly logger = new Logger(EventBus.name);
+  private readonly writers: OutboxWriter[] = [];
+
+  constructor(
+    private readonly emitter: EventEmitter2,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  registerOutboxWriter(writer: OutboxWriter): void {
+    this.writers.push(writer);
+  }
+
+  async recordIn(em: EntityManager, event: DomainEvent): Promise<void> {
+    for (const writer of this.writers) await writer(em, event);
+  }
+
+  emit(event: DomainEvent): void {
+    try {
+      this.emitter.emit(event.type, event);
+    } catch (err) {
+      // A failing in-process subscriber must not break the producer; durable consumers already have their rows.
+      this.logger.error(`Subscriber of ${event.type} failed: ${(err as Error).message}`);
+    }
+  }
+
+  async publish(event: DomainEvent): Promise<void> {
+    if (this.writers.length) await this.dataSource.transaction((em) => this.recordIn(em, event));
+    this.emit(event);
+  }
+}

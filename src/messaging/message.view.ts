@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { MessageEntity } from './message.entity';
+
+export class MessageSenderView {
+  @ApiProperty({ example: '6281234567890', nullable: true }) phone: string | null;
+  @ApiProperty({ example: '100000000000001@lid', nullable: true }) lid: string | null;
+  @ApiProperty({ example: '6281234567890@s.whatsapp.net', nullable: true }) jid: string | null;
+  @ApiProperty({ example: 'Budi', nullable: true }) pushName: string | null;
+}
+
+/**
+ * A message as the API, webhooks (`data` of message.received / message.sent) and Socket.IO show it.
+ * Timestamps are ISO strings; `null` when the step has not happened.
+ */
+export class MessageView {
+  @ApiProperty({ example: 'msg_01hx2q3w4e5r6t7y8u9i0o' }) id: string;
+  @ApiProperty({ example: 'default' }) session: string;
+  @ApiProperty({ enum: ['in', 'out'] }) direction: 'in' | 'out';
+  @ApiProperty({ example: '3EB0C431C26A1916E3F6', nullable: true, description: 'WhatsApp message id' })
+  waMessageId: string | null;
+  @ApiProperty({ example: '6281234567890@s.whatsapp.net' }) chat: string;
+  @ApiProperty({ enum: ['direct', 'group', 'broadcast', 'newsletter'] }) chatType: string;
+  @ApiProperty({ example: false, description: 'Sent by the linked account (from the API or from the phone)' })
+  fromMe: boolean;
+  @ApiProperty({ type: MessageSenderView, nullable: true }) from: MessageSenderView | null;
+  @ApiProperty({ example: 'text' }) type: string;
+  @ApiProperty({ example: 'Hello', nullable: true }) text: string | null;
+  @ApiProperty({ example: null, nullable: true, description: 'WhatsApp id of the quoted message' })
+  quotedMessageId: string | null;
+  @ApiPropertyOptional({
+    description: 'Media metadata, location, reaction or contact card, by type',
+    nullable: true,
+  })
+  details: Record<string, unknown> | null;
+  @ApiProperty({ enum: ['queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed', 'received'] })
+  status: string;
+  @ApiProperty({ nullable: true, example: null }) error: string | null;
+  @ApiProperty({ enum: ['api', 'seed', 'auto_reply', 'phone', 'whatsapp', 'injected'] }) source: string;
+  @ApiProperty({ nullable: true, example: null, description: 'Auto-reply rule that produced it' }) ruleId:
+    string | null;
+  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ nullable: true }) sentAt: string | null;
+  @ApiProperty({ nullable: true }) deliveredAt: string | null;
+  @ApiProperty({ nullable: true }) readAt: string | null;
+  @ApiProperty({ nullable: true }) failedAt: string | null;
+}
+
+const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+
+export function toMessageView(m: MessageEntity): MessageView {
+  return {
+    id: m.id,
+    session: m.sessionId,
+    direction: m.direction,
+    waMessageId: m.waMessageId,
+    chat: m.chatJid,
+    chatType: m.chatType,
+    fromMe: m.fromMe,
+    from:
+      m.senderJid || m.senderPhone || m.senderLid
+        ? { phone: m.senderPhone, lid: m.senderLid, jid: m.senderJid, pushName: m.pushName }
+        : null,
+    type: m.type,
+    text: m.text,
+    quotedMessageId: m.quotedMessageId,
+    details: m.details ? JSON.parse(m.details) : null,
+    status: m.status,
+    error: m.error,
+    source: m.source,
+    ruleId: m.ruleId,
+    createdAt: iso(m.createdAt) as string,
+    sentAt: iso(m.sentAt),
+    deliveredAt: iso(m.deliveredAt),
+    readAt: iso(m.readAt),
+    failedAt: iso(m.failedAt),
+  };
+}
+
+/** `data` of a `message.status` event. */
+export interface MessageStatusEventData {
+  id: string;
+  session: string;
+  waMessageId: string | null;
+  chat: string;
+  status: string;
+  previousStatus: string;
+  error: string | null;
+  at: string;
+}

@@ -1,0 +1,126 @@
+/**
+ * The WhatsApp engine's domain types. Nothing here knows Baileys: the adapter in `baileys/` maps its types to
+ * these, so the rest of the gateway (and a future second engine) speaks only this language.
+ */
+
+export type SessionStatus = 'starting' | 'qr_ready' | 'connected' | 'disconnected' | 'logged_out';
+
+export type ChatType = 'direct' | 'group' | 'broadcast' | 'newsletter';
+
+export type MessageType =
+  | 'text'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contact'
+  | 'reaction'
+  | 'poll'
+  | 'unknown';
+
+/** Who the linked account is. */
+export interface AccountIdentity {
+  phone: string;
+  jid: string;
+  lid: string | null;
+  name: string | null;
+}
+
+export interface MediaInfo {
+  mimetype: string | null;
+  fileName: string | null;
+  size: number | null;
+  seconds?: number | null;
+  voiceNote?: boolean;
+  width?: number | null;
+  height?: number | null;
+}
+
+/** A message as WhatsApp delivered it, normalised. */
+export interface InboundMessage {
+  waMessageId: string;
+  chatJid: string;
+  chatType: ChatType;
+  fromMe: boolean;
+  senderJid: string | null;
+  senderPhone: string | null;
+  senderLid: string | null;
+  pushName: string | null;
+  type: MessageType;
+  text: string | null;
+  quotedMessageId: string | null;
+  media: MediaInfo | null;
+  location: { latitude: number; longitude: number; name?: string | null } | null;
+  reaction: { text: string; targetId: string } | null;
+  timestamp: number; // unix seconds
+  /** True for system/protocol messages a gateway should store but never answer (stubs, protocol notices). */
+  system: boolean;
+}
+
+/** What to send; one shape per kind (validated at the API edge). */
+export type MediaSource = { url: string } | { data: Buffer; mimetype: string };
+
+export type OutgoingContent =
+  | { type: 'text'; text: string; mentions?: string[] }
+  | { type: 'image'; media: MediaSource; caption?: string; mimetype?: string }
+  | { type: 'video'; media: MediaSource; caption?: string; mimetype?: string; gif?: boolean }
+  | { type: 'audio'; media: MediaSource; mimetype?: string; voiceNote?: boolean }
+  | { type: 'document'; media: MediaSource; mimetype: string; fileName: string; caption?: string }
+  | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  | { type: 'contact'; displayName: string; vcard: string }
+  | { type: 'reaction'; emoji: string; target: QuotedRef };
+
+/** Enough about an earlier message to quote it or react to it. */
+export interface QuotedRef {
+  waMessageId: string;
+  chatJid: string;
+  fromMe: boolean;
+  participantJid?: string | null;
+  text?: string | null;
+}
+
+export interface SendOptions {
+  quoted?: QuotedRef;
+  /** The WhatsApp message id to use, so a retried send after a crash cannot produce a second message. */
+  waMessageId?: string;
+}
+
+export interface SendResult {
+  waMessageId: string;
+  timestamp: number;
+}
+
+export type ReceiptStatus = 'delivered' | 'read' | 'played' | 'failed';
+
+export interface Receipt {
+  waMessageId: string;
+  chatJid: string;
+  status: ReceiptStatus;
+  timestamp: number;
+  error?: string;
+}
+
+export interface ContactLookup {
+  phone: string;
+  exists: boolean;
+  jid: string | null;
+  lid: string | null;
+}
+
+/** Why a connection closed, classified; the session lifecycle decides what to do from `kind`. */
+export type CloseKind =
+  | 'restart_required'
+  | 'logged_out'
+  | 'connection_replaced'
+  | 'qr_expired'
+  | 'banned'
+  | 'stopped'
+  | 'transient';
+
+export interface CloseInfo {
+  kind: CloseKind;
+  code: number | null;
+  message: string;
+}

@@ -1,0 +1,57 @@
+import type { AuthStateStore } from './auth-state-store';
+import type {
+  AccountIdentity,
+  CloseInfo,
+  ContactLookup,
+  InboundMessage,
+  OutgoingContent,
+  Receipt,
+  SendOptions,
+  SendResult,
+} from './engine.types';
+
+/** What a connection reports; every callback may fire many times. */
+export interface ConnectionHandlers {
+  onQr(qr: string): void;
+  onOpen(me: AccountIdentity): void;
+  onClose(info: CloseInfo): void;
+  /** `live` is false for messages replayed from the offline queue or history. */
+  onMessages(messages: InboundMessage[], live: boolean): void;
+  onReceipts(receipts: Receipt[]): void;
+  /** The stored payload of a message we sent, for the engine's retry handling; undefined if unknown. */
+  loadSentPayload?(waMessageId: string): Promise<string | undefined>;
+}
+
+/** One live connection of one session. Never reused after it closes. */
+export interface EngineConnection {
+  send(
+    jid: string,
+    content: OutgoingContent,
+    options?: SendOptions,
+  ): Promise<SendResult & { payload?: string }>;
+  requestPairingCode(phone: string): Promise<string>;
+  lookup(phone: string): Promise<ContactLookup>;
+  /** Unlinks the device from the account (the phone shows it removed). */
+  logout(): Promise<void>;
+  /** Closes without unlinking; `onClose` fires with kind `stopped`. */
+  end(): void;
+  /** Milliseconds since the last frame arrived from WhatsApp (for the watchdog). */
+  idleMs(): number;
+  /** True once the account is linked (credentials carry an identity). */
+  isLinked(): boolean;
+}
+
+export interface ConnectOptions {
+  sessionId: string;
+  store: AuthStateStore;
+  handlers: ConnectionHandlers;
+}
+
+/** The port to WhatsApp. The class is the DI token; `BaileysEngine` is the implementation. */
+export abstract class WhatsAppEngine {
+  abstract connect(options: ConnectOptions): Promise<EngineConnection>;
+  /** Reads a legacy Baileys multi-file auth folder into the store (for `npm run session:import`). */
+  abstract importAuthFolder(dir: string, store: AuthStateStore): Promise<AccountIdentity | null>;
+  /** Whether stored credentials describe a linked account. */
+  abstract isLinked(store: AuthStateStore): Promise<boolean>;
+}
