@@ -150,6 +150,11 @@ export class ClientConnection {
       waiting(node);
       return;
     }
-    await this.handlers.onNode(this, node);
+    try {
+      await this.handlers.onNode(this, node);
+    } catch (err) {
+      // A node the sandbox cannot handle is logged, not fatal: real servers ignore what they do not understand.
+      this.log('warn', 'node handler failed', { conn: this.id, tag: node.tag, err: (err as Error).stack });
+    }
   }
 }

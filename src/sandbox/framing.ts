@@ -22,7 +22,7 @@ export function encodeFrame(payload: Buffer): Buffer {
  * bytes are buffered. The stream starts with the WA intro, optionally preceded by an "ED" routing header.
  */
 export class FrameReader {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private introDone = false;
 
   constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}

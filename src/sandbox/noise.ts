@@ -64,9 +64,9 @@ export interface HandshakeResult {
  * The protocol name is exactly 32 bytes, so it is used as the initial hash without hashing.
  */
 export class NoiseResponder {
-  private hash = NOISE_MODE;
-  private salt = NOISE_MODE;
-  private key = NOISE_MODE;
+  private hash: Buffer = NOISE_MODE;
+  private salt: Buffer = NOISE_MODE;
+  private key: Buffer = NOISE_MODE;
   private counter = 0;
   private ephemeral?: { private: Uint8Array; public: Uint8Array };
 

@@ -1,0 +1,141 @@
+import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { ClientConnection, ConnectionHandlers } from './connection';
+import { lidJid, pnJid, unixNow, type SandboxContext } from './context';
+import type { Delivery } from './delivery';
+import { IqHandlers } from './iq-handlers';
+import type { HandshakeResult } from './noise';
+import type { Outbound } from './outbound';
+import type { Pairing } from './pairing';
+import type { Account, CompanionDevice } from './sandbox-store';
+
+interface CompanionContext {
+  account: Account;
+  companion: CompanionDevice;
+}
+
+/** Routes each connection after the handshake: registration (pairing) or login of a linked companion. */
+export class NodeRouter implements ConnectionHandlers {
+  private readonly iqs: IqHandlers;
+
+  constructor(
+    private readonly ctx: SandboxContext,
+    private readonly pairing: Pairing,
+    private readonly delivery: Delivery,
+    private readonly outbound: Outbound,
+  ) {
+    this.iqs = new IqHandlers(ctx, {
+      onActive: (conn) => this.onActive(conn),
+      onLogout: (conn) => this.onLogout(conn),
+    });
+  }
+
+  async onHandshake(conn: ClientConnection, result: HandshakeResult): Promise<void> {
+    const { payload } = result;
+    if (payload.devicePairingData) {
+      this.ctx.log('debug', 'registration connection', { conn: conn.id });
+      this.pairing.startRegistration(conn, result);
+      return;
+    }
+    const phone = payload.username != null ? String(payload.username) : '';
+    const deviceId = payload.device ?? 0;
+    const account = this.ctx.store.accounts.get(phone);
+    const companion = account?.companions.get(deviceId);
+    if (!account || !companion || !companion.noisePub.equals(result.clientStatic)) {
+      this.ctx.log('info', 'login refused', { phone, device: deviceId });
+      conn.sendNode({ tag: 'failure', attrs: { reason: '401', location: 'sandbox' } });
+      conn.close('login refused');
+      return;
+    }
+    conn.context.role = 'companion';
+    conn.context.companion = { account, companion } satisfies CompanionContext;
+    const previous = this.ctx.registry.set(account.phone, deviceId, conn);
+    // Another socket with the same creds: the older one is replaced, as WhatsApp does (Baileys maps it to 440).
+    previous?.streamError('440', { tag: 'conflict', attrs: { type: 'replaced' } });
+    conn.sendNode({
+      tag: 'success',
+      attrs: {
+        t: unixNow(),
+        props: '1',
+        abprops: '1',
+        location: 'sandbox',
+        creation: String(Math.floor(companion.linkedAt / 1000)),
+        lid: lidJid(account.lid, deviceId),
+      },
+    });
+    this.ctx.log('info', 'companion logged in', { phone, device: deviceId, conn: conn.id });
+    this.ctx.events.emit('login', { phone, deviceId, deviceJid: pnJid(phone, deviceId) });
+  }
+
+  async onNode(conn: ClientConnection, node: BinaryNode): Promise<void> {
+    if (conn.context.role === 'registration') return this.pairing.onNode(conn, node);
+    const linked = conn.context.companion as CompanionContext | undefined;
+    if (!linked) return;
+    const { account, companion } = linked;
+    switch (node.tag) {
+      case 'iq':
+        return this.iqs.handle(conn, node, account, companion);
+      case 'message':
+        return this.outbound.handle(conn, node, account, companion.deviceId);
+      case 'receipt':
+        return this.onClientReceipt(conn, node, account);
+      default:
+        // presence, chatstate, ib, ack: nothing to answer
+        return;
+    }
+  }
+
+  onClose(conn: ClientConnection): void {
+    this.pairing.onClose(conn);
+    const linked = conn.context.companion as CompanionContext | undefined;
+    if (!linked) return;
+    const { account, companion } = linked;
+    if (this.ctx.registry.remove(account.phone, companion.deviceId, conn)) {
+      this.ctx.events.emit('disconnect', { phone: account.phone, deviceId: companion.deviceId });
+    }
+  }
+
+  /** After `<active/>`: the offline backlog, then `<ib><offline/>`, then the first-login history bootstrap. */
+  private async onActive(conn: ClientConnection): Promise<void> {
+    const linked = conn.context.companion as CompanionContext;
+    if (!linked || conn.context.ready) return;
+    conn.context.ready = true;
+    const count = await this.delivery.flushOffline(conn, linked.account, linked.companion);
+    conn.sendNode({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: String(count) } }] });
+    if (!linked.companion.bootstrapped)
+      await this.delivery.historyBootstrap(conn, linked.account, linked.companion);
+    this.ctx.events.emit('ready', { phone: linked.account.phone, deviceId: linked.companion.deviceId });
+  }
+
+  /** The client logged out: the device is forgotten, so its creds get `<failure reason="401">` from now on. */
+  private onLogout(conn: ClientConnection): void {
+    const linked = conn.context.companion as CompanionContext;
+    if (!linked) return;
+    const { account, companion } = linked;
+    account.companions.delete(companion.deviceId);
+    this.ctx.registry.remove(account.phone, companion.deviceId, conn);
+    this.ctx.store.markDirty();
+    this.ctx.log('info', 'companion logged out', { phone: account.phone, device: companion.deviceId });
+    this.ctx.events.emit('logout', { phone: account.phone, deviceId: companion.deviceId, by: 'client' });
+    conn.close('logout');
+  }
+
+  private onClientReceipt(conn: ClientConnection, node: BinaryNode, account: Account): void {
+    const { id, to, type } = node.attrs;
+    conn.sendNode({
+      tag: 'ack',
+      attrs: { class: 'receipt', id, from: to ?? 's.whatsapp.net', ...(type ? { type } : {}) },
+    });
+    const listed = Array.isArray(node.content)
+      ? node.content.flatMap((c) =>
+          c.tag === 'list' && Array.isArray(c.content) ? c.content.map((i) => i.attrs.id) : [],
+        )
+      : [];
+    this.ctx.events.emit('receipt', {
+      direction: 'from-account',
+      account: account.phone,
+      contact: to?.split('@')[0]?.split(':')[0],
+      ids: [id, ...listed],
+      type: type ?? 'delivered',
+    });
+  }
+}

@@ -1,0 +1,141 @@
+import { jidDecode, proto, type BinaryNode } from '@whiskeysockets/baileys';
+import type { ClientConnection } from './connection';
+import { unixNow, type SandboxContext } from './context';
+import type { Delivery } from './delivery';
+import { decryptMedia, sha256Hex } from './media-crypto';
+import { describeMessage, findMedia, unwrapMessage, type RecordedMessage } from './message-record';
+import type { Account, Contact } from './sandbox-store';
+
+interface EncTarget {
+  jid: string;
+  enc: BinaryNode;
+}
+
+/** Resolves a PN or LID user to an account or a contact. */
+export function resolveUser(
+  ctx: SandboxContext,
+  user: string,
+  server: string,
+): Account | Contact | undefined {
+  if (server === 'lid') {
+    for (const a of ctx.store.accounts.values()) if (a.lid === user) return a;
+    for (const c of ctx.store.contacts.values()) if (c.lid === user) return c;
+    return undefined;
+  }
+  return ctx.store.accounts.get(user) ?? ctx.store.contacts.get(user);
+}
+
+export const isAccount = (x: Account | Contact): x is Account => 'companions' in x;
+
+/**
+ * Messages a companion sends (WA-PROTOCOL.md section 8): every `<enc>` is decrypted with the recipient's Signal
+ * state, the plaintext is recorded for the contact, the server acks, and the contact's receipts follow.
+ */
+export class Outbound {
+  constructor(
+    private readonly ctx: SandboxContext,
+    private readonly delivery: Delivery,
+  ) {}
+
+  async handle(conn: ClientConnection, node: BinaryNode, account: Account, deviceId: number): Promise<void> {
+    const { id, to } = node.attrs;
+    conn.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: unixNow() } });
+    const children = Array.isArray(node.content) ? node.content : [];
+    const targets: EncTarget[] = [];
+    for (const child of children) {
+      if (child.tag === 'enc') targets.push({ jid: to, enc: child });
+      if (child.tag === 'participants' && Array.isArray(child.content)) {
+        for (const t of child.content) {
+          const enc = Array.isArray(t.content) ? t.content.find((c) => c.tag === 'enc') : undefined;
+          if (t.tag === 'to' && enc) targets.push({ jid: t.attrs.jid, enc });
+        }
+      }
+    }
+    for (const target of targets) await this.decryptOne(account, deviceId, id, target);
+  }
+
+  private async decryptOne(account: Account, deviceId: number, id: string, target: EncTarget): Promise<void> {
+    const decoded = jidDecode(target.jid);
+    if (!decoded || !(target.enc.content instanceof Uint8Array)) return;
+    const recipient = resolveUser(this.ctx, decoded.user, decoded.server);
+    const type = target.enc.attrs.type;
+    if (type !== 'pkmsg' && type !== 'msg') return; // group sender-key messages are not simulated
+    if (!recipient || (isAccount(recipient) && (recipient !== account || decoded.device))) return;
+    const party = isAccount(recipient) ? recipient.phoneSignal : recipient.signal;
+    let plaintext: Buffer;
+    try {
+      plaintext = await party.decrypt(account.phone, deviceId, type, Buffer.from(target.enc.content));
+    } catch (err) {
+      this.ctx.log('warn', 'could not decrypt outbound message', {
+        id,
+        to: target.jid,
+        err: (err as Error).message,
+      });
+      return;
+    } finally {
+      this.ctx.store.markDirty();
+    }
+    // The copy for the account's own phone keeps that session in step; only contacts record messages.
+    if (isAccount(recipient)) return;
+    const message = proto.Message.decode(plaintext);
+    const record = describeMessage(id, account.phone, deviceId, message);
+    await this.attachMedia(record, message);
+    recipient.received.push(record);
+    this.ctx.store.markDirty();
+    this.ctx.log('debug', 'message recorded', {
+      id,
+      from: account.phone,
+      to: recipient.phone,
+      kind: record.kind,
+    });
+    this.ctx.events.emit('message', { contact: recipient.phone, account: account.phone, message: record });
+    if (record.kind !== 'protocol') this.scheduleReceipts(account, recipient, record);
+  }
+
+  private async attachMedia(record: RecordedMessage, message: proto.IMessage): Promise<void> {
+    const found = findMedia(unwrapMessage(message));
+    const media = found?.media;
+    if (!found || !media?.mediaKey) return;
+    const file = this.ctx.media.get(media.directPath ?? media.url ?? '');
+    if (!file) {
+      record.mediaError = 'upload not found on the sandbox media host';
+      return;
+    }
+    try {
+      const bytes = await decryptMedia(found.type, file, media.mediaKey, media);
+      record.media = { sha256: sha256Hex(bytes), length: bytes.length };
+    } catch (err) {
+      record.mediaError = (err as Error).message;
+    }
+  }
+
+  /** Automatic receipts from the contact; timers only, so the receive loop never waits on them. */
+  private scheduleReceipts(account: Account, contact: Contact, record: RecordedMessage): void {
+    const timing = this.ctx.options.receipts;
+    if (!timing) return;
+    setTimeout(
+      () => this.receipt(account, contact, [record.id], 'delivered'),
+      timing.deliveredAfterMs,
+    ).unref();
+    setTimeout(() => this.receipt(account, contact, [record.id], 'read'), timing.readAfterMs).unref();
+  }
+
+  /** Marks the contact's copies and sends the receipt to every connected companion of the account. */
+  receipt(account: Account, contact: Contact, ids: string[], type: 'delivered' | 'read'): void {
+    const now = Date.now();
+    for (const record of contact.received) {
+      if (!ids.includes(record.id)) continue;
+      record.receipts.deliveredAt ??= now;
+      if (type === 'read') record.receipts.readAt ??= now;
+    }
+    this.ctx.store.markDirty();
+    this.delivery.receiptToAccount(account, contact.phone, ids, type);
+    this.ctx.events.emit('receipt', {
+      direction: 'to-account',
+      account: account.phone,
+      contact: contact.phone,
+      ids,
+      type,
+    });
+  }
+}

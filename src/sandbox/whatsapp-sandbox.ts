@@ -1,0 +1,340 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { generateMessageIDV2, proto } from '@whiskeysockets/baileys';
+import type { Agent as UndiciAgent } from 'undici';
+import { WebSocketServer } from 'ws';
+import { ClientConnection } from './connection';
+import { silenceLibsignalLogs } from './console-filter';
+import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './context';
+import { Delivery } from './delivery';
+import { encryptMedia } from './media-crypto';
+import { generateTls, MediaServer } from './media-server';
+import type { RecordedMessage } from './message-record';
+import { NodeRouter } from './node-router';
+import { Outbound } from './outbound';
+import { Pairing, type LinkResult } from './pairing';
+import { SandboxStore, type Account } from './sandbox-store';
+import type { LogLevel, SandboxLog } from './types';
+
+export interface SandboxOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** JSON persistence file; omit to keep everything in memory. */
+  stateFile?: string;
+  /** Automatic receipts from contacts, or false for manual ones via sendReceipt(). */
+  receipts?: ReceiptTiming | false;
+  /** Refs (QR codes) per pair-device. */
+  qrRefs?: number;
+  log?: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export type ContactContent =
+  | { text: string }
+  | { image: { caption?: string; mimetype?: string; bytes?: Buffer } }
+  | { document: { fileName?: string; mimetype?: string; caption?: string; bytes?: Buffer } };
+
+export interface AccountInfo {
+  phone: string;
+  lid: string;
+  pushName: string;
+  devices: { deviceId: number; deviceJid: string; connected: boolean; queued: number }[];
+}
+
+/** A 1×1 PNG, the default picture a contact sends. */
+const DEFAULT_IMAGE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/**
+ * A simulated WhatsApp server for the unmodified Baileys client: Noise handshake, pairing, login, Signal
+ * end-to-end messages both ways, receipts, media and logout, with a control API that plays the phones.
+ */
+export class WhatsAppSandbox {
+  readonly events = new EventEmitter();
+  /** `ws://host:port/ws/chat`, the client's `waWebSocketUrl`. */
+  readonly wsUrl: string;
+  private readonly ctx: SandboxContext;
+  private readonly pairing: Pairing;
+  private readonly delivery: Delivery;
+  private readonly outbound: Outbound;
+
+  private constructor(
+    private readonly http: Server,
+    private readonly wss: WebSocketServer,
+    store: SandboxStore,
+    media: MediaServer,
+    log: SandboxLog,
+    opts: SandboxOptions,
+  ) {
+    const { address, port } = http.address() as AddressInfo;
+    this.wsUrl = `ws://${address}:${port}/ws/chat`;
+    this.events.setMaxListeners(0);
+    this.ctx = {
+      store,
+      media,
+      log,
+      registry: new Registry(),
+      events: this.events,
+      options: {
+        receipts: opts.receipts === undefined ? { deliveredAfterMs: 300, readAfterMs: 800 } : opts.receipts,
+        qrRefs: opts.qrRefs ?? 6,
+      },
+    };
+    this.pairing = new Pairing(this.ctx);
+    this.delivery = new Delivery(this.ctx);
+    this.outbound = new Outbound(this.ctx, this.delivery);
+    const router = new NodeRouter(this.ctx, this.pairing, this.delivery, this.outbound);
+    wss.on('connection', (ws) => new ClientConnection(ws, router, log));
+  }
+
+  static async start(opts: SandboxOptions = {}): Promise<WhatsAppSandbox> {
+    silenceLibsignalLogs();
+    const host = opts.host ?? '127.0.0.1';
+    const log: SandboxLog = opts.log ?? (() => undefined);
+    const store = new SandboxStore(opts.stateFile, log);
+    if (!store.tls) {
+      store.tls = await generateTls();
+      store.markDirty();
+    }
+    const media = await MediaServer.start(host, store.tls, log);
+    const http = createServer((_req, res) => res.writeHead(426).end('WebSocket only'));
+    // Well above the first prekey upload (about 41 kB); the framing layer enforces its own frame limit.
+    const wss = new WebSocketServer({ server: http, path: '/ws/chat', maxPayload: 4 * 1024 * 1024 });
+    wss.on('error', (err) => log('warn', 'websocket server error', { err: err.message }));
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(opts.port ?? 0, host, () => resolve());
+    });
+    const sandbox = new WhatsAppSandbox(http, wss, store, media, log, opts);
+    log('info', 'WhatsApp sandbox listening', { wsUrl: sandbox.wsUrl, mediaHost: media.host });
+    return sandbox;
+  }
+
+  /** PEM of the self-signed CA behind the media host (stable across restarts with a stateFile). */
+  get tlsCa(): string {
+    return this.ctx.media.caPem;
+  }
+
+  /** Pass as Baileys' `fetchAgent`: media uploads go through node:https with this agent. */
+  get httpsAgent(): HttpsAgent {
+    return this.ctx.media.httpsAgent;
+  }
+
+  /** Pass as `options: { dispatcher }` to the socket and to downloadMediaMessage: downloads use fetch(). */
+  get mediaDispatcher(): UndiciAgent {
+    return this.ctx.media.dispatcher;
+  }
+
+  /** `host:port` of the HTTPS media server. */
+  get mediaHost(): string {
+    return this.ctx.media.host;
+  }
+
+  async stop(): Promise<void> {
+    for (const conn of this.ctx.registry.all()) conn.terminate();
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.ctx.media.stop();
+    await this.ctx.store.flush();
+  }
+
+  scanQr(qr: string, opts?: { phone?: string; pushName?: string }): Promise<LinkResult> {
+    return this.pairing.scanQr(qr, opts);
+  }
+
+  /** The simulated phone enters the code Baileys' requestPairingCode(phone) returned. */
+  enterPairingCode(phone: string, code: string, opts?: { pushName?: string }): Promise<LinkResult> {
+    return this.pairing.enterPairingCode(phone, code, opts);
+  }
+
+  /** A contact sends to the account: Signal-encrypted to every linked companion, queued for offline ones. */
+  async contactSend(
+    from: string,
+    toAccount: string,
+    content: ContactContent,
+    opts: { pushName?: string; id?: string } = {},
+  ): Promise<{ id: string }> {
+    const account = this.requireAccount(toAccount);
+    const contact = this.ctx.store.contact(from);
+    if (opts.pushName) contact.pushName = opts.pushName;
+    const message = await this.buildContent(content);
+    const id = opts.id ?? generateMessageIDV2();
+    await this.delivery.toAccount(account, {
+      id,
+      from,
+      fromPhone: false,
+      message: Buffer.from(proto.Message.encode(message).finish()),
+      t: Date.now(),
+      pushName: contact.pushName,
+    });
+    return { id };
+  }
+
+  /** The account's own phone sends a text to a contact: companions get it as a device-sent copy (fromMe). */
+  async phoneSend(account: string, toContact: string, text: string): Promise<{ id: string }> {
+    const acc = this.requireAccount(account);
+    const contact = this.ctx.store.contact(toContact);
+    const id = generateMessageIDV2();
+    const inner: proto.IMessage = { conversation: text };
+    const wrapped: proto.IMessage = {
+      deviceSentMessage: { destinationJid: pnJid(toContact), message: inner },
+    };
+    contact.received.push({
+      id,
+      fromAccount: acc.phone,
+      fromDevice: 0,
+      kind: 'text',
+      text,
+      at: Date.now(),
+      receipts: {},
+      proto: { conversation: text },
+    });
+    await this.delivery.toAccount(acc, {
+      id,
+      from: acc.phone,
+      fromPhone: true,
+      message: Buffer.from(proto.Message.encode(wrapped).finish()),
+      t: Date.now(),
+    });
+    return { id };
+  }
+
+  /** What a contact received, oldest first. */
+  received(contact: string): RecordedMessage[] {
+    return [...(this.ctx.store.contacts.get(contact)?.received ?? [])];
+  }
+
+  /** Resolves with the first message (already received or arriving) that matches; rejects after timeoutMs. */
+  waitForReceived(
+    contact: string,
+    predicate: (m: RecordedMessage) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<RecordedMessage> {
+    const existing = this.received(contact).find(predicate);
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const onMessage = (e: { contact: string; message: RecordedMessage }) => {
+        if (e.contact !== contact || !predicate(e.message)) return;
+        cleanup();
+        resolve(e.message);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no matching message for ${contact} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.events.off('message', onMessage);
+      };
+      this.events.on('message', onMessage);
+    });
+  }
+
+  /** Manual receipts from a contact (use with `receipts: false`). */
+  async sendReceipt(contact: string, messageIds: string[], type: 'delivered' | 'read'): Promise<void> {
+    const c = this.ctx.store.contact(contact);
+    const byAccount = new Map<string, string[]>();
+    for (const m of c.received) {
+      if (messageIds.includes(m.id))
+        byAccount.set(m.fromAccount, [...(byAccount.get(m.fromAccount) ?? []), m.id]);
+    }
+    for (const [phone, ids] of byAccount) this.outbound.receipt(this.requireAccount(phone), c, ids, type);
+  }
+
+  /** Forces the account's connections closed: a dropped TCP connection, or `<stream:error>` (Baileys: 500→reconnect). */
+  disconnect(account: string, how: 'drop' | 'stream-error' = 'drop'): void {
+    for (const { conn } of this.ctx.registry.connections(account)) {
+      if (how === 'drop') conn.terminate();
+      else conn.streamError('503');
+    }
+  }
+
+  /** The phone removes all linked devices: connected ones get stream:error 401 device_removed. */
+  unlink(account: string): void {
+    const acc = this.requireAccount(account);
+    for (const { conn } of this.ctx.registry.connections(account)) {
+      conn.streamError('401', { tag: 'conflict', attrs: { type: 'device_removed' } });
+    }
+    for (const deviceId of acc.companions.keys()) {
+      this.events.emit('logout', { phone: account, deviceId, by: 'phone' });
+    }
+    acc.companions.clear();
+    this.ctx.store.markDirty();
+  }
+
+  /** Numbers are on WhatsApp by default, except those starting with 999; this overrides either way. */
+  setRegistered(phone: string, registered: boolean): void {
+    this.ctx.store.registrationOverrides.set(phone, registered);
+    this.ctx.store.markDirty();
+  }
+
+  isConnected(account: string): boolean {
+    return this.ctx.registry.connections(account).some(({ conn }) => conn.isOpen);
+  }
+
+  accounts(): AccountInfo[] {
+    return [...this.ctx.store.accounts.values()].map((a) => ({
+      phone: a.phone,
+      lid: a.lid,
+      pushName: a.pushName,
+      devices: [...a.companions.values()].map((c) => ({
+        deviceId: c.deviceId,
+        deviceJid: pnJid(a.phone, c.deviceId),
+        connected: !!this.ctx.registry.get(a.phone, c.deviceId)?.isOpen,
+        queued: c.offlineQueue.length,
+      })),
+    }));
+  }
+
+  private requireAccount(phone: string): Account {
+    const account = this.ctx.store.accounts.get(phone);
+    if (!account) throw new Error(`unknown sandbox account ${phone}`);
+    return account;
+  }
+
+  private async buildContent(content: ContactContent): Promise<proto.IMessage> {
+    if ('text' in content) return { conversation: content.text };
+    if ('image' in content) {
+      const bytes = content.image.bytes ?? DEFAULT_IMAGE;
+      const enc = await encryptMedia('image', bytes);
+      const directPath = this.ctx.media.put(enc.file);
+      return {
+        imageMessage: {
+          url: this.ctx.media.url(directPath),
+          directPath,
+          mimetype: content.image.mimetype ?? 'image/png',
+          caption: content.image.caption,
+          mediaKey: enc.mediaKey,
+          fileSha256: enc.fileSha256,
+          fileEncSha256: enc.fileEncSha256,
+          fileLength: bytes.length,
+          mediaKeyTimestamp: Math.floor(Date.now() / 1000),
+        },
+      };
+    }
+    const doc = content.document;
+    const bytes = doc.bytes ?? Buffer.from('sandbox document\n');
+    const enc = await encryptMedia('document', bytes);
+    const directPath = this.ctx.media.put(enc.file);
+    return {
+      documentMessage: {
+        url: this.ctx.media.url(directPath),
+        directPath,
+        mimetype: doc.mimetype ?? 'application/octet-stream',
+        fileName: doc.fileName ?? 'document.bin',
+        caption: doc.caption,
+        mediaKey: enc.mediaKey,
+        fileSha256: enc.fileSha256,
+        fileEncSha256: enc.fileEncSha256,
+        fileLength: bytes.length,
+        mediaKeyTimestamp: Math.floor(Date.now() / 1000),
+      },
+    };
+  }
+}
