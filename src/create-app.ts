@@ -9,6 +9,7 @@ import { bodyErrorHandler, jsonBody } from './common/http/body-parsing';
 import { requestId } from './common/http/request-id';
 import { validationPipe } from './common/http/validation';
 import { setupOpenApi } from './openapi';
+import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
 export const STATIC_DIR = path.join(__dirname, '..', 'static');
 
@@ -56,6 +57,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(bodyErrorHandler);
   app.useGlobalPipes(validationPipe());
   app.useStaticAssets(STATIC_DIR, { index: 'index.html', redirect: false });
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, corsOrigin(config.CORS_ORIGINS)));
   setupOpenApi(app);
   app.enableShutdownHooks();
   return app;

@@ -1,0 +1,190 @@
+import { Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { ApiKeyService } from '../common/auth/api-key.service';
+import { BackpressureLimits, DEFAULT_LIMITS, EngineConnLike, isLagging } from './backpressure';
+import { DROPPED_EVENT } from './realtime-events';
+import { ALL_ROOM, parseSessions, roomsFor, sessionRoom } from './session-rooms';
+import { refusal } from './socket-auth';
+
+/** The envelope of every forwarded event (a DomainEvent, or any payload that names its session). */
+interface Envelope {
+  type?: string;
+  session?: string | null;
+}
+
+interface Lag {
+  dropped: number;
+  since: string;
+  timer: NodeJS.Timeout;
+}
+
+export type SubscribeAck =
+  { sessions: string[] | 'all' } | { error: string; details: string | Record<string, unknown> };
+
+/**
+ * Live events over Socket.IO on the app's own port (path `/socket.io`).
+ * - Handshake: the API key as `auth.token` (or the REST headers); anything else is refused with
+ *   `connect_error` "Unauthorized".
+ * - Rooms: `auth.sessions` in the handshake, or the `subscribe` / `unsubscribe` messages, choose sessions;
+ *   a client that chose none receives every session.
+ * - Slow clients: an event for a client whose send buffer is full is dropped for that client only; once it
+ *   has caught up it gets one `events.dropped` {dropped, since} and should re-read state over REST.
+ */
+@WebSocketGateway()
+export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(EventsGateway.name);
+  private readonly lagging = new Map<string, Lag>();
+  /** Tests lower these to provoke dropping. */
+  limits: BackpressureLimits = { ...DEFAULT_LIMITS };
+  /** How often a lagging client is checked for having caught up. */
+  recoveryCheckMs = 500;
+
+  @WebSocketServer() server: Server;
+
+  constructor(private readonly keys: ApiKeyService) {}
+
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      const refused = refusal(socket.handshake, this.keys);
+      if (!refused) return next();
+      this.logger.warn(`Refused a Socket.IO client from ${socket.handshake.address}: ${refused.details}`);
+      const err = new Error(refused.error) as Error & { data?: unknown };
+      err.data = refused;
+      next(err);
+    });
+  }
+
+  handleConnection(socket: Socket): void {
+    const parsed = parseSessions(socket.handshake.auth?.sessions);
+    if (!parsed.ok) {
+      socket.emit('exception', { error: 'Invalid sessions', details: parsed.details });
+      socket.disconnect(true);
+      return;
+    }
+    this.join(socket, parsed.sessions);
+    this.logger.debug(`Socket.IO client ${socket.id} connected (${this.server.engine.clientsCount} now)`);
+  }
+
+  handleDisconnect(socket: Socket): void {
+    const lag = this.lagging.get(socket.id);
+    if (lag) clearInterval(lag.timer);
+    this.lagging.delete(socket.id);
+  }
+
+  /** `subscribe` {sessions: ["default", ...]}: receive only these sessions from now on ([] = all). */
+  @SubscribeMessage('subscribe')
+  subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): SubscribeAck {
+    const sessions = body && typeof body === 'object' ? (body as { sessions?: unknown }).sessions : body;
+    const parsed = parseSessions(sessions);
+    if (!parsed.ok) return { error: 'Invalid sessions', details: parsed.details };
+    return this.join(socket, parsed.sessions);
+  }
+
+  /** `unsubscribe` {sessions: [...]}: stop receiving these sessions; with none left, receive all again. */
+  @SubscribeMessage('unsubscribe')
+  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): SubscribeAck {
+    const sessions = body && typeof body === 'object' ? (body as { sessions?: unknown }).sessions : body;
+    const parsed = parseSessions(sessions);
+    if (!parsed.ok) return { error: 'Invalid sessions', details: parsed.details };
+    const remaining = this.subscribed(socket).filter((s) => !parsed.sessions.includes(s));
+    return this.join(socket, remaining);
+  }
+
+  @OnEvent('session.status')
+  @OnEvent('session.qr')
+  @OnEvent('message.received')
+  @OnEvent('message.sent')
+  @OnEvent('message.status')
+  @OnEvent('webhook.endpoint_disabled')
+  onDomainEvent(event: Envelope): void {
+    if (event?.type) this.broadcast(event.type, event);
+  }
+
+  @OnEvent('webhook.inbound')
+  onInboundWebhook(event: Envelope): void {
+    this.broadcast('webhook.inbound', event);
+  }
+
+  /** Sends `event` to every client interested in its session, skipping (and counting) the lagging ones. */
+  broadcast(name: string, event: Envelope): void {
+    if (!this.server) return;
+    const rooms = roomsFor(event.session);
+    const recipients = this.recipients(rooms);
+    const skip: string[] = [];
+    for (const id of recipients) {
+      const socket = this.server.sockets.sockets.get(id);
+      if (
+        socket &&
+        (this.lagging.has(id) || isLagging(socket.conn as unknown as EngineConnLike, this.limits))
+      ) {
+        skip.push(id);
+        this.markDropped(socket);
+      }
+    }
+    if (skip.length === recipients.size) return;
+    const target = rooms.length ? this.server.to(rooms) : this.server;
+    (skip.length ? target.except(skip) : target).emit(name, event);
+  }
+
+  private recipients(rooms: string[]): Set<string> {
+    if (!rooms.length) return new Set(this.server.sockets.sockets.keys());
+    const ids = new Set<string>();
+    for (const room of rooms) {
+      for (const id of this.server.sockets.adapter.rooms.get(room) ?? []) ids.add(id);
+    }
+    return ids;
+  }
+
+  private markDropped(socket: Socket): void {
+    const lag = this.lagging.get(socket.id);
+    if (lag) {
+      lag.dropped++;
+      return;
+    }
+    this.logger.warn(
+      `Socket.IO client ${socket.id} is not keeping up; dropping its events until it catches up`,
+    );
+    const timer = setInterval(() => this.checkRecovered(socket), this.recoveryCheckMs);
+    timer.unref();
+    this.lagging.set(socket.id, { dropped: 1, since: new Date().toISOString(), timer });
+  }
+
+  private checkRecovered(socket: Socket): void {
+    const lag = this.lagging.get(socket.id);
+    if (!lag) return;
+    if (socket.disconnected) return this.handleDisconnect(socket);
+    if (isLagging(socket.conn as unknown as EngineConnLike, this.limits)) return;
+    clearInterval(lag.timer);
+    this.lagging.delete(socket.id);
+    this.logger.log(`Socket.IO client ${socket.id} caught up after ${lag.dropped} dropped event(s)`);
+    socket.emit(DROPPED_EVENT, { dropped: lag.dropped, since: lag.since });
+  }
+
+  private subscribed(socket: Socket): string[] {
+    const prefix = sessionRoom('');
+    return [...socket.rooms].filter((r) => r.startsWith(prefix)).map((r) => r.slice(prefix.length));
+  }
+
+  private join(socket: Socket, sessions: string[]): SubscribeAck {
+    for (const room of socket.rooms) {
+      if (room !== socket.id) socket.leave(room);
+    }
+    if (!sessions.length) {
+      socket.join(ALL_ROOM);
+      return { sessions: 'all' };
+    }
+    socket.join(sessions.map(sessionRoom));
+    return { sessions };
+  }
+}

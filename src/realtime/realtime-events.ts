@@ -1,0 +1,17 @@
+/**
+ * Events forwarded to Socket.IO clients, under the same names as the internal bus and the webhooks' `type`.
+ * Each carries the DomainEvent envelope `{id, type, session, timestamp, data}` unchanged.
+ */
+export const FORWARDED_EVENTS = [
+  'session.status',
+  'session.qr',
+  'message.received',
+  'message.sent',
+  'message.status',
+  'webhook.endpoint_disabled',
+  'webhook.inbound',
+] as const;
+export type ForwardedEvent = (typeof FORWARDED_EVENTS)[number];
+
+/** Sent by the server to a client that had events dropped while it was lagging, once it has caught up. */
+export const DROPPED_EVENT = 'events.dropped';
