@@ -12,8 +12,6 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { InfoController } from './info/info.controller';
-import { SandboxCoreModule } from './sandbox/control/sandbox-core.module';
-import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
@@ -31,8 +29,6 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         HealthModule,
-        SandboxCoreModule,
-        WhatsAppModule,
         RealtimeModule,
       ],
       controllers: [InfoController],
