@@ -12,7 +12,10 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { InfoController } from './info/info.controller';
+import { SandboxCoreModule } from './sandbox/control/sandbox-core.module';
+import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { AutoReplyModule } from './auto-reply/auto-reply.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +32,9 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         HealthModule,
+        AutoReplyModule,
+        SandboxCoreModule,
+        WhatsAppModule,
         RealtimeModule,
       ],
       controllers: [InfoController],

@@ -1,5 +1,16 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -84,6 +95,175 @@ export class AppConfig {
   @Transform(toBool)
   @IsBoolean()
   SANDBOX = false;
+
+  // --- Auto-reply ---
+  /** false turns auto-replies off for every session (rules stay stored and editable). */
+  @Transform(toBool)
+  @IsBoolean()
+  AUTO_REPLY_ENABLED = true;
+
+  /** Hard cap of auto-replies per chat in any 60 seconds, whatever the rules say (stops reply loops). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  AUTO_REPLY_MAX_PER_CHAT_PER_MINUTE = 5;
+
+  /** Port of the sandbox's WebSocket server (0 = any free port; it listens on 127.0.0.1 only). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SANDBOX_PORT = 0;
+
+  /** Simulated contacts send a delivery receipt, then a read receipt, this long after a message arrives. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SANDBOX_DELIVERED_AFTER_MS = 300;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SANDBOX_READ_AFTER_MS = 800;
+
+  // --- WhatsApp sessions ---
+  /** WhatsApp's WebSocket URL; set only to reach a sandbox running elsewhere. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  WA_WEBSOCKET_URL?: string;
+
+  /** Lifetime of each QR code; empty = WhatsApp's own (60 s for the first, 20 s for the next ones). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  WA_QR_TIMEOUT_MS?: number;
+
+  /** Pairing connections that may end unscanned before an unlinked session rests until asked again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WA_MAX_PAIRING_ATTEMPTS = 3;
+
+  /** How long GET .../qr waits for a fresh QR when it had to start a pairing attempt. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WA_QR_WAIT_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  WA_CONNECT_TIMEOUT_MS = 20_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  WA_KEEPALIVE_INTERVAL_MS = 30_000;
+
+  /** Reconnect backoff: first delay and cap (exponential with jitter in between). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  WA_RECONNECT_BASE_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WA_RECONNECT_MAX_MS = 60_000;
+
+  /** How often the watchdog looks for dead connections; 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WA_WATCHDOG_INTERVAL_MS = 15_000;
+
+  /** /health turns unhealthy when a linked session failed this many reconnects in a row. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WA_HEALTH_MAX_RECONNECTS = 10;
+
+  // --- Webhooks ---
+  /** A default webhook endpoint (all events), for the seed's simple setup. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'WEBHOOK_URL must be an http(s) URL' },
+  )
+  WEBHOOK_URL?: string;
+
+  /** Signing secret of the default endpoint (`whsec_` + base64); generated into DATA_DIR/webhook-secret if unset. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @Matches(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, {
+    message: 'WEBHOOK_SECRET must be "whsec_" followed by at least 24 bytes of base64',
+  })
+  WEBHOOK_SECRET?: string;
+
+  /** Allow webhook URLs on private, loopback and link-local networks. */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+
+  /** Comma-separated CIDRs (or single addresses) allowed even though private, e.g. `10.0.0.0/8,127.0.0.1/32`. */
+  @Matches(/^\s*$|^\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*)*$/, {
+    message: 'WEBHOOK_ALLOWED_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8',
+  })
+  WEBHOOK_ALLOWED_CIDRS = '';
+
+  /** Time limit of one webhook POST, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 15_000;
+
+  /** Delays before each attempt, in seconds (the first is the first attempt); each gets ±20 % jitter. */
+  @Matches(/^\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*$/, {
+    message: 'WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, e.g. 0,5,300',
+  })
+  WEBHOOK_RETRY_SCHEDULE = '0,5,300,1800,7200,18000,36000,36000';
+
+  /** Requests in flight at once per endpoint (per process). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_CONCURRENCY = 10;
+
+  /** After a secret rotation, the previous secret keeps signing (alongside the new one) for this many hours. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_SECRET_GRACE_HOURS = 24;
+
+  /** An endpoint failing without a single success for this long is disabled (default 5 days). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DISABLE_AFTER_SECONDS = 432_000;
+
+  /** How often the delivery worker looks for due retries (new events wake it at once). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  WEBHOOK_POLL_INTERVAL_MS = 1000;
+
+  /** Delivered or failed webhook events older than this are deleted with their attempt log. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RETENTION_DAYS = 30;
+
+  /** If set, POST /api/webhook needs a valid signature (Standard Webhooks or X-Hub-Signature-256). */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'INBOUND_WEBHOOK_SECRET must be at least 16 characters' })
+  INBOUND_WEBHOOK_SECRET?: string;
 }
 
 export type AppConfigOverrides = Partial<Record<keyof AppConfig, string | number | boolean>>;

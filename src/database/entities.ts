@@ -1,2 +1,13 @@
+import { AuthCredsEntity } from '../whatsapp/auth-state/auth-creds.entity';
+import { AuthKeyEntity } from '../whatsapp/auth-state/auth-key.entity';
+import { SessionEntity } from '../whatsapp/sessions/session.entity';
+import { MessageEntity } from '../messaging/message.entity';
+import { AutoReplyRuleEntity } from '../auto-reply/rule.entity';
 /** Every TypeORM entity of the application, listed explicitly (no globs: the CLI, Jest and the build agree). */
-export const ENTITIES: (new (...args: any[]) => unknown)[] = [];
+export const ENTITIES: (new (...args: any[]) => unknown)[] = [
+  SessionEntity,
+  AuthCredsEntity,
+  AuthKeyEntity,
+  MessageEntity,
+  AutoReplyRuleEntity,
+];

@@ -1,2 +1,9 @@
+import { WhatsappSessions1764000001000 } from './1764000001000-WhatsappSessions';
+import { Messages1764000002000 } from './1764000002000-Messages';
+import { AutoReplyRules1764000004000 } from './1764000004000-AutoReplyRules';
 /** Every migration, oldest first. */
-export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [];
+export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
+  WhatsappSessions1764000001000,
+  Messages1764000002000,
+  AutoReplyRules1764000004000,
+];

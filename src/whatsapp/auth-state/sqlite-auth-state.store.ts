@@ -1,0 +1,84 @@
+import { DataSource } from 'typeorm';
+import type { AuthStateStore } from '../engine/auth-state-store';
+
+/** SQLite limits bound parameters per statement; 812 pre-keys arrive in one write at first login. */
+const CHUNK = 200;
+
+/**
+ * A session's auth state in SQLite. Uses the raw better-sqlite3 handle through TypeORM's DataSource: Baileys
+ * reads and writes keys on every message, and prepared statements in one synchronous transaction are both
+ * atomic and far cheaper than the ORM's entity layer here.
+ */
+export class SqliteAuthStateStore implements AuthStateStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessionId: string,
+  ) {}
+
+  private get db(): any {
+    return (this.dataSource.driver as any).databaseConnection;
+  }
+
+  async readCreds(): Promise<string | null> {
+    const row = this.db.prepare('SELECT value FROM auth_creds WHERE session_id = ?').get(this.sessionId);
+    return row ? (row.value as string) : null;
+  }
+
+  async writeCreds(value: string): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO auth_creds (session_id, value, updated_at) VALUES (?, ?, ?) ' +
+          'ON CONFLICT(session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      )
+      .run(this.sessionId, value, Date.now());
+  }
+
+  async readKeys(type: string, ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const rows = this.db
+        .prepare(
+          `SELECT id, value FROM auth_keys WHERE session_id = ? AND type = ? AND id IN (${chunk.map(() => '?').join(',')})`,
+        )
+        .all(this.sessionId, type, ...chunk) as { id: string; value: string }[];
+      for (const r of rows) out.set(r.id, r.value);
+    }
+    return out;
+  }
+
+  async writeKeys(entries: { type: string; id: string; value: string | null }[]): Promise<void> {
+    if (!entries.length) return;
+    const upsert = this.db.prepare(
+      'INSERT INTO auth_keys (session_id, type, id, value) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT(session_id, type, id) DO UPDATE SET value = excluded.value',
+    );
+    const remove = this.db.prepare('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?');
+    const tx = this.db.transaction((list: typeof entries) => {
+      for (const e of list) {
+        if (e.value === null) remove.run(this.sessionId, e.type, e.id);
+        else upsert.run(this.sessionId, e.type, e.id, e.value);
+      }
+    });
+    tx(entries);
+  }
+
+  async clear(): Promise<void> {
+    const tx = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM auth_keys WHERE session_id = ?').run(this.sessionId);
+      this.db.prepare('DELETE FROM auth_creds WHERE session_id = ?').run(this.sessionId);
+    });
+    tx();
+  }
+
+  /** Rows held for this session (creds + keys), for tests and diagnostics. */
+  countRows(): number {
+    const a = this.db
+      .prepare('SELECT COUNT(*) AS n FROM auth_keys WHERE session_id = ?')
+      .get(this.sessionId).n;
+    const b = this.db
+      .prepare('SELECT COUNT(*) AS n FROM auth_creds WHERE session_id = ?')
+      .get(this.sessionId).n;
+    return Number(a) + Number(b);
+  }
+}

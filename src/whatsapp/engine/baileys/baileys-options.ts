@@ -1,0 +1,19 @@
+import type { Agent } from 'node:https';
+
+export const BAILEYS_OPTIONS = Symbol('BAILEYS_OPTIONS');
+
+/** Socket settings for every Baileys connection, built from AppConfig (and the sandbox, in sandbox mode). */
+export interface BaileysOptions {
+  /** Overrides WhatsApp's WebSocket URL (the sandbox, tests). */
+  waWebSocketUrl?: string;
+  /** HTTPS agent for media uploads (trusts the sandbox's certificate in sandbox mode). */
+  mediaAgent?: Agent;
+  /** fetch dispatcher for media downloads (an undici Agent trusting the sandbox's certificate). */
+  mediaDispatcher?: unknown;
+  /** Pinned WhatsApp Web version; default: the one bundled with Baileys (never fetched from the internet). */
+  version?: [number, number, number];
+  qrTimeoutMs?: number;
+  connectTimeoutMs: number;
+  keepAliveIntervalMs: number;
+  logLevel: string;
+}

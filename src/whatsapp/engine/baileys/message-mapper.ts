@@ -1,0 +1,113 @@
+import { extractMessageContent, getContentType, proto, WAMessage } from '@whiskeysockets/baileys';
+import type { InboundMessage, MediaInfo, MessageType } from '../engine.types';
+import { chatTypeOf, lidOf, normalizeJid, phoneOf } from './jid';
+
+const MEDIA_TYPES: Record<string, MessageType> = {
+  imageMessage: 'image',
+  videoMessage: 'video',
+  audioMessage: 'audio',
+  documentMessage: 'document',
+  stickerMessage: 'sticker',
+};
+
+function num(v: unknown): number | null {
+  if (v == null) return null;
+  const n = typeof v === 'object' && v && 'toNumber' in v ? (v as any).toNumber() : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function mediaInfo(key: string, m: any): MediaInfo {
+  return {
+    mimetype: m.mimetype ?? null,
+    fileName: m.fileName ?? null,
+    size: num(m.fileLength),
+    seconds: m.seconds ?? null,
+    voiceNote: key === 'audioMessage' ? Boolean(m.ptt) : undefined,
+    width: m.width ?? null,
+    height: m.height ?? null,
+  };
+}
+
+/**
+ * Maps one Baileys WAMessage to our InboundMessage, or null when it carries nothing to store (no content, a
+ * decryption stub that will be followed by the real message, protocol bookkeeping).
+ */
+export function toInboundMessage(msg: WAMessage): InboundMessage | null {
+  const key = msg.key;
+  if (!key?.id || !key.remoteJid || !msg.message) return null;
+  if (msg.messageStubType) return null;
+  const content = extractMessageContent(msg.message) as proto.IMessage | undefined;
+  if (!content) return null;
+  const kind = getContentType(content);
+  if (!kind || kind === 'protocolMessage' || kind === 'senderKeyDistributionMessage') return null;
+  if (kind === 'messageContextInfo') return null;
+
+  const chatJid = normalizeJid(key.remoteJid);
+  const chatType = chatTypeOf(chatJid);
+  const fromMe = Boolean(key.fromMe);
+  const k = key as any;
+  // In groups the sender is `participant`; in DMs the chat itself. The *Alt fields carry the other addressing
+  // (PN when the primary is a LID and vice versa).
+  const primary: string | null = chatType === 'group' ? (key.participant ?? null) : fromMe ? null : chatJid;
+  const alt: string | null =
+    chatType === 'group' ? (k.participantAlt ?? null) : fromMe ? null : (k.remoteJidAlt ?? null);
+  const senderJid = primary ? normalizeJid(primary) : null;
+  const senderPhone = phoneOf(primary) ?? phoneOf(alt);
+  const senderLid = lidOf(primary) ?? lidOf(alt);
+
+  const c = content as any;
+  const inner = c[kind] ?? {};
+  let type: MessageType = MEDIA_TYPES[kind] ?? 'unknown';
+  let text: string | null = null;
+  let media: MediaInfo | null = null;
+  let location: InboundMessage['location'] = null;
+  let reaction: InboundMessage['reaction'] = null;
+
+  if (kind === 'conversation') {
+    type = 'text';
+    text = c.conversation ?? '';
+  } else if (kind === 'extendedTextMessage') {
+    type = 'text';
+    text = inner.text ?? '';
+  } else if (MEDIA_TYPES[kind]) {
+    media = mediaInfo(kind, inner);
+    text = inner.caption ?? null;
+  } else if (kind === 'locationMessage' || kind === 'liveLocationMessage') {
+    type = 'location';
+    location = {
+      latitude: inner.degreesLatitude,
+      longitude: inner.degreesLongitude,
+      name: inner.name ?? null,
+    };
+  } else if (kind === 'contactMessage' || kind === 'contactsArrayMessage') {
+    type = 'contact';
+    text = inner.displayName ?? null;
+  } else if (kind === 'reactionMessage') {
+    type = 'reaction';
+    reaction = { text: inner.text ?? '', targetId: inner.key?.id ?? '' };
+    text = inner.text ?? null;
+  } else if (kind === 'pollCreationMessage' || kind === 'pollCreationMessageV3') {
+    type = 'poll';
+    text = inner.name ?? null;
+  }
+
+  const quotedMessageId: string | null = inner?.contextInfo?.stanzaId ?? null;
+  return {
+    waMessageId: key.id,
+    chatJid,
+    chatType,
+    fromMe,
+    senderJid,
+    senderPhone,
+    senderLid,
+    pushName: msg.pushName ?? null,
+    type,
+    text,
+    quotedMessageId,
+    media,
+    location,
+    reaction,
+    timestamp: num(msg.messageTimestamp) ?? Math.floor(Date.now() / 1000),
+    system: chatJid === 'status@broadcast' || chatType === 'newsletter',
+  };
+}

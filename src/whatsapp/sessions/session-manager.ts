@@ -1,0 +1,380 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { EventBus } from '../../events/event-bus';
+import { newEvent } from '../../events/domain-event';
+import { SqliteAuthStateStore } from '../auth-state/sqlite-auth-state.store';
+import type { CloseInfo, InboundMessage, Receipt, SessionStatus } from '../engine/engine.types';
+import { WhatsAppEngine } from '../engine/whatsapp-engine';
+import { backoffDelay } from './backoff';
+import { KeyedMutex } from './keyed-mutex';
+import { SessionRuntime } from './session-runtime';
+import { SessionStore } from './session.store';
+
+export const DEFAULT_SESSION = 'default';
+
+/** In-process events for the messaging module (not part of the public event catalogue). */
+export const ENGINE_MESSAGES = 'engine.messages';
+export const ENGINE_RECEIPTS = 'engine.receipts';
+export interface EngineMessagesEvent {
+  sessionId: string;
+  messages: InboundMessage[];
+  live: boolean;
+}
+export interface EngineReceiptsEvent {
+  sessionId: string;
+  receipts: Receipt[];
+}
+
+/**
+ * Owns every session's connection lifecycle: start at boot, QR and pairing, reconnect with backoff, the
+ * watchdog, logout, and status/QR events. Start/stop/logout/restart of one session are serialised.
+ */
+@Injectable()
+export class SessionManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SessionManager.name);
+  private readonly runtimes = new Map<string, SessionRuntime>();
+  private readonly mutex = new KeyedMutex();
+  private watchdog: NodeJS.Timeout | null = null;
+  private shuttingDown = false;
+  private sentPayloadLookup?: (sessionId: string, waMessageId: string) => Promise<string | undefined>;
+
+  constructor(
+    private readonly engine: WhatsAppEngine,
+    private readonly store: SessionStore,
+    private readonly events: EventBus,
+    private readonly emitter: EventEmitter2,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.ensure(DEFAULT_SESSION);
+    const rows = await this.store.all();
+    for (const row of rows) {
+      const rt = this.runtime(row.id);
+      rt.createdAt = row.createdAt;
+      rt.status = row.status === 'logged_out' ? 'logged_out' : 'disconnected';
+      rt.reason = row.reason;
+      rt.me = row.phone
+        ? { phone: row.phone, jid: `${row.phone}@s.whatsapp.net`, lid: row.lid, name: row.name }
+        : null;
+      rt.linked = await this.engine.isLinked(this.authStore(row.id));
+    }
+    // Linked sessions reconnect and `default` shows its QR at once, as the seed did. Connections open in
+    // parallel so boot time does not grow with the number of sessions.
+    for (const rt of this.runtimes.values()) {
+      if (rt.linked || rt.id === DEFAULT_SESSION) void this.start(rt.id).catch(() => undefined);
+    }
+    const interval = this.config.WA_WATCHDOG_INTERVAL_MS;
+    if (interval > 0) {
+      this.watchdog = setInterval(() => this.checkConnections(), interval);
+      this.watchdog.unref();
+    }
+  }
+
+  /** Runs before the database and the sandbox close, so connections end cleanly (no logout). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    await Promise.all([...this.runtimes.keys()].map((id) => this.stop(id).catch(() => undefined)));
+  }
+
+  setSentPayloadLookup(fn: (sessionId: string, waMessageId: string) => Promise<string | undefined>): void {
+    this.sentPayloadLookup = fn;
+  }
+
+  authStore(id: string): SqliteAuthStateStore {
+    return new SqliteAuthStateStore(this.dataSource, id);
+  }
+
+  has(id: string): boolean {
+    return this.runtimes.has(id);
+  }
+
+  get(id: string): SessionRuntime | undefined {
+    return this.runtimes.get(id);
+  }
+
+  list(): SessionRuntime[] {
+    return [...this.runtimes.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  /** Creates the record (if new) and starts the session. */
+  async create(id: string): Promise<SessionRuntime> {
+    await this.store.ensure(id);
+    const rt = this.runtime(id);
+    void this.start(id).catch(() => undefined);
+    return rt;
+  }
+
+  /** Opens a connection unless one is open; for an unlinked session this begins a pairing attempt. */
+  start(id: string): Promise<void> {
+    return this.mutex.run(id, () => this.doStart(id));
+  }
+
+  /** Closes the connection without unlinking; no reconnect. */
+  stop(id: string): Promise<void> {
+    return this.mutex.run(id, () => this.doStop(id));
+  }
+
+  restart(id: string): Promise<void> {
+    return this.mutex.run(id, async () => {
+      await this.doStop(id);
+      const rt = this.runtime(id);
+      rt.pairingAttempts = 0;
+      rt.reconnectAttempts = 0;
+      await this.doStart(id);
+    });
+  }
+
+  /** Unlinks the device (if linked) and wipes its auth state. Status `logged_out`. */
+  logout(id: string): Promise<void> {
+    return this.mutex.run(id, async () => {
+      const rt = this.runtime(id);
+      rt.clearReconnect();
+      const conn = rt.conn;
+      if (conn && rt.status === 'connected') {
+        rt.intent = 'stop';
+        await conn.logout().catch((err) => this.logger.warn(`[${id}] logout request failed: ${err.message}`));
+        await rt.waitForClose(5000);
+      } else {
+        await this.doStop(id);
+      }
+      await this.wipe(rt, 'Logged out');
+    });
+  }
+
+  /** Stops, unlinks and forgets a session. */
+  remove(id: string): Promise<void> {
+    return this.logout(id).then(() =>
+      this.mutex.run(id, async () => {
+        await this.store.remove(id);
+        this.runtimes.delete(id);
+      }),
+    );
+  }
+
+  /** Waits until the session has a QR (or is connected), starting a pairing attempt if it is resting. */
+  async ensurePairing(id: string, timeoutMs: number): Promise<SessionRuntime> {
+    const rt = this.runtime(id);
+    if (rt.status === 'connected' || rt.linked) return rt;
+    if (!rt.conn && !rt.reconnectTimer) await this.start(id);
+    await this.waitFor(id, (r) => r.status === 'qr_ready' || r.status === 'connected', timeoutMs);
+    return rt;
+  }
+
+  async requestPairingCode(id: string, phone: string): Promise<string> {
+    const rt = await this.ensurePairing(id, this.config.WA_QR_WAIT_MS);
+    if (!rt.conn || rt.status !== 'qr_ready') throw new Error('the session is not waiting for a link');
+    return rt.conn.requestPairingCode(phone);
+  }
+
+  /** Resolves when `predicate` holds for the session, or after `timeoutMs` (whatever the state). */
+  waitFor(id: string, predicate: (rt: SessionRuntime) => boolean, timeoutMs: number): Promise<boolean> {
+    const rt = this.runtime(id);
+    if (predicate(rt)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onEvent = () => {
+        if (predicate(rt)) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.emitter.off('session.status', onEvent);
+        this.emitter.off('session.qr', onEvent);
+        resolve(ok);
+      };
+      this.emitter.on('session.status', onEvent);
+      this.emitter.on('session.qr', onEvent);
+    });
+  }
+
+  private runtime(id: string): SessionRuntime {
+    let rt = this.runtimes.get(id);
+    if (!rt) {
+      rt = new SessionRuntime(id);
+      this.runtimes.set(id, rt);
+    }
+    return rt;
+  }
+
+  private async doStart(id: string): Promise<void> {
+    const rt = this.runtime(id);
+    rt.clearReconnect();
+    if (rt.conn || this.shuttingDown) return;
+    const generation = ++rt.generation;
+    rt.intent = null;
+    rt.startedAt = Date.now();
+    this.setStatus(rt, 'starting', null);
+    const current = () => rt.generation === generation;
+    try {
+      rt.conn = await this.engine.connect({
+        sessionId: id,
+        store: this.authStore(id),
+        handlers: {
+          onQr: (qr) => current() && this.onQr(rt, qr),
+          onOpen: (me) => current() && this.onOpen(rt, me),
+          onClose: (info) => current() && this.onClose(rt, info),
+          onMessages: (messages, live) =>
+            this.emitter.emit(ENGINE_MESSAGES, {
+              sessionId: id,
+              messages,
+              live,
+            } satisfies EngineMessagesEvent),
+          onReceipts: (receipts) =>
+            this.emitter.emit(ENGINE_RECEIPTS, { sessionId: id, receipts } satisfies EngineReceiptsEvent),
+          loadSentPayload: (waId) => this.sentPayloadLookup?.(id, waId) ?? Promise.resolve(undefined),
+        },
+      });
+    } catch (err) {
+      this.logger.error(`[${id}] could not open a connection: ${(err as Error).message}`);
+      this.onClose(rt, { kind: 'transient', code: null, message: (err as Error).message });
+    }
+  }
+
+  private async doStop(id: string): Promise<void> {
+    const rt = this.runtime(id);
+    rt.clearReconnect();
+    const conn = rt.conn;
+    if (!conn) {
+      if (rt.status === 'starting' || rt.status === 'qr_ready' || rt.status === 'connected') {
+        this.setStatus(rt, 'disconnected', 'Stopped');
+      }
+      return;
+    }
+    rt.intent = 'stop';
+    conn.end();
+    await rt.waitForClose(5000);
+    if (rt.conn === conn) {
+      // The engine never reported the close; forget the connection anyway so the session can start again.
+      rt.conn = null;
+      rt.generation++;
+      this.setStatus(rt, 'disconnected', 'Stopped');
+    }
+  }
+
+  private onQr(rt: SessionRuntime, qr: string): void {
+    rt.qr = qr;
+    rt.qrAt = Date.now();
+    this.setStatus(rt, 'qr_ready', null);
+    void this.events.publish(newEvent('session.qr', rt.id, { session: rt.id, qr })).catch(() => undefined);
+  }
+
+  private onOpen(
+    rt: SessionRuntime,
+    me: { phone: string; jid: string; lid: string | null; name: string | null },
+  ): void {
+    rt.me = me;
+    rt.linked = true;
+    rt.qr = null;
+    rt.reconnectAttempts = 0;
+    rt.pairingAttempts = 0;
+    this.setStatus(rt, 'connected', null);
+    void this.store.saveIdentity(rt.id, me).catch(() => undefined);
+  }
+
+  private onClose(rt: SessionRuntime, info: CloseInfo): void {
+    rt.conn = null;
+    rt.qr = null;
+    rt.generation++;
+    const intent = rt.intent;
+    rt.intent = null;
+    rt.notifyClosed();
+    this.logger.log(`[${rt.id}] connection closed: ${info.kind} (${info.code ?? '-'})`);
+    if (this.shuttingDown || intent === 'stop') {
+      if (rt.status !== 'logged_out') this.setStatus(rt, 'disconnected', 'Stopped');
+      return;
+    }
+    switch (info.kind) {
+      case 'restart_required':
+        // Normal right after a scan: the same credentials log in at once.
+        void this.start(rt.id).catch(() => undefined);
+        return;
+      case 'logged_out':
+        void this.mutex.run(rt.id, () => this.wipe(rt, 'Logged out from the phone'));
+        return;
+      case 'connection_replaced':
+        this.setStatus(rt, 'disconnected', 'Connection replaced: another client is using this account');
+        return;
+      case 'banned':
+        this.setStatus(rt, 'disconnected', `WhatsApp refused the account (code ${info.code})`);
+        return;
+      case 'qr_expired':
+        rt.pairingAttempts++;
+        this.setStatus(rt, 'disconnected', 'QR code expired without a scan; request a new QR to try again');
+        return;
+      default:
+        if (!rt.linked && ++rt.pairingAttempts >= this.config.WA_MAX_PAIRING_ATTEMPTS) {
+          this.setStatus(rt, 'disconnected', 'Pairing did not complete; request a new QR to try again');
+          return;
+        }
+        this.scheduleReconnect(rt, info, intent === 'recycle');
+    }
+  }
+
+  private scheduleReconnect(rt: SessionRuntime, info: CloseInfo, immediate: boolean): void {
+    const delay =
+      immediate && rt.reconnectAttempts === 0
+        ? 0
+        : backoffDelay(
+            rt.reconnectAttempts,
+            this.config.WA_RECONNECT_BASE_MS,
+            this.config.WA_RECONNECT_MAX_MS,
+          );
+    rt.reconnectAttempts++;
+    this.setStatus(rt, 'disconnected', `Reconnecting in ${Math.round(delay / 100) / 10} s (${info.message})`);
+    rt.clearReconnect();
+    rt.reconnectTimer = setTimeout(() => {
+      rt.reconnectTimer = null;
+      void this.start(rt.id).catch(() => undefined);
+    }, delay);
+    rt.reconnectTimer.unref();
+  }
+
+  private async wipe(rt: SessionRuntime, reason: string): Promise<void> {
+    await this.authStore(rt.id).clear();
+    rt.linked = false;
+    rt.me = null;
+    rt.qr = null;
+    rt.pairingAttempts = 0;
+    rt.reconnectAttempts = 0;
+    this.setStatus(rt, 'logged_out', reason);
+    await this.store.saveIdentity(rt.id, null).catch(() => undefined);
+  }
+
+  /** The watchdog: a connection stuck opening, or open but silent for too long, is recycled. */
+  private checkConnections(): void {
+    const now = Date.now();
+    for (const rt of this.runtimes.values()) {
+      const conn = rt.conn;
+      if (!conn || rt.intent) continue;
+      const stuckOpening =
+        rt.status === 'starting' && now - rt.startedAt > this.config.WA_CONNECT_TIMEOUT_MS * 2;
+      const silent =
+        rt.status === 'connected' && conn.idleMs() > this.config.WA_KEEPALIVE_INTERVAL_MS * 2 + 10_000;
+      if (stuckOpening || silent) {
+        this.logger.warn(`[${rt.id}] watchdog: ${stuckOpening ? 'stuck opening' : 'no traffic'}; recycling`);
+        rt.intent = 'recycle';
+        conn.end();
+        // end() reports kind `stopped`; the recycle intent turns that into a reconnect.
+        setTimeout(() => {
+          if (rt.conn === conn) this.onClose(rt, { kind: 'transient', code: null, message: 'watchdog' });
+        }, 5000).unref();
+      }
+    }
+  }
+
+  private setStatus(rt: SessionRuntime, status: SessionStatus, reason: string | null): void {
+    const previous = rt.status;
+    rt.updatedAt = Date.now();
+    if (previous === status && rt.reason === reason) return;
+    rt.status = status;
+    rt.reason = reason;
+    if (previous !== status) void this.store.saveStatus(rt.id, status, reason).catch(() => undefined);
+    const data = { session: rt.id, status, previousStatus: previous, reason, phone: rt.me?.phone ?? null };
+    void this.events.publish(newEvent('session.status', rt.id, data)).catch(() => undefined);
+  }
+}

@@ -1,0 +1,51 @@
+import type { EngineConnection } from '../engine/whatsapp-engine';
+import type { AccountIdentity, SessionStatus } from '../engine/engine.types';
+
+/** Why we are closing a connection ourselves; decides what happens when its close event arrives. */
+export type CloseIntent = 'stop' | 'recycle' | null;
+
+/** The live, in-memory state of one session. */
+export class SessionRuntime {
+  status: SessionStatus = 'disconnected';
+  reason: string | null = null;
+  qr: string | null = null;
+  qrAt = 0;
+  me: AccountIdentity | null = null;
+  linked = false;
+  conn: EngineConnection | null = null;
+  /** Increments per connection, so a late event from an old connection is ignored. */
+  generation = 0;
+  intent: CloseIntent = null;
+  startedAt = 0;
+  reconnectAttempts = 0;
+  reconnectTimer: NodeJS.Timeout | null = null;
+  /** Consecutive pairing connections that ended without a scan. */
+  pairingAttempts = 0;
+  createdAt = Date.now();
+  updatedAt = Date.now();
+  private closeWaiters: (() => void)[] = [];
+
+  constructor(readonly id: string) {}
+
+  waitForClose(timeoutMs: number): Promise<void> {
+    if (!this.conn) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.closeWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  notifyClosed(): void {
+    const waiters = this.closeWaiters;
+    this.closeWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  clearReconnect(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+  }
+}

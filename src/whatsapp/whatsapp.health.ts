@@ -1,0 +1,40 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { AppConfig } from '../config/app-config';
+import { HEALTH_INDICATORS, HealthIndicatorRegistry } from '../health/health-indicator.registry';
+import { SessionManager } from './sessions/session-manager';
+
+/**
+ * /health's WhatsApp check: every session's status. Unhealthy only when a linked session cannot get back:
+ * it was replaced or refused, or failed WA_HEALTH_MAX_RECONNECTS reconnects in a row. Waiting for a QR scan is
+ * healthy.
+ */
+@Injectable()
+export class WhatsAppHealthIndicator implements OnModuleInit {
+  constructor(
+    private readonly manager: SessionManager,
+    private readonly indicator: HealthIndicatorService,
+    private readonly config: AppConfig,
+    @Inject(HEALTH_INDICATORS) private readonly registry: HealthIndicatorRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.add(() => this.check());
+  }
+
+  check() {
+    const sessions: Record<string, string> = {};
+    const failing: string[] = [];
+    for (const rt of this.manager.list()) {
+      sessions[rt.id] = rt.status;
+      const stuck =
+        rt.linked &&
+        rt.status !== 'connected' &&
+        (rt.reconnectAttempts >= this.config.WA_HEALTH_MAX_RECONNECTS ||
+          (rt.status === 'disconnected' && !rt.conn && !rt.reconnectTimer && rt.reason !== 'Stopped'));
+      if (stuck) failing.push(rt.id);
+    }
+    const check = this.indicator.check('whatsapp');
+    return failing.length ? check.down({ sessions, failing }) : check.up({ sessions });
+  }
+}

@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { SandboxHost } from '../sandbox/control/sandbox-host';
+import { BAILEYS_OPTIONS, BaileysOptions } from './engine/baileys/baileys-options';
+import { BaileysEngine } from './engine/baileys/baileys.engine';
+import { WhatsAppEngine } from './engine/whatsapp-engine';
+import { SeedSessionController } from './seed/seed-session.controller';
+import { SessionManager } from './sessions/session-manager';
+import { SessionEntity } from './sessions/session.entity';
+import { SessionStore } from './sessions/session.store';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
+import { WhatsAppHealthIndicator } from './whatsapp.health';
+
+function baileysLogLevel(level: AppConfig['LOG_LEVEL']): string {
+  // Baileys logs through pino; its chatter is only useful when debugging the protocol itself.
+  return level === 'verbose' ? 'debug' : level === 'debug' ? 'warn' : 'silent';
+}
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SessionEntity]), TerminusModule],
+  controllers: [SessionsController, SeedSessionController],
+  providers: [
+    {
+      provide: BAILEYS_OPTIONS,
+      inject: [AppConfig, SandboxHost],
+      useFactory: (config: AppConfig, host: SandboxHost): BaileysOptions => ({
+        waWebSocketUrl: host.sandbox?.wsUrl ?? config.WA_WEBSOCKET_URL,
+        mediaAgent: host.sandbox?.httpsAgent,
+        mediaDispatcher: host.sandbox?.mediaDispatcher,
+        qrTimeoutMs: config.WA_QR_TIMEOUT_MS,
+        connectTimeoutMs: config.WA_CONNECT_TIMEOUT_MS,
+        keepAliveIntervalMs: config.WA_KEEPALIVE_INTERVAL_MS,
+        logLevel: baileysLogLevel(config.LOG_LEVEL),
+      }),
+    },
+    { provide: WhatsAppEngine, useClass: BaileysEngine },
+    SessionStore,
+    SessionManager,
+    SessionsService,
+    WhatsAppHealthIndicator,
+  ],
+  exports: [SessionManager, SessionsService, WhatsAppEngine],
+})
+export class WhatsAppModule {}
