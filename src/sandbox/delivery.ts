@@ -14,6 +14,11 @@ import { pub33, type DeviceBundle } from './signal-party';
 export class Delivery {
   /** Per-companion chains: Signal session setup and encryption must not interleave for one device. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Messages sent on a connection and not yet acked by the client; re-queued if the connection dies first. */
+  private readonly unacked = new Map<
+    ClientConnection,
+    Map<string, { companion: CompanionDevice; message: QueuedMessage }>
+  >();
 
   constructor(private readonly ctx: SandboxContext) {}
 
@@ -21,7 +26,7 @@ export class Delivery {
   async toAccount(account: Account, message: QueuedMessage): Promise<void> {
     for (const companion of account.companions.values()) {
       const conn = this.ctx.registry.get(account.phone, companion.deviceId);
-      if (conn?.context.ready) {
+      if (conn?.isOpen && conn.context.ready) {
         await this.deliver(conn, account, companion, message, false);
       } else {
         companion.offlineQueue.push(message);
@@ -104,8 +109,26 @@ export class Delivery {
           : undefined,
     };
     for (const { conn } of this.ctx.registry.connections(account.phone)) {
-      if (conn.context.ready) conn.sendNode(node);
+      if (conn.isOpen && conn.context.ready) conn.sendNode(node);
     }
+  }
+
+  /** The client acked a message: it was processed and need not be re-sent. */
+  onAck(conn: ClientConnection, id: string): void {
+    this.unacked.get(conn)?.delete(id);
+  }
+
+  /** The connection is gone: what it never acked goes back to the front of the offline queue. */
+  onClose(conn: ClientConnection): void {
+    const pending = this.unacked.get(conn);
+    this.unacked.delete(conn);
+    if (!pending?.size) return;
+    const byCompanion = new Map<CompanionDevice, QueuedMessage[]>();
+    for (const { companion, message } of pending.values()) {
+      byCompanion.set(companion, [...(byCompanion.get(companion) ?? []), message]);
+    }
+    for (const [companion, messages] of byCompanion) companion.offlineQueue.unshift(...messages);
+    this.ctx.store.markDirty();
   }
 
   private deliver(

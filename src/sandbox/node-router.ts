@@ -78,6 +78,9 @@ export class NodeRouter implements ConnectionHandlers {
         return this.outbound.handle(conn, node, account, companion.deviceId);
       case 'receipt':
         return this.onClientReceipt(conn, node, account);
+      case 'ack':
+        if (node.attrs.class === 'message') this.delivery.onAck(conn, node.attrs.id);
+        return;
       default:
         // presence, chatstate, ib, ack: nothing to answer
         return;
@@ -86,6 +89,7 @@ export class NodeRouter implements ConnectionHandlers {
 
   onClose(conn: ClientConnection): void {
     this.pairing.onClose(conn);
+    this.delivery.onClose(conn);
     const linked = conn.context.companion as CompanionContext | undefined;
     if (!linked) return;
     const { account, companion } = linked;

@@ -47,7 +47,7 @@ export class BaileysTestClient {
   private socketCount = 0;
 
   constructor(
-    private readonly sandbox: WhatsAppSandbox,
+    public sandbox: WhatsAppSandbox,
     private readonly opts: ClientOptions = {},
   ) {
     this.emitter.setMaxListeners(0);

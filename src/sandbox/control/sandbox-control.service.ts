@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error';
+import { AppConfig } from '../../config/app-config';
+import { DEFAULT_SESSION, SessionManager } from '../../whatsapp/sessions/session-manager';
+import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
+import type { RecordedMessage } from '../message-record';
+import type { WhatsAppSandbox } from '../whatsapp-sandbox';
+import { ContactMessageDto, ContactReceivedView, ScanResultView, SentByContactView } from './sandbox-control.dto';
+import { SandboxHost } from './sandbox-host';
+
+const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+/** What the sandbox control routes do: the simulated phone and contacts acting on a session. */
+@Injectable()
+export class SandboxControlService {
+  constructor(
+    private readonly host: SandboxHost,
+    private readonly sessions: SessionManager,
+    private readonly config: AppConfig,
+  ) {}
+
+  private get sandbox(): WhatsAppSandbox {
+    if (!this.host.sandbox) throw new DomainError(404, 'Sandbox not running', 'Start the gateway with SANDBOX=true');
+    return this.host.sandbox;
+  }
+
+  private linkedPhone(sessionId: string): string {
+    const rt = this.sessions.get(sessionId);
+    if (!rt) throw new SessionNotFound(sessionId);
+    if (!rt.me?.phone || !rt.linked) {
+      throw new DomainError(409, 'Session not linked', `Session "${sessionId}" has no linked account; scan its QR first`);
+    }
+    return rt.me.phone;
+  }
+
+  async scan(sessionId: string): Promise<ScanResultView> {
+    if (!this.sessions.has(sessionId)) throw new SessionNotFound(sessionId);
+    const rt = await this.sessions.ensurePairing(sessionId, this.config.WA_QR_WAIT_MS);
+    if (rt.status === 'connected') throw new DomainError(409, 'Already linked', `Session "${sessionId}" is connected`);
+    if (rt.status !== 'qr_ready' || !rt.qr) {
+      throw new DomainError(409, 'No QR to scan', `Session status is ${rt.status}; try again shortly`);
+    }
+    try {
+      const link = await this.sandbox.scanQr(rt.qr);
+      return { session: sessionId, phone: link.phone, lid: `${link.lid}@lid` };
+    } catch (err) {
+      throw new DomainError(409, 'Scan failed', (err as Error).message);
+    }
+  }
+
+  async contactSends(contact: string, dto: ContactMessageDto): Promise<SentByContactView> {
+    const account = this.linkedPhone(dto.session ?? DEFAULT_SESSION);
+    const content = dto.kind === 'image' ? { image: { caption: dto.text } } : { text: dto.text };
+    const { id } = await this.sandbox.contactSend(contact, account, content, { pushName: dto.pushName });
+    return { id, from: contact, to: account };
+  }
+
+  received(contact: string): ContactReceivedView[] {
+    return this.sandbox.received(contact).map((m: RecordedMessage) => ({
+      id: m.id,
+      from: m.fromAccount,
+      kind: m.kind,
+      text: m.text,
+      caption: m.caption,
+      fileName: m.fileName,
+      mimetype: m.mimetype,
+      latitude: m.latitude,
+      longitude: m.longitude,
+      quotedId: m.quotedId,
+      reaction: m.reaction,
+      at: new Date(m.at).toISOString(),
+      deliveredAt: iso(m.receipts.deliveredAt),
+      readAt: iso(m.receipts.readAt),
+    }));
+  }
+
+  disconnect(sessionId: string): { session: string; disconnected: true } {
+    this.sandbox.disconnect(this.linkedPhone(sessionId));
+    return { session: sessionId, disconnected: true };
+  }
+}
