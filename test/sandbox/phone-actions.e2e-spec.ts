@@ -36,7 +36,11 @@ describe('what the simulated phone and network do to a linked client', () => {
     expect(msg.key.fromMe).toBe(true);
     expect(msg.key.remoteJid).toBe('6281234500203@s.whatsapp.net');
     expect(msg.message?.conversation).toBe('sent on the phone');
-    expect(sandbox.received('6281234500203')[0]).toMatchObject({ id, text: 'sent on the phone', fromDevice: 0 });
+    expect(sandbox.received('6281234500203')[0]).toMatchObject({
+      id,
+      text: 'sent on the phone',
+      fromDevice: 0,
+    });
   });
 
   it('drops the connection; the client reconnects and gets messages queued while it was offline', async () => {
@@ -52,7 +56,9 @@ describe('what the simulated phone and network do to a linked client', () => {
       expect(sandbox.accounts()[0].devices[0].queued).toBe(1);
       client.connect();
       await client.waitForOpen();
-      const upsert = await client.waitFor('messages.upsert', (u) => u.messages.some((m) => m.key.id === queued.id));
+      const upsert = await client.waitFor('messages.upsert', (u) =>
+        u.messages.some((m) => m.key.id === queued.id),
+      );
       expect(upsert.type).toBe('append');
       expect(upsert.messages[0].message?.conversation).toBe(`while offline (${how})`);
     }
