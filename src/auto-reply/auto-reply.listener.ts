@@ -1,0 +1,115 @@
+import { Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { AppConfig } from '../config/app-config';
+import type { DomainEvent } from '../events/domain-event';
+import { MessageSender } from '../messaging/message-sender';
+import type { MessageView } from '../messaging/message.view';
+import { ReplyLimiter } from './reply-limiter';
+import { AutoReplyRulesService } from './rules.service';
+
+/** Message types whose text (or caption) rules look at; reactions, polls, contact cards etc. are never answered. */
+const ANSWERABLE_TYPES = new Set(['text', 'image', 'video', 'document']);
+const ANSWERABLE_CHATS = new Set(['direct', 'group']);
+
+export type AutoReplyOutcome =
+  | { replied: true; ruleId: string; messageId: string }
+  | {
+      replied: false;
+      reason:
+        | 'disabled'
+        | 'own_message'
+        | 'not_a_chat'
+        | 'no_text'
+        | 'no_match'
+        | 'cooldown'
+        | 'rate_limit'
+        | 'empty_reply'
+        | 'send_failed';
+    };
+
+/**
+ * Evaluates every `message.received` against the rules and answers through the send queue (pacing, idempotency
+ * and status tracking apply), with `source: "auto_reply"` and the rule id. Never answers our own messages,
+ * status broadcasts, channels or system messages; per-chat cooldowns and a per-chat cap per minute stop loops.
+ */
+@Injectable()
+export class AutoReplyListener implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AutoReplyListener.name);
+
+  constructor(
+    private readonly rules: AutoReplyRulesService,
+    private readonly limiter: ReplyLimiter,
+    private readonly config: AppConfig,
+    @Optional() private readonly sender?: MessageSender,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.sender) this.logger.warn('No message sender is registered: auto-replies cannot be sent');
+  }
+
+  @OnEvent('message.received', { async: true, promisify: true })
+  async onMessageReceived(event: DomainEvent<MessageView>): Promise<void> {
+    try {
+      const outcome = await this.handle(event);
+      if (!outcome.replied && outcome.reason !== 'no_match' && outcome.reason !== 'own_message') {
+        this.logger.debug(`No auto-reply to message ${event.data?.id} (${outcome.reason})`);
+      }
+    } catch (err) {
+      this.logger.error(`Auto-reply to message ${event.data?.id} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Decides and, when a rule fires, queues the reply. Exposed for tests; the event handler above calls it. */
+  async handle(event: DomainEvent<MessageView>): Promise<AutoReplyOutcome> {
+    const msg = event.data;
+    if (!this.config.AUTO_REPLY_ENABLED || !this.sender) return { replied: false, reason: 'disabled' };
+    if (msg.direction !== 'in' || msg.fromMe) return { replied: false, reason: 'own_message' };
+    if (!ANSWERABLE_CHATS.has(msg.chatType) || /@(broadcast|newsletter)$/.test(msg.chat)) {
+      return { replied: false, reason: 'not_a_chat' };
+    }
+    if (!ANSWERABLE_TYPES.has(msg.type) || !msg.text?.trim()) return { replied: false, reason: 'no_text' };
+
+    const session = msg.session;
+    const decision = await this.rules.evaluate({
+      session,
+      chatType: msg.chatType,
+      text: msg.text,
+      pushName: msg.from?.pushName ?? null,
+      phone: msg.from?.phone ?? null,
+    });
+    if (!decision) return { replied: false, reason: 'no_match' };
+    const { rule, reply } = decision;
+    if (!reply.trim()) return { replied: false, reason: 'empty_reply' };
+
+    const slot = this.limiter.acquire(`${session}\u0000${msg.chat}`, rule.id, rule.cooldownSeconds);
+    if (!slot.ok) {
+      if (slot.reason === 'rate_limit') {
+        this.logger.warn(
+          `Auto-reply limit of ${this.config.AUTO_REPLY_MAX_PER_CHAT_PER_MINUTE}/min reached for a chat of ` +
+            `session ${session}; rule ${rule.id} not sent for message ${msg.id}`,
+        );
+      }
+      return { replied: false, reason: slot.reason };
+    }
+    try {
+      const sent = await this.sender.enqueue(
+        session,
+        msg.chat,
+        { type: 'text', text: reply },
+        { source: 'auto_reply', ruleId: rule.id, idempotencyKey: `auto-reply:${msg.id}` },
+      );
+      this.logger.log(
+        `Auto-reply rule ${rule.id} answered message ${msg.id} in session ${session} (${sent.id})`,
+      );
+      this.logger.debug(`Auto-reply to ${msg.chat}: ${JSON.stringify(reply)}`);
+      return { replied: true, ruleId: rule.id, messageId: sent.id };
+    } catch (err) {
+      slot.release();
+      this.logger.warn(
+        `Auto-reply rule ${rule.id} could not queue its reply to message ${msg.id} in session ${session}: ` +
+          (err as Error).message,
+      );
+      return { replied: false, reason: 'send_failed' };
+    }
+  }
+}
