@@ -13,9 +13,11 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { InfoController } from './info/info.controller';
 import { SandboxCoreModule } from './sandbox/control/sandbox-core.module';
+import { SandboxControlModule } from './sandbox/control/sandbox-control.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -35,7 +37,9 @@ export class AppModule {
         AutoReplyModule,
         SandboxCoreModule,
         WhatsAppModule,
+        ...(config.SANDBOX ? [SandboxControlModule] : []),
         RealtimeModule,
+        WebhooksModule,
       ],
       controllers: [InfoController],
       providers: [

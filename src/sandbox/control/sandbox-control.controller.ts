@@ -10,7 +10,12 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/errors/error-response';
-import { ContactMessageDto, ContactReceivedView, ScanResultView, SentByContactView } from './sandbox-control.dto';
+import {
+  ContactMessageDto,
+  ContactReceivedView,
+  ScanResultView,
+  SentByContactView,
+} from './sandbox-control.dto';
 import { SandboxControlService } from './sandbox-control.service';
 import { PhoneParamPipe } from './phone-param.pipe';
 
@@ -24,7 +29,9 @@ export class SandboxControlController {
   @Post('sessions/:session/scan')
   @HttpCode(200)
   @ApiParam({ name: 'session', example: 'default' })
-  @ApiOperation({ summary: "The simulated phone scans the session's current QR (links a new simulated account)" })
+  @ApiOperation({
+    summary: "The simulated phone scans the session's current QR (links a new simulated account)",
+  })
   @ApiOkResponse({ type: ScanResultView })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'Already linked, or no QR yet' })
@@ -39,7 +46,10 @@ export class SandboxControlController {
   @ApiOkResponse({ type: SentByContactView })
   @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The session is not linked' })
-  send(@Param('phone', PhoneParamPipe) phone: string, @Body() dto: ContactMessageDto): Promise<SentByContactView> {
+  send(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Body() dto: ContactMessageDto,
+  ): Promise<SentByContactView> {
     return this.control.contactSends(phone, dto);
   }
 

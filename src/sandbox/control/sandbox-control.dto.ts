@@ -20,7 +20,10 @@ export class ContactMessageDto {
   @MaxLength(64)
   pushName?: string;
 
-  @ApiPropertyOptional({ enum: ['text', 'image'], description: '`image` sends a small picture with `text` as caption' })
+  @ApiPropertyOptional({
+    enum: ['text', 'image'],
+    description: '`image` sends a small picture with `text` as caption',
+  })
   @IsOptional()
   @Matches(/^(text|image)$/, { message: 'kind must be "text" or "image"' })
   kind?: 'text' | 'image';
@@ -28,7 +31,8 @@ export class ContactMessageDto {
 
 export class ScanResultView {
   @ApiProperty({ example: 'default' }) session: string;
-  @ApiProperty({ example: '6280000000001', description: 'The simulated phone number now linked' }) phone: string;
+  @ApiProperty({ example: '6280000000001', description: 'The simulated phone number now linked' })
+  phone: string;
   @ApiProperty({ example: '100000000000001@lid' }) lid: string;
 }
 

@@ -5,7 +5,12 @@ import { DEFAULT_SESSION, SessionManager } from '../../whatsapp/sessions/session
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import type { RecordedMessage } from '../message-record';
 import type { WhatsAppSandbox } from '../whatsapp-sandbox';
-import { ContactMessageDto, ContactReceivedView, ScanResultView, SentByContactView } from './sandbox-control.dto';
+import {
+  ContactMessageDto,
+  ContactReceivedView,
+  ScanResultView,
+  SentByContactView,
+} from './sandbox-control.dto';
 import { SandboxHost } from './sandbox-host';
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
@@ -20,7 +25,8 @@ export class SandboxControlService {
   ) {}
 
   private get sandbox(): WhatsAppSandbox {
-    if (!this.host.sandbox) throw new DomainError(404, 'Sandbox not running', 'Start the gateway with SANDBOX=true');
+    if (!this.host.sandbox)
+      throw new DomainError(404, 'Sandbox not running', 'Start the gateway with SANDBOX=true');
     return this.host.sandbox;
   }
 
@@ -28,7 +34,11 @@ export class SandboxControlService {
     const rt = this.sessions.get(sessionId);
     if (!rt) throw new SessionNotFound(sessionId);
     if (!rt.me?.phone || !rt.linked) {
-      throw new DomainError(409, 'Session not linked', `Session "${sessionId}" has no linked account; scan its QR first`);
+      throw new DomainError(
+        409,
+        'Session not linked',
+        `Session "${sessionId}" has no linked account; scan its QR first`,
+      );
     }
     return rt.me.phone;
   }
@@ -36,7 +46,8 @@ export class SandboxControlService {
   async scan(sessionId: string): Promise<ScanResultView> {
     if (!this.sessions.has(sessionId)) throw new SessionNotFound(sessionId);
     const rt = await this.sessions.ensurePairing(sessionId, this.config.WA_QR_WAIT_MS);
-    if (rt.status === 'connected') throw new DomainError(409, 'Already linked', `Session "${sessionId}" is connected`);
+    if (rt.status === 'connected')
+      throw new DomainError(409, 'Already linked', `Session "${sessionId}" is connected`);
     if (rt.status !== 'qr_ready' || !rt.qr) {
       throw new DomainError(409, 'No QR to scan', `Session status is ${rt.status}; try again shortly`);
     }

@@ -1,0 +1,28 @@
+// Builds the TypeScript sources when dist/ is missing or older than any source file. Shared by the npm
+// scripts that run compiled code, so `npm install && npm start` works on a fresh clone.
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const root = path.join(__dirname, '..');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, item.name);
+    const t = item.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs;
+    if (t > newest) newest = t;
+  }
+  return newest;
+}
+
+module.exports = function ensureBuilt() {
+  const entry = path.join(root, 'dist', 'main.js');
+  const stale = !fs.existsSync(entry) || newestMtime(path.join(root, 'src')) > fs.statSync(entry).mtimeMs;
+  if (stale) {
+    console.log('Building the gateway (first start or sources changed)...');
+    execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], { cwd: root, stdio: 'inherit' });
+    fs.utimesSync(entry, new Date(), new Date());
+  }
+  return path.join(root, 'dist');
+};

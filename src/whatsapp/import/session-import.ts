@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { dataSourceOptions } from '../../database/data-source-options';
+import { SqliteAuthStateStore } from '../auth-state/sqlite-auth-state.store';
+import { importAuthFolder } from '../engine/baileys/auth-folder-import';
+import { SESSION_ID_PATTERN } from '../dto/session.dto';
+
+export interface ImportOptions {
+  from: string;
+  session: string;
+  config: AppConfig;
+}
+
+/**
+ * Copies a Baileys multi-file auth folder (the original gateway's `auth_info_baileys/`) into the database as
+ * session `session`, so the account stays linked without a new scan. Run it while the gateway is stopped; the
+ * session connects at the next start.
+ */
+export async function importSessionFolder({
+  from,
+  session,
+  config,
+}: ImportOptions): Promise<{ phone: string | null }> {
+  if (!SESSION_ID_PATTERN.test(session)) throw new Error('session must be 1-64 letters, digits, "-" or "_"');
+  const ds = new DataSource(dataSourceOptions(config.DATABASE_PATH));
+  await ds.initialize();
+  try {
+    await ds.runMigrations();
+    const identity = await importAuthFolder(from, new SqliteAuthStateStore(ds, session));
+    const now = Date.now();
+    await ds.query(
+      `INSERT INTO sessions (id, status, reason, phone, name, lid, created_at, updated_at)
+       VALUES (?, 'disconnected', NULL, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET phone = excluded.phone, name = excluded.name, lid = excluded.lid,
+         status = 'disconnected', reason = NULL, updated_at = excluded.updated_at`,
+      [session, identity?.phone ?? null, identity?.name ?? null, identity?.lid ?? null, now, now],
+    );
+    return { phone: identity?.phone ?? null };
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,220 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PNG } from 'pngjs';
+import jsQR from 'jsqr';
+import { SqliteAuthStateStore } from '../../src/whatsapp/auth-state/sqlite-auth-state.store';
+import { DataSource } from 'typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
+import { tempDir } from '../support/test-app';
+import { waitUntil } from '../support/wait';
+
+function authRows(t: SandboxApp, session: string): number {
+  return new SqliteAuthStateStore(t.app.get<DataSource>(getDataSourceToken()), session).countRows();
+}
+
+describe('sessions against the sandbox', () => {
+  it('shows a QR (string and a PNG that decodes to it), links on scan, and survives a restart without a QR', async () => {
+    const dir = tempDir('gw-sess-');
+    let t = await startSandboxApp({}, { link: false, dir });
+    try {
+      const qrRes = await waitUntil(
+        async () => {
+          const r = await t.get('/api/whatsapp/qr');
+          return r.status === 200 ? r : null;
+        },
+        { what: 'the seed QR route' },
+      );
+      const qr: string = qrRes.body.qr;
+      expect(Object.keys(qrRes.body)).toEqual(['qr']);
+      expect(qr).toMatch(/,/);
+      const status = await t.get('/api/whatsapp/status');
+      expect(status.body).toEqual({ status: 'qr_ready', connected: false, qr });
+
+      const png = await t
+        .get('/api/sessions/default/qr.png')
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      expect(png.status).toBe(200);
+      expect(png.headers['content-type']).toBe('image/png');
+      const image = PNG.sync.read(png.body);
+      const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+      expect(decoded?.data).toBe(qr);
+
+      const json = await t.get('/api/sessions/default/qr');
+      expect(json.body.qr).toBe(qr);
+      expect(json.body.dataUrl).toMatch(/^data:image\/png;base64,/);
+
+      const phone = await t.link('default');
+      const seed = await t.get('/api/whatsapp/status');
+      expect(seed.body).toEqual({ status: 'connected', connected: true, qr: null });
+      const notAvailable = await t.get('/api/whatsapp/qr');
+      expect(notAvailable.status).toBe(404);
+      expect(notAvailable.body.error).toBe('QR code not available');
+
+      await t.close();
+      t = await startSandboxApp({}, { link: false, dir });
+      const back = await t.waitForStatus('default', 'connected');
+      expect(back.phone).toBe(phone);
+      expect(back.qr).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('reconnects after the sandbox drops the connection 20 times', async () => {
+    const t = await startSandboxApp();
+    try {
+      for (let i = 0; i < 20; i++) {
+        const before = t.sandbox.accounts()[0];
+        expect(before.devices[0].connected).toBe(true);
+        const drop = await t.post('/api/sandbox/sessions/default/disconnect');
+        expect(drop.status).toBe(200);
+        await waitUntil(
+          async () => {
+            const r = await t.get('/api/sessions/default');
+            return r.body.status !== 'connected' ? r.body : null;
+          },
+          { what: `drop ${i + 1} to be noticed` },
+        ).catch(() => undefined);
+        await t.waitForStatus('default', 'connected');
+        await waitUntil(() => t.sandbox.isConnected(t.account), { what: `reconnect ${i + 1}` });
+      }
+      const s = await t.get('/api/sessions/default');
+      expect(s.body).toMatchObject({ status: 'connected', phone: t.account });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('logout unlinks, wipes the auth rows and a restart of the session shows a fresh QR', async () => {
+    const t = await startSandboxApp();
+    try {
+      expect(authRows(t, 'default')).toBeGreaterThan(0);
+      const out = await t.post('/api/whatsapp/logout');
+      expect(out.status).toBe(200);
+      expect(out.body).toEqual({ success: true, message: 'Logged out successfully' });
+      const s = await t.get('/api/sessions/default');
+      expect(s.body.status).toBe('logged_out');
+      expect((await t.get('/api/whatsapp/status')).body).toEqual({
+        status: 'disconnected',
+        connected: false,
+        qr: null,
+      });
+      expect(authRows(t, 'default')).toBe(0);
+      const restart = await t.post('/api/sessions/default/restart');
+      expect(restart.status).toBe(200);
+      await t.waitForStatus('default', 'qr_ready');
+      const qr = await t.get('/api/sessions/default/qr');
+      expect(qr.status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a phone-side unlink logs the session out', async () => {
+    const t = await startSandboxApp();
+    try {
+      t.sandbox.unlink(t.account);
+      await t.waitForStatus('default', 'logged_out');
+      expect(authRows(t, 'default')).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('links two sessions independently; validates ids; refuses to delete default', async () => {
+    const t = await startSandboxApp();
+    try {
+      const bad = await t.post('/api/sessions', { id: 'no spaces!' });
+      expect(bad.status).toBe(400);
+      const unknown = await t.post('/api/sessions', { id: 'x', extra: 'VALUE' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.details).toContain('extra');
+      expect(JSON.stringify(unknown.body)).not.toContain('VALUE');
+
+      const created = await t.post('/api/sessions', { id: 'sales' });
+      expect(created.status).toBe(201);
+      expect((await t.post('/api/sessions', { id: 'sales' })).status).toBe(409);
+      const salesPhone = await t.link('sales');
+      expect(salesPhone).not.toBe(t.account);
+      const list = await t.get('/api/sessions');
+      expect(list.body.map((s: any) => [s.id, s.status])).toEqual([
+        ['default', 'connected'],
+        ['sales', 'connected'],
+      ]);
+      await t.post('/api/sessions/sales/logout');
+      await t.waitForStatus('sales', 'logged_out');
+      expect((await t.get('/api/sessions/default')).body.status).toBe('connected');
+      const del = await t.http().delete('/api/sessions/default').set('X-API-Key', t.apiKey);
+      expect(del.status).toBe(409);
+      const delSales = await t.http().delete('/api/sessions/sales').set('X-API-Key', t.apiKey);
+      expect(delSales.status).toBe(204);
+      expect((await t.get('/api/sessions/sales')).status).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('/health reports the WhatsApp sessions', async () => {
+    const t = await startSandboxApp();
+    try {
+      const h = await t.http().get('/health');
+      expect(h.status).toBe(200);
+      expect(h.body.details.whatsapp).toMatchObject({ status: 'up', sessions: { default: 'connected' } });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('pairing code', () => {
+  it('links with an 8-character code entered on the simulated phone', async () => {
+    const t = await startSandboxApp({}, { link: false });
+    try {
+      await t.waitForStatus('default', 'qr_ready');
+      const phone = '6289990001234'.replace('999', '777');
+      const res = await t.post('/api/sessions/default/pairing-code', { phone });
+      expect(res.status).toBe(200);
+      expect(res.body.code).toMatch(/^[A-Z0-9]{8}$/);
+      await t.sandbox.enterPairingCode(phone, res.body.code);
+      const s = await t.waitForStatus('default', 'connected');
+      expect(s.phone).toBe(phone);
+      const bad = await t.post('/api/sessions/default/pairing-code', { phone: '+62 812' });
+      expect(bad.status).toBe(400);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('import of a Baileys auth folder', () => {
+  it('an imported auth_info_baileys folder connects without a QR', async () => {
+    // The folder is produced the way the seed produced it: Baileys' own multi-file store, linked by a scan.
+    const { linkWithMultiFileAuth } = await import('../support/legacy-auth-folder');
+    const dir = tempDir('gw-imp-');
+    const t = await startSandboxApp({}, { link: false, dir });
+    try {
+      const folder = path.join(dir, 'auth_info_baileys');
+      const phone = await linkWithMultiFileAuth(t.sandbox, folder);
+      expect(fs.existsSync(path.join(folder, 'creds.json'))).toBe(true);
+      const { importSessionFolder } = await import('../../src/whatsapp/import/session-import');
+      await t.close();
+      await importSessionFolder({ from: folder, session: 'imported', config: t.config });
+      const t2 = await startSandboxApp({}, { link: false, dir });
+      try {
+        const s = await t2.waitForStatus('imported', 'connected');
+        expect(s.phone).toBe(phone);
+        expect(s.qr).toBeNull();
+      } finally {
+        await t2.close();
+      }
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
+});
