@@ -8,7 +8,12 @@ import { errorBody } from '../errors/error-body';
  * no part of the rejected body is ever echoed.
  */
 export function jsonBody(limitBytes: number) {
-  return express.json({ limit: limitBytes });
+  return express.json({ limit: limitBytes, verify: keepRawBody });
+}
+
+/** Keeps the exact bytes of a JSON body as `req.rawBody`: signature checks (inbound webhooks) need them. */
+function keepRawBody(req: Request, _res: Response, buf: Buffer): void {
+  (req as Request & { rawBody?: Buffer }).rawBody = buf;
 }
 
 export function bodyErrorHandler(err: any, _req: Request, res: Response, next: NextFunction): void {

@@ -1,0 +1,274 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Database } from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import * as os from 'node:os';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { EVENT_TYPES, newEvent } from '../events/domain-event';
+import { EventBus } from '../events/event-bus';
+import { AttemptOutcome, ClaimedDelivery, DeliveryStore, EndpointRow } from './delivery.store';
+import { postWebhook } from './http-poster';
+import { nextDelayMs, parseRetryAfter } from './retry-schedule';
+import { createSafeAgents } from './safe-agent';
+import { signatureHeaders } from './signer';
+import { outsideTransaction, rawDatabase } from './sqlite';
+import { WebhookSettings } from './webhook-settings';
+
+/** Payload of `webhook.endpoint_disabled`. */
+export interface EndpointDisabledData {
+  endpointId: string;
+  url: string;
+  reason: 'gone' | 'failing';
+  disabledAt: string;
+}
+
+/**
+ * Posts due deliveries. Woken at once by every event on the bus (after the producer's commit), and by a timer
+ * for retries and for rows other processes wrote. Each cycle claims due rows per enabled endpoint, up to the
+ * endpoint's free concurrency, with a lease; each attempt is then recorded and the row moved on (delivered,
+ * retried later, or failed), unless the lease was lost meanwhile. Ordering between deliveries is not promised.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  /** Emits `attempt` with the delivery id after each recorded attempt (used by POST .../test). */
+  readonly attempts = new EventEmitter();
+  private db: Database;
+  private store: DeliveryStore;
+  private readonly agents;
+  private readonly inflight = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private started = false;
+  private stopping = false;
+  private looping = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private lastPrune = 0;
+  private readonly wake = () => this.kick();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly settings: WebhookSettings,
+    private readonly eventBus: EventBus,
+    private readonly emitter: EventEmitter2,
+    private readonly config: AppConfig,
+  ) {
+    this.agents = createSafeAgents(settings.policy, settings.concurrency * 4);
+    this.attempts.setMaxListeners(0);
+  }
+
+  onApplicationBootstrap(): void {
+    this.db = rawDatabase(this.dataSource);
+    this.store = new DeliveryStore(this.db);
+    for (const type of EVENT_TYPES) this.emitter.on(type, this.wake);
+    this.started = true;
+    this.kick();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    for (const type of EVENT_TYPES) this.emitter.off(type, this.wake);
+    if (!this.started) return;
+    const deadline = new Promise((resolve) => setTimeout(resolve, this.config.SHUTDOWN_TIMEOUT_MS).unref());
+    await Promise.race([Promise.allSettled([...this.running]), deadline]);
+    await outsideTransaction(this.db);
+    const released = this.store.release(this.owner, Date.now());
+    if (released) this.logger.log(`Released ${released} webhook deliveries still in flight at shutdown`);
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  /** Looks for due work now (coalesces concurrent calls). */
+  kick(): void {
+    if (!this.started || this.stopping) return;
+    if (this.looping) {
+      this.again = true;
+      return;
+    }
+    this.looping = true;
+    setImmediate(() => void this.loop());
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        await outsideTransaction(this.db);
+        if (this.stopping) break;
+        this.claimAndDispatch();
+      } while (this.again && !this.stopping);
+      this.pruneIfDue();
+    } catch (err) {
+      this.logger.error(`Webhook delivery cycle failed: ${(err as Error).message}`);
+    } finally {
+      this.looping = false;
+      this.scheduleNext();
+    }
+  }
+
+  /** Synchronous: claims and starts attempts without yielding, so no other query interleaves. */
+  private claimAndDispatch(): void {
+    const now = Date.now();
+    for (const endpointId of this.store.dueEndpoints(now)) {
+      const free = this.settings.concurrency - (this.inflight.get(endpointId) ?? 0);
+      if (free <= 0) continue;
+      const endpoint = this.store.endpoint(endpointId);
+      if (!endpoint || !endpoint.enabled) continue;
+      const claimed = this.store.claim(endpointId, this.owner, now, now + this.settings.leaseMs, free);
+      if (!claimed.length) continue;
+      const payloads = this.store.payloads([...new Set(claimed.map((c) => c.eventId))]);
+      for (const delivery of claimed) {
+        const payload = payloads.get(delivery.eventId);
+        if (payload === undefined) continue;
+        this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 0) + 1);
+        const run = this.attempt(delivery, endpoint, payload).finally(() => {
+          this.running.delete(run);
+          this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 1) - 1);
+          this.kick();
+        });
+        this.running.add(run);
+      }
+    }
+  }
+
+  private scheduleNext(): void {
+    if (this.stopping || !this.started) return;
+    clearTimeout(this.timer);
+    let delay = this.settings.pollIntervalMs;
+    try {
+      const next = this.store.nextDueAt();
+      if (next !== null && next > Date.now()) delay = Math.min(delay, next - Date.now() + 1);
+    } catch (err) {
+      this.logger.warn(`Could not read the next due webhook delivery: ${(err as Error).message}`);
+    }
+    this.timer = setTimeout(() => this.kick(), Math.max(delay, 1));
+    this.timer.unref();
+  }
+
+  private secrets(endpoint: EndpointRow, now: number): string[] {
+    const secrets = [endpoint.secret];
+    if (endpoint.previous_secret && (endpoint.previous_secret_expires_at ?? 0) > now) {
+      secrets.push(endpoint.previous_secret);
+    }
+    return secrets;
+  }
+
+  private async attempt(delivery: ClaimedDelivery, endpoint: EndpointRow, payload: string): Promise<void> {
+    const startedAt = Date.now();
+    let outcome: AttemptOutcome;
+    let gone = false;
+    try {
+      const headers = {
+        ...(JSON.parse(endpoint.headers) as Record<string, string>),
+        ...signatureHeaders(
+          delivery.eventId,
+          payload,
+          this.secrets(endpoint, startedAt),
+          new Date(startedAt),
+        ),
+      };
+      const result = await postWebhook(endpoint.url, payload, headers, this.settings.timeoutMs, this.agents);
+      const success = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+      gone = result.statusCode === 410;
+      let retryAt: number | null = null;
+      if (!success && !gone) {
+        let delay = nextDelayMs(delivery.runAttempts + 1, this.settings.schedule, delivery.runLimit);
+        const retryAfter =
+          result.statusCode === 429 || result.statusCode === 503
+            ? parseRetryAfter(result.retryAfter)
+            : undefined;
+        if (delay !== null && retryAfter !== undefined) delay = retryAfter;
+        retryAt = delay === null ? null : Date.now() + delay;
+      }
+      outcome = {
+        startedAt,
+        durationMs: result.durationMs,
+        statusCode: result.statusCode,
+        response: result.response,
+        error: result.error ?? (success ? null : `HTTP ${result.statusCode}`),
+        success,
+        retryAt,
+      };
+    } catch (err) {
+      const delay = nextDelayMs(delivery.runAttempts + 1, this.settings.schedule, delivery.runLimit);
+      outcome = {
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        statusCode: null,
+        response: null,
+        error: (err as Error).message,
+        success: false,
+        retryAt: delay === null ? null : Date.now() + delay,
+      };
+    }
+    await this.record(delivery, endpoint, outcome, gone);
+  }
+
+  private async record(
+    delivery: ClaimedDelivery,
+    endpoint: EndpointRow,
+    outcome: AttemptOutcome,
+    gone: boolean,
+  ): Promise<void> {
+    await outsideTransaction(this.db);
+    const now = Date.now();
+    let held: boolean;
+    try {
+      held = this.store.complete(delivery, this.owner, outcome, now);
+    } catch (err) {
+      // The lease runs out and another cycle retries the delivery: nothing is lost.
+      this.logger.error(`Could not record webhook delivery ${delivery.id}: ${(err as Error).message}`);
+      return;
+    }
+    if (!held)
+      this.logger.warn(`Lease on webhook delivery ${delivery.id} was lost before its attempt finished`);
+    if (!outcome.success) {
+      this.logger.debug(
+        `Webhook delivery ${delivery.id} to endpoint ${endpoint.id} failed: ${outcome.error ?? outcome.statusCode}`,
+      );
+    }
+    this.attempts.emit('attempt', delivery.id);
+    let reason: 'gone' | 'failing' | null = null;
+    if (gone) reason = 'gone';
+    else if (!outcome.success) {
+      const since = endpoint.failing_since ?? outcome.startedAt;
+      if (now - since >= this.settings.disableAfterMs) reason = 'failing';
+    }
+    if (reason && this.store.disable(endpoint.id, reason, now))
+      await this.announceDisabled(endpoint, reason, now);
+  }
+
+  private async announceDisabled(
+    endpoint: EndpointRow,
+    reason: 'gone' | 'failing',
+    now: number,
+  ): Promise<void> {
+    this.logger.warn(
+      `Webhook endpoint ${endpoint.id} disabled: ${reason === 'gone' ? 'it answered 410 Gone' : 'it kept failing'}`,
+    );
+    const data: EndpointDisabledData = {
+      endpointId: endpoint.id,
+      url: endpoint.url,
+      reason,
+      disabledAt: new Date(now).toISOString(),
+    };
+    try {
+      await this.eventBus.publish(newEvent('webhook.endpoint_disabled', null, data));
+    } catch (err) {
+      this.logger.error(`Could not publish webhook.endpoint_disabled: ${(err as Error).message}`);
+    }
+  }
+
+  private pruneIfDue(): void {
+    const now = Date.now();
+    if (now - this.lastPrune < 3600_000) return;
+    this.lastPrune = now;
+    const removed = this.store.prune(now - this.settings.retentionMs);
+    if (removed) this.logger.log(`Removed ${removed} webhook events older than the retention period`);
+  }
+}

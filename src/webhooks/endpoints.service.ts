@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { BadRequestError, NotFoundError } from '../common/errors/domain-error';
+import { customHeadersProblem } from './custom-headers';
+import { DeliveryWorker } from './delivery.worker';
+import {
+  CreateEndpointDto,
+  EndpointCreatedResponse,
+  EndpointResponse,
+  SecretResponse,
+  toEndpointResponse,
+  UpdateEndpointDto,
+} from './dto/endpoint.dto';
+import { ALL_EVENTS } from './event-filter';
+import { generateSecret } from './signer';
+import { checkWebhookUrl } from './ssrf-guard';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
+import { WebhookSettings } from './webhook-settings';
+
+export function newEndpointId(): string {
+  return `we_${randomUUID().replace(/-/g, '')}`;
+}
+
+/** CRUD of webhook endpoints, their signing secrets, and the SSRF check of their URLs. */
+@Injectable()
+export class EndpointsService {
+  constructor(
+    @InjectRepository(WebhookEndpointEntity) private readonly repo: Repository<WebhookEndpointEntity>,
+    private readonly settings: WebhookSettings,
+    private readonly worker: DeliveryWorker,
+  ) {}
+
+  async create(dto: CreateEndpointDto): Promise<EndpointCreatedResponse> {
+    await this.checkUrl(dto.url);
+    this.checkHeaders(dto.headers);
+    const now = Date.now();
+    const entity: WebhookEndpointEntity = {
+      id: newEndpointId(),
+      url: dto.url,
+      description: dto.description ?? '',
+      events: JSON.stringify(normaliseEvents(dto.events)),
+      headers: JSON.stringify(dto.headers ?? {}),
+      enabled: dto.enabled ?? true,
+      isDefault: false,
+      secret: dto.secret ?? generateSecret(),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      disabledReason: dto.enabled === false ? 'manual' : null,
+      disabledAt: dto.enabled === false ? now : null,
+      failingSince: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.repo.insert(entity);
+    return { ...toEndpointResponse(entity), secret: entity.secret };
+  }
+
+  async list(): Promise<EndpointResponse[]> {
+    const rows = await this.repo.find({ order: { createdAt: 'ASC' } });
+    return rows.map((r) => toEndpointResponse(r));
+  }
+
+  async get(id: string): Promise<EndpointResponse> {
+    return toEndpointResponse(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateEndpointDto): Promise<EndpointResponse> {
+    const entity = await this.find(id);
+    if (dto.url !== undefined) {
+      await this.checkUrl(dto.url);
+      entity.url = dto.url;
+    }
+    if (dto.headers !== undefined) {
+      this.checkHeaders(dto.headers);
+      entity.headers = JSON.stringify(dto.headers);
+    }
+    if (dto.events !== undefined) entity.events = JSON.stringify(normaliseEvents(dto.events));
+    if (dto.description !== undefined) entity.description = dto.description;
+    const now = Date.now();
+    if (dto.enabled === true && !entity.enabled) {
+      Object.assign(entity, { enabled: true, disabledReason: null, disabledAt: null, failingSince: null });
+    } else if (dto.enabled === false && entity.enabled) {
+      Object.assign(entity, { enabled: false, disabledReason: 'manual', disabledAt: now });
+    }
+    entity.updatedAt = now;
+    const { id: _id, ...changes } = entity;
+    await this.repo.update({ id }, changes);
+    if (entity.enabled) this.worker.kick();
+    return toEndpointResponse(entity);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.find(id);
+    await this.repo.delete({ id });
+  }
+
+  /** A new secret; the previous one keeps signing (a second signature) for the grace period. */
+  async rotateSecret(id: string): Promise<SecretResponse> {
+    const entity = await this.find(id);
+    const now = Date.now();
+    const secret = generateSecret();
+    const expires = this.settings.graceMs > 0 ? now + this.settings.graceMs : null;
+    await this.repo.update(
+      { id },
+      {
+        secret,
+        previousSecret: expires ? entity.secret : null,
+        previousSecretExpiresAt: expires,
+        updatedAt: now,
+      },
+    );
+    return { secret, previousSecretExpiresAt: expires ? new Date(expires).toISOString() : null };
+  }
+
+  async find(id: string): Promise<WebhookEndpointEntity> {
+    const entity = await this.repo.findOneBy({ id });
+    if (!entity) throw new NotFoundError('Webhook endpoint', id.slice(0, 80));
+    return entity;
+  }
+
+  private async checkUrl(url: string): Promise<void> {
+    const problem = await checkWebhookUrl(url, this.settings.policy);
+    if (problem) throw new BadRequestError('Webhook URL refused', problem);
+  }
+
+  private checkHeaders(headers: Record<string, unknown> | undefined): void {
+    const problem = headers ? customHeadersProblem(headers) : null;
+    if (problem) throw new BadRequestError('Validation failed', `headers: ${problem}`);
+  }
+}
+
+function normaliseEvents(events: string[] | undefined): string[] {
+  if (!events || events.includes(ALL_EVENTS)) return [ALL_EVENTS];
+  return events;
+}

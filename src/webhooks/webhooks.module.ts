@@ -1,0 +1,47 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventBus } from '../events/event-bus';
+import { DefaultEndpoint } from './default-endpoint';
+import { DeliveriesController } from './deliveries.controller';
+import { DeliveriesService } from './deliveries.service';
+import { DeliveryWorker } from './delivery.worker';
+import { EndpointsController } from './endpoints.controller';
+import { EndpointsService } from './endpoints.service';
+import { InboundController } from './inbound/inbound.controller';
+import { InboundWebhookGuard } from './inbound/inbound.guard';
+import { InboundService } from './inbound/inbound.service';
+import { OutboxWriter } from './outbox.writer';
+import { WEBHOOK_ENTITIES } from './webhook-entities';
+import { WebhookSettings } from './webhook-settings';
+
+/**
+ * Outbound webhooks (endpoints, the outbox, signed durable delivery with retries, the delivery log) and the
+ * seed's inbound webhook route.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature(WEBHOOK_ENTITIES)],
+  controllers: [EndpointsController, DeliveriesController, InboundController],
+  providers: [
+    WebhookSettings,
+    OutboxWriter,
+    DeliveryWorker,
+    EndpointsService,
+    DeliveriesService,
+    DefaultEndpoint,
+    InboundService,
+    InboundWebhookGuard,
+  ],
+  exports: [InboundService],
+})
+export class WebhooksModule implements OnModuleInit {
+  constructor(
+    private readonly eventBus: EventBus,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  onModuleInit(): void {
+    this.eventBus.registerOutboxWriter(async (em, event) => {
+      await this.outbox.write(em, event);
+    });
+  }
+}
