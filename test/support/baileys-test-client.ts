@@ -134,14 +134,15 @@ export class BaileysTestClient {
 
   /** Fresh creds → QR → the phone scans → 515 → reconnect → open. */
   async link(
-    opts: { phone?: string; pushName?: string } = {},
+    opts: { phone?: string; pushName?: string; timeoutMs?: number } = {},
   ): Promise<{ phone: string; lid: string; deviceJid: string }> {
+    const timeoutMs = opts.timeoutMs ?? 15_000;
     this.connect();
-    const { qr } = await this.waitForConnection((u) => !!u.qr);
+    const { qr } = await this.waitForConnection((u) => !!u.qr, timeoutMs);
     const linked = await this.sandbox.scanQr(qr!, opts);
-    expectCode(await this.waitForClose(), 515);
+    expectCode(await this.waitForClose(timeoutMs), 515);
     this.connect();
-    await this.waitForOpen();
+    await this.waitForOpen(timeoutMs);
     return linked;
   }
 
