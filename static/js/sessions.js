@@ -1,0 +1,319 @@
+// Session picker, status indicator, QR, pairing code, controls, test send and the sandbox controls.
+import { api, enc } from './api.js';
+import { $, busy, confirmClick, el, formError, notify, showError } from './dom.js';
+import { t } from './i18n.js';
+import { addMessage, loadMonitor } from './monitor.js';
+
+const SELECTED_KEY = 'wa-gateway.session';
+const state = {
+  sandbox: false,
+  sessions: new Map(),
+  current: null,
+  qr: new Map(), // session -> {qr, dataUrl}
+  // Bumped by every event of a session, so a slower REST answer never overwrites a newer event.
+  version: new Map(),
+};
+
+export function setSandbox(on) {
+  state.sandbox = on;
+  $('#sandbox-panel').hidden = !on;
+  $('#sandbox-badge').hidden = !on;
+  render();
+}
+
+function rememberSelection(id) {
+  try {
+    if (id) localStorage.setItem(SELECTED_KEY, id);
+  } catch {
+    // Not remembered; the first session is picked next time.
+  }
+}
+
+function rememberedSelection() {
+  try {
+    return localStorage.getItem(SELECTED_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function bump(id) {
+  const v = (state.version.get(id) ?? 0) + 1;
+  state.version.set(id, v);
+  return v;
+}
+
+function current() {
+  return state.current ? state.sessions.get(state.current) : undefined;
+}
+
+/** Plain status key: the seed's three colours, with "starting" shown as waiting. */
+function statusOf(s) {
+  return s ? s.status : 'unknown';
+}
+
+function renderPicker() {
+  const select = $('#session-select');
+  const ids = [...state.sessions.keys()].sort();
+  select.replaceChildren(
+    ...ids.map((id) =>
+      el(
+        'option',
+        { value: id, selected: id === state.current },
+        `${id} · ${t(`status.${statusOf(state.sessions.get(id))}`)}`,
+      ),
+    ),
+  );
+  select.disabled = ids.length === 0;
+  $('#session-none').hidden = ids.length > 0;
+  $('#session-delete').disabled = !state.current;
+}
+
+function renderStatus() {
+  const s = current();
+  const status = statusOf(s);
+  const box = $('#status');
+  box.dataset.status = status;
+  $('#status-text').textContent = t(`status.${status}`);
+  const detail = [];
+  if (s && s.status === 'connected' && (s.phone || s.name)) {
+    detail.push(
+      t('status.account', { who: [s.name, s.phone ? `+${s.phone}` : null].filter(Boolean).join(' · ') }),
+    );
+  }
+  if (s && s.reason && s.status !== 'connected') detail.push(t('status.reason', { reason: s.reason }));
+  $('#status-detail').textContent = detail.join(' — ');
+}
+
+function renderQr() {
+  const s = current();
+  const linked = s && s.status === 'connected';
+  const qr = s ? state.qr.get(s.id) : null;
+  const showQr = !!s && !linked && s.status === 'qr_ready' && !!qr;
+  const img = $('#qr-img');
+  if (showQr) {
+    if (img.getAttribute('src') !== qr.dataUrl) img.src = qr.dataUrl;
+    img.alt = t('qr.alt', { id: s.id });
+    img.dataset.qr = qr.qr;
+  } else {
+    img.removeAttribute('src');
+    delete img.dataset.qr;
+  }
+  img.hidden = !showQr;
+  $('#qr-placeholder').hidden = showQr;
+  $('#qr-box').hidden = !s || linked;
+  $('#linked-note').hidden = !linked;
+}
+
+function renderControls() {
+  const s = current();
+  const connected = !!s && s.status === 'connected';
+  const waiting = !!s && s.status === 'qr_ready';
+  $('#refresh-btn').disabled = !s;
+  $('#logout-btn').disabled = !s || !(connected || (s.phone && s.status === 'disconnected'));
+  $('#pair-submit').disabled = !waiting;
+  $('#send-btn').disabled = !connected;
+  $('#send-hint').hidden = connected;
+  $('#sim-scan-btn').disabled = !state.sandbox || !waiting;
+  $('#sim-send-btn').disabled = !state.sandbox || !connected;
+}
+
+export function render() {
+  renderPicker();
+  renderStatus();
+  renderQr();
+  renderControls();
+}
+
+async function loadQr(id) {
+  const v = state.version.get(id) ?? 0;
+  try {
+    const qr = await api.get(`/api/sessions/${enc(id)}/qr`);
+    if ((state.version.get(id) ?? 0) !== v && state.sessions.get(id)?.status !== 'qr_ready') return;
+    state.qr.set(id, qr);
+  } catch (err) {
+    // 404 "QR code not available": the session moved on (linked, or a new code is coming); not a failure.
+    if (err.status !== 404 && err.status !== 409) showError(err);
+    state.qr.delete(id);
+  }
+  if (id === state.current) render();
+}
+
+async function loadSession(id) {
+  const v = state.version.get(id) ?? 0;
+  const view = await api.get(`/api/sessions/${enc(id)}`);
+  if ((state.version.get(id) ?? 0) === v) state.sessions.set(id, view);
+  if (state.sessions.get(id)?.status === 'qr_ready') await loadQr(id);
+  render();
+}
+
+/** Reads every session and the selected one's QR and messages (at start and after each reconnection). */
+export async function reloadAll() {
+  const list = await api.get('/api/sessions');
+  state.sessions = new Map(list.map((s) => [s.id, s]));
+  const wanted = state.current || rememberedSelection();
+  const pick =
+    wanted && state.sessions.has(wanted)
+      ? wanted
+      : state.sessions.has('default')
+        ? 'default'
+        : (list[0]?.id ?? null);
+  await select(pick);
+}
+
+async function select(id) {
+  state.current = id;
+  rememberSelection(id);
+  render();
+  await Promise.all([
+    id && state.sessions.get(id)?.status === 'qr_ready' ? loadQr(id) : null,
+    loadMonitor(id),
+  ]);
+}
+
+/** session.status / session.qr from Socket.IO. */
+export function onSessionEvent(name, event) {
+  const id = event && event.session;
+  if (!id) return;
+  bump(id);
+  const known = state.sessions.get(id);
+  if (name === 'session.status') {
+    const d = event.data || {};
+    const next = {
+      ...(known || { id, name: null, qr: null, queueDepth: 0 }),
+      status: d.status,
+      connected: d.status === 'connected',
+      reason: d.reason ?? null,
+    };
+    if (d.phone !== undefined) next.phone = d.phone;
+    state.sessions.set(id, next);
+    if (d.status !== 'qr_ready') state.qr.delete(id);
+    render();
+    // The view has more than the event (name, queue depth); read it without letting it undo a newer event.
+    loadSession(id).catch(() => undefined);
+  } else if (name === 'session.qr') {
+    if (known)
+      state.sessions.set(id, { ...known, status: 'qr_ready', connected: false, qr: event.data?.qr ?? null });
+    if (id === state.current) loadQr(id);
+    else render();
+  }
+}
+
+export function bindSessionPanel() {
+  $('#session-select').addEventListener('change', (e) => select(e.target.value));
+
+  confirmClick($('#session-delete'), 'session.delete', 'session.deleteConfirm', () =>
+    busy($('#session-delete'), async () => {
+      const id = state.current;
+      await api.del(`/api/sessions/${enc(id)}`);
+      state.sessions.delete(id);
+      state.current = null;
+      notify(t('session.deleted', { id }));
+      await reloadAll();
+    }),
+  );
+
+  $('#create-session-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const id = form.id.value.trim();
+    if (!form.reportValidity()) return;
+    busy(
+      $('#create-session-btn'),
+      async () => {
+        const view = await api.post('/api/sessions', { id });
+        state.sessions.set(view.id, view);
+        form.reset();
+        notify(t('session.created', { id: view.id }));
+        await select(view.id);
+      },
+      form,
+    );
+  });
+
+  $('#refresh-btn').addEventListener('click', () =>
+    busy($('#refresh-btn'), async () => {
+      await reloadAll();
+    }),
+  );
+
+  $('#logout-btn').addEventListener('click', () =>
+    busy($('#logout-btn'), async () => {
+      const id = state.current;
+      bump(id);
+      const view = await api.post(`/api/sessions/${enc(id)}/logout`);
+      if (view && view.id) state.sessions.set(id, view);
+      state.qr.delete(id);
+      notify(t('controls.loggedOut'));
+      render();
+    }),
+  );
+
+  $('#pair-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    if (!form.reportValidity()) return;
+    const out = $('#pair-code');
+    out.hidden = true;
+    busy(
+      $('#pair-submit'),
+      async () => {
+        const { code } = await api.post(`/api/sessions/${enc(state.current)}/pairing-code`, {
+          phone: form.phone.value.trim(),
+        });
+        out.textContent = t('pair.code', { code });
+        out.hidden = false;
+      },
+      form,
+    );
+  });
+
+  $('#send-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    if (!form.reportValidity()) return;
+    busy(
+      $('#send-btn'),
+      async () => {
+        const message = await api.post(`/api/sessions/${enc(state.current)}/messages`, {
+          to: form.to.value.trim(),
+          type: 'text',
+          text: form.text.value,
+        });
+        addMessage(message);
+        form.text.value = '';
+        notify(t('send.queued'));
+      },
+      form,
+    );
+  });
+
+  $('#sim-scan-btn').addEventListener('click', () =>
+    busy($('#sim-scan-btn'), async () => {
+      await api.post(`/api/sandbox/sessions/${enc(state.current)}/scan`);
+      notify(t('sim.scanDone'));
+    }),
+  );
+
+  $('#sim-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    if (!form.reportValidity()) return;
+    busy(
+      $('#sim-send-btn'),
+      async () => {
+        await api.post(`/api/sandbox/contacts/${enc(form.phone.value.trim())}/messages`, {
+          text: form.text.value,
+          session: state.current,
+        });
+        form.text.value = '';
+        notify(t('sim.sent'));
+      },
+      form,
+    );
+  });
+
+  for (const form of document.querySelectorAll('form')) {
+    form.addEventListener('input', () => formError(form, null));
+  }
+}

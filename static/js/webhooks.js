@@ -1,0 +1,216 @@
+// Webhook endpoints: list, add, enable/disable, remove; per endpoint the delivery log with retry.
+import { api, enc } from './api.js';
+import { $, busy, confirmClick, el, formatTime, notify, showError } from './dom.js';
+import { t } from './i18n.js';
+
+const EVENT_TYPES = ['message.received', 'message.sent', 'message.status', 'session.status', 'session.qr'];
+let endpoints = [];
+const openLogs = new Set();
+
+function eventsLabel(events) {
+  if (!Array.isArray(events) || events.includes('*')) return '*';
+  return events.join(', ');
+}
+
+function parseHeaders(text) {
+  const headers = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const at = line.indexOf(':');
+    if (at <= 0) throw new Error(`"${line.trim()}": write a header as "Name: value"`);
+    headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return headers;
+}
+
+function deliveryRow(d) {
+  const result = [d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : null, d.lastError]
+    .filter(Boolean)
+    .join(' — ');
+  const retry = el(
+    'button',
+    {
+      type: 'button',
+      class: 'small-button',
+      'data-testid': 'delivery-retry',
+      disabled: d.status === 'delivering' || d.status === 'pending',
+    },
+    t('webhooks.retry'),
+  );
+  retry.addEventListener('click', () =>
+    busy(retry, async () => {
+      await api.post(`/api/webhook-deliveries/${enc(d.id)}/retry`);
+      notify(t('webhooks.retried'));
+      await loadDeliveries(d.endpointId);
+    }),
+  );
+  return el(
+    'tr',
+    { dataset: { id: d.id, status: d.status } },
+    el('td', {}, el('time', { datetime: d.createdAt }, formatTime(d.createdAt))),
+    el('td', {}, d.eventType || d.type || ''),
+    el('td', {}, el('span', { class: `pill pill-${d.status}` }, d.status)),
+    el('td', {}, String(d.attempts ?? '')),
+    el('td', { class: 'small' }, result),
+    el('td', {}, retry),
+  );
+}
+
+async function loadDeliveries(endpointId) {
+  const box = document.querySelector(`[data-deliveries-for="${CSS.escape(endpointId)}"]`);
+  if (!box) return;
+  try {
+    const res = await api.get(`/api/webhook-endpoints/${enc(endpointId)}/deliveries?limit=20`);
+    const items = Array.isArray(res) ? res : res.items || [];
+    box.replaceChildren(
+      items.length
+        ? el(
+            'table',
+            { class: 'log' },
+            el(
+              'thead',
+              {},
+              el(
+                'tr',
+                {},
+                ...['time', 'event', 'status', 'attempts', 'result'].map((c) =>
+                  el('th', { scope: 'col' }, t(`webhooks.col.${c}`)),
+                ),
+                el('th', {}),
+              ),
+            ),
+            el('tbody', {}, ...items.map((d) => deliveryRow({ endpointId, ...d }))),
+          )
+        : el('p', { class: 'muted small' }, t('webhooks.noDeliveries')),
+    );
+  } catch (err) {
+    box.replaceChildren(el('p', { class: 'form-error' }, err.message));
+  }
+}
+
+function endpointItem(ep) {
+  const toggle = el('input', {
+    type: 'checkbox',
+    checked: ep.enabled,
+    'aria-label': `${t('webhooks.enabled')}: ${ep.url}`,
+  });
+  toggle.addEventListener('change', () =>
+    busy(toggle, async () => {
+      try {
+        await api.patch(`/api/webhook-endpoints/${enc(ep.id)}`, { enabled: toggle.checked });
+      } finally {
+        await loadWebhooks();
+      }
+    }),
+  );
+  const logButton = el(
+    'button',
+    { type: 'button', class: 'small-button', 'aria-expanded': String(openLogs.has(ep.id)) },
+    t(openLogs.has(ep.id) ? 'webhooks.hideDeliveries' : 'webhooks.deliveries'),
+  );
+  logButton.addEventListener('click', () => {
+    if (openLogs.has(ep.id)) openLogs.delete(ep.id);
+    else openLogs.add(ep.id);
+    render();
+  });
+  const remove = el('button', { type: 'button', class: 'small-button danger subtle' }, t('webhooks.remove'));
+  confirmClick(remove, 'webhooks.remove', 'session.deleteConfirm', () =>
+    busy(remove, async () => {
+      await api.del(`/api/webhook-endpoints/${enc(ep.id)}`);
+      openLogs.delete(ep.id);
+      notify(t('webhooks.removed'));
+      await loadWebhooks();
+    }),
+  );
+  const item = el(
+    'li',
+    { dataset: { id: ep.id, enabled: String(ep.enabled) }, 'data-testid': 'webhook-item' },
+    el(
+      'div',
+      { class: 'item-main' },
+      el('code', { class: 'url' }, ep.url),
+      ep.description ? el('span', { class: 'muted small' }, ep.description) : null,
+      el('span', { class: 'muted small' }, `${t('webhooks.events')}: ${eventsLabel(ep.events)}`),
+      ep.disabledReason && !ep.enabled ? el('span', { class: 'pill pill-failed' }, ep.disabledReason) : null,
+    ),
+    el(
+      'div',
+      { class: 'item-actions' },
+      el('label', { class: 'check' }, toggle, ` ${t('webhooks.enabled')}`),
+      logButton,
+      remove,
+    ),
+  );
+  if (openLogs.has(ep.id)) {
+    item.append(
+      el(
+        'div',
+        { class: 'deliveries', dataset: { deliveriesFor: ep.id } },
+        el('p', { class: 'muted small' }, '…'),
+      ),
+    );
+  }
+  return item;
+}
+
+function render() {
+  $('#webhook-list').replaceChildren(...endpoints.map(endpointItem));
+  $('#webhook-empty').hidden = endpoints.length > 0;
+  for (const id of openLogs) loadDeliveries(id);
+}
+
+export async function loadWebhooks() {
+  try {
+    const res = await api.get('/api/webhook-endpoints');
+    endpoints = Array.isArray(res) ? res : res.items || [];
+    render();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+export function renderWebhooks() {
+  render();
+}
+
+export function bindWebhooks() {
+  $('#webhook-events').replaceChildren(
+    ...EVENT_TYPES.map((type) =>
+      el(
+        'label',
+        { class: 'check' },
+        el('input', { type: 'checkbox', name: 'events', value: type, checked: true }),
+        ` ${type}`,
+      ),
+    ),
+  );
+  $('#webhook-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    if (!form.reportValidity()) return;
+    busy(
+      $('#webhook-add'),
+      async () => {
+        const events = [...form.querySelectorAll('input[name=events]:checked')].map((i) => i.value);
+        const body = {
+          url: form.url.value.trim(),
+          events: events.length === EVENT_TYPES.length ? ['*'] : events,
+        };
+        if (form.description.value.trim()) body.description = form.description.value.trim();
+        const headers = parseHeaders(form.headers.value);
+        if (Object.keys(headers).length) body.headers = headers;
+        await api.post('/api/webhook-endpoints', body);
+        form.reset();
+        notify(t('webhooks.added'));
+        await loadWebhooks();
+      },
+      form,
+    );
+  });
+}
+
+/** Keeps an open delivery log current while events flow. */
+export function onWebhookEvent(name) {
+  if (name === 'webhook.endpoint_disabled') loadWebhooks();
+  else if (openLogs.size && name.startsWith('message.')) for (const id of openLogs) loadDeliveries(id);
+}

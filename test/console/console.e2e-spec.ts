@@ -1,0 +1,99 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
+import { collectErrors, launchBrowser, screenshot } from './browser';
+
+const WAIT = { timeout: 20_000 };
+
+describe('web console (headless Chromium against the sandbox)', () => {
+  let t: SandboxApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  async function enterKey(p: Page, key: string) {
+    await p.fill('#key-input', key);
+    await p.click('#key-submit');
+  }
+
+  async function status(p: Page) {
+    return p.getAttribute('#status', 'data-status');
+  }
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startSandboxApp({}, { link: false }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    page = await context.newPage();
+    errors = collectErrors(page);
+  });
+  afterEach(async () => {
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('asks for the key, refuses a wrong one in plain words, then shows the QR; a simulated scan turns it green live', async () => {
+    await page.goto(t.url + '/');
+    await page.waitForSelector('#key-form', { state: 'visible', ...WAIT });
+    await screenshot(page, '01-key-prompt');
+
+    await enterKey(page, 'this-is-not-the-key');
+    await page.waitForSelector('#key-form .form-error:not([hidden])', WAIT);
+    expect(await page.textContent('#key-form .form-error')).toContain('API key was not accepted');
+    await screenshot(page, '02-wrong-key');
+
+    await enterKey(page, t.apiKey);
+    await page.waitForSelector('#console', { state: 'visible', ...WAIT });
+    await page.waitForSelector('#qr-img[src^="data:image/png"]', { state: 'visible', ...WAIT });
+    expect(await status(page)).toBe('qr_ready');
+    expect(await page.textContent('#status-text')).toBe('Waiting for QR scan');
+    // The key is remembered; buttons that cannot work yet are disabled.
+    expect(await page.evaluate(() => localStorage.getItem('wa-gateway.apiKey'))).toBe(t.apiKey);
+    expect(await page.isDisabled('#send-btn')).toBe(true);
+    expect(await page.isDisabled('#logout-btn')).toBe(true);
+    expect(await page.isVisible('#sandbox-panel')).toBe(true);
+    await page.waitForSelector('#live-state[data-state="connected"]', WAIT);
+    await screenshot(page, '03-qr');
+
+    await page.click('#sim-scan-btn');
+    await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    expect(await page.textContent('#status-text')).toBe('Connected');
+    expect(await page.isHidden('#qr-box')).toBe(true);
+    expect(await page.isEnabled('#send-btn')).toBe(true);
+    expect(await page.isEnabled('#logout-btn')).toBe(true);
+    await page.waitForFunction(
+      () => document.querySelector('#status-detail')?.textContent?.includes('+'),
+      null,
+      WAIT,
+    );
+    await screenshot(page, '04-connected');
+  });
+
+  it('shows API errors in plain words and switches to Bahasa Indonesia', async () => {
+    await page.goto(t.url + '/');
+    await enterKey(page, t.apiKey);
+    await page.waitForSelector('#session-select option[value="default"]', { state: 'attached', ...WAIT });
+
+    // Creating a session that already exists: the API's 409 is shown, not swallowed.
+    await page.fill('#new-session-id', 'default');
+    await page.click('#create-session-btn');
+    await page.waitForSelector('#notice[data-kind="error"]', { state: 'visible', ...WAIT });
+    const notice = (await page.textContent('#notice-text')) ?? '';
+    expect(notice.length).toBeGreaterThan(5);
+    expect(notice).not.toMatch(/\[object|undefined|SyntaxError/);
+    expect(await page.textContent('#create-session-form .form-error')).toBe(notice);
+    await screenshot(page, '05-api-error');
+
+    await page.click('#lang-toggle');
+    await page.waitForSelector('html[lang="id"]', { state: 'attached', ...WAIT });
+    expect(await page.textContent('#status-text')).toBe('Terhubung');
+    expect(await page.textContent('#send-title')).toBe('Test Pesan');
+    expect(await page.textContent('#refresh-btn')).toBe('Refresh Status');
+    await screenshot(page, '06-bahasa-indonesia');
+  });
+});
