@@ -45,6 +45,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private started = false;
   private stopping = false;
   private looping = false;
+  private loopDone: Promise<void> = Promise.resolve();
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
@@ -75,7 +76,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     for (const type of EVENT_TYPES) this.emitter.off(type, this.wake);
     if (!this.started) return;
     const deadline = new Promise((resolve) => setTimeout(resolve, this.config.SHUTDOWN_TIMEOUT_MS).unref());
-    await Promise.race([Promise.allSettled([...this.running]), deadline]);
+    await Promise.race([Promise.allSettled([...this.running, this.loopDone]), deadline]);
     await outsideTransaction(this.db);
     const released = this.store.release(this.owner, Date.now());
     if (released) this.logger.log(`Released ${released} webhook deliveries still in flight at shutdown`);
@@ -91,7 +92,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     this.looping = true;
-    setImmediate(() => void this.loop());
+    this.loopDone = new Promise<void>((resolve) => setImmediate(() => void this.loop().finally(resolve)));
   }
 
   private async loop(): Promise<void> {
@@ -102,7 +103,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.stopping) break;
         this.claimAndDispatch();
       } while (this.again && !this.stopping);
-      this.pruneIfDue();
+      if (!this.stopping) this.pruneIfDue();
     } catch (err) {
       this.logger.error(`Webhook delivery cycle failed: ${(err as Error).message}`);
     } finally {
