@@ -15,6 +15,7 @@ import { InfoController } from './info/info.controller';
 import { SandboxCoreModule } from './sandbox/control/sandbox-core.module';
 import { SandboxControlModule } from './sandbox/control/sandbox-control.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
+import { MessagingModule } from './messaging/messaging.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -37,6 +38,7 @@ export class AppModule {
         AutoReplyModule,
         SandboxCoreModule,
         WhatsAppModule,
+        MessagingModule,
         ...(config.SANDBOX ? [SandboxControlModule] : []),
         RealtimeModule,
         WebhooksModule,

@@ -1,6 +1,7 @@
 import { Logger, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
@@ -10,6 +11,8 @@ import { requestId } from './common/http/request-id';
 import { validationPipe } from './common/http/validation';
 import { setupOpenApi } from './openapi';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
+
+const SEND_ROUTE = /^\/api\/sessions\/[^/]+\/messages\/?$/;
 
 export const STATIC_DIR = path.join(__dirname, '..', 'static');
 
@@ -53,6 +56,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     origin: corsOrigin(config.CORS_ORIGINS),
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
   });
+  // Inline media (base64, 4/3 of MEDIA_MAX_BYTES) needs a larger body on the send route only.
+  const mediaBody = jsonBody(Math.ceil((config.MEDIA_MAX_BYTES * 4) / 3) + 64 * 1024);
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.method === 'POST' && SEND_ROUTE.test(req.path) ? mediaBody(req, res, next) : next(),
+  );
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.use(bodyErrorHandler);
   app.useGlobalPipes(validationPipe());

@@ -186,6 +186,41 @@ export class AppConfig {
   @Min(1)
   WA_HEALTH_MAX_RECONNECTS = 10;
 
+  // --- Messaging ---
+  /** Minimum time between two sends of one session, plus a random extra of up to SEND_JITTER_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SEND_MIN_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SEND_JITTER_MS = 1000;
+
+  /** A queued message not sent within this time (e.g. the session stayed disconnected) fails as expired. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SEND_EXPIRY_MS = 86_400_000;
+
+  /** Largest media accepted (base64 or downloaded from a URL), in bytes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MEDIA_MAX_BYTES = 16 * 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  MEDIA_FETCH_TIMEOUT_MS = 30_000;
+
+  /** How long POST /api/whatsapp/send waits for the message to be sent. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  SEED_SEND_TIMEOUT_MS = 30_000;
+
   // --- Webhooks ---
   /** A default webhook endpoint (all events), for the seed's simple setup. */
   @Transform(toOptionalString)

@@ -1,0 +1,119 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent } from '../../events/domain-event';
+import type { InboundMessage } from '../../whatsapp/engine/engine.types';
+import { ENGINE_MESSAGES, EngineMessagesEvent } from '../../whatsapp/sessions/session-manager';
+import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
+import { SessionManager } from '../../whatsapp/sessions/session-manager';
+import { newMessageId } from '../message-id';
+import { MessageEntity, MessageSource } from '../message.entity';
+import { MessageEvents } from '../message.events';
+import { MessageStore } from '../message.store';
+import { MessageView, toMessageView } from '../message.view';
+
+/**
+ * Every message WhatsApp delivers is stored once (deduplicated on session + WhatsApp id + direction) together
+ * with its webhook outbox rows, in one transaction; then `message.received` (or `message.sent` for messages
+ * the account sent from its phone) is emitted.
+ */
+@Injectable()
+export class InboundService {
+  private readonly logger = new Logger(InboundService.name);
+
+  constructor(
+    private readonly store: MessageStore,
+    private readonly events: MessageEvents,
+    private readonly sessions: SessionManager,
+  ) {}
+
+  @OnEvent(ENGINE_MESSAGES, { async: true, promisify: true })
+  async onEngineMessages({ sessionId, messages }: EngineMessagesEvent): Promise<void> {
+    try {
+      await this.ingest(sessionId, messages, 'whatsapp');
+    } catch (err) {
+      this.logger.error(
+        `[${sessionId}] storing ${messages.length} incoming message(s) failed: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /** The seed's POST /api/whatsapp/receive: a message fed in from outside, through the same pipeline. */
+  async inject(sessionId: string, from: string, text: string, timestamp: number): Promise<MessageView> {
+    if (!this.sessions.has(sessionId)) throw new SessionNotFound(sessionId);
+    const chatJid = `${from}@s.whatsapp.net`;
+    const [view] = await this.ingest(
+      sessionId,
+      [
+        {
+          waMessageId: `INJECTED-${randomUUID()}`,
+          chatJid,
+          chatType: 'direct',
+          fromMe: false,
+          senderJid: chatJid,
+          senderPhone: from,
+          senderLid: null,
+          pushName: null,
+          type: 'text',
+          text,
+          quotedMessageId: null,
+          media: null,
+          location: null,
+          reaction: null,
+          timestamp,
+          system: false,
+        },
+      ],
+      'injected',
+    );
+    return view;
+  }
+
+  /** Stores what is new; returns the views of the rows stored by this call. */
+  async ingest(sessionId: string, messages: InboundMessage[], source: MessageSource): Promise<MessageView[]> {
+    const stored: MessageEntity[] = [];
+    const emitted: DomainEvent[] = [];
+    await this.store.transaction(async (em) => {
+      for (const m of messages) {
+        const row = toRow(sessionId, m, source);
+        if (!(await this.store.insertIfNew(em, row))) continue;
+        const saved = (await em.findOneBy(MessageEntity, { id: row.id }))!;
+        stored.push(saved);
+        emitted.push(await this.events.message(em, m.fromMe ? 'message.sent' : 'message.received', saved));
+      }
+    });
+    this.events.emit(emitted);
+    return stored.map(toMessageView);
+  }
+}
+
+function toRow(sessionId: string, m: InboundMessage, source: MessageSource): MessageEntity & { id: string } {
+  const details: Record<string, unknown> = {};
+  if (m.media) details.media = m.media;
+  if (m.location) details.location = m.location;
+  if (m.reaction) details.reaction = m.reaction;
+  if (m.system) details.system = true;
+  const now = Date.now();
+  return {
+    id: newMessageId(),
+    sessionId,
+    direction: m.fromMe ? 'out' : 'in',
+    waMessageId: m.waMessageId,
+    chatJid: m.chatJid,
+    chatType: m.chatType,
+    fromMe: m.fromMe,
+    senderJid: m.senderJid,
+    senderPhone: m.senderPhone,
+    senderLid: m.senderLid,
+    pushName: m.pushName,
+    type: m.type,
+    text: m.text,
+    quotedMessageId: m.quotedMessageId,
+    details: Object.keys(details).length ? JSON.stringify(details) : null,
+    status: m.fromMe ? 'sent' : 'received',
+    source: m.fromMe ? 'phone' : source,
+    createdAt: now,
+    waTimestamp: m.timestamp,
+    sentAt: m.fromMe ? m.timestamp * 1000 : null,
+  } as MessageEntity;
+}

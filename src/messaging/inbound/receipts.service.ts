@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import type { DomainEvent } from '../../events/domain-event';
+import { ENGINE_RECEIPTS, EngineReceiptsEvent } from '../../whatsapp/sessions/session-manager';
+import { MessageEntity, MessageStatus } from '../message.entity';
+import { MessageEvents } from '../message.events';
+import { MessageStore, STATUS_RANK } from '../message.store';
+
+/** Delivery and read receipts move a sent message forward (never backwards), each a `message.status` event. */
+@Injectable()
+export class ReceiptsService {
+  constructor(
+    private readonly store: MessageStore,
+    private readonly events: MessageEvents,
+  ) {}
+
+  @OnEvent(ENGINE_RECEIPTS, { async: true, promisify: true })
+  async onReceipts({ sessionId, receipts }: EngineReceiptsEvent): Promise<void> {
+    const emitted: DomainEvent[] = [];
+    await this.store.transaction(async (em) => {
+      for (const r of receipts) {
+        const row = await em.findOneBy(MessageEntity, {
+          sessionId,
+          waMessageId: r.waMessageId,
+          direction: 'out',
+        });
+        if (!row) continue;
+        const next: MessageStatus = r.status;
+        const previous = row.status;
+        if (next !== 'failed' && STATUS_RANK[next] <= STATUS_RANK[previous]) continue;
+        if (next === 'failed' && STATUS_RANK[previous] >= STATUS_RANK.delivered) continue;
+        const at = r.timestamp * 1000 || Date.now();
+        const patch: Partial<MessageEntity> = { status: next };
+        if (next === 'delivered' || next === 'read' || next === 'played')
+          patch.deliveredAt = row.deliveredAt ?? at;
+        if (next === 'read' || next === 'played') patch.readAt = row.readAt ?? at;
+        if (next === 'failed')
+          Object.assign(patch, { failedAt: at, error: r.error ?? 'rejected by WhatsApp' });
+        Object.assign(row, patch);
+        await em.update(MessageEntity, { seq: row.seq }, patch);
+        emitted.push(await this.events.status(em, row, previous, at));
+      }
+    });
+    this.events.emit(emitted);
+  }
+}

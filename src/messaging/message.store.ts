@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { MessageEntity, MessageStatus } from './message.entity';
+
+/** Status order: a receipt never moves a message backwards (a late "delivered" after "read" is ignored). */
+export const STATUS_RANK: Record<MessageStatus, number> = {
+  queued: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+  played: 5,
+  failed: 6,
+  received: 0,
+};
+
+export interface HistoryFilter {
+  chat?: string;
+  direction?: 'in' | 'out';
+  status?: string;
+  since?: number;
+  until?: number;
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** Data access for messages. Entities never leave the messaging module. */
+@Injectable()
+export class MessageStore {
+  constructor(
+    @InjectRepository(MessageEntity) readonly repo: Repository<MessageEntity>,
+    @InjectDataSource() readonly dataSource: DataSource,
+  ) {}
+
+  transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  /**
+   * Inserts unless a row with the same unique key (WhatsApp id, Idempotency-Key) exists; returns whether it was
+   * inserted. `row.id` is fresh, so finding it afterwards proves this call inserted it.
+   */
+  async insertIfNew(em: EntityManager, row: Partial<MessageEntity> & { id: string }): Promise<boolean> {
+    await em.createQueryBuilder().insert().into(MessageEntity).values(row).orIgnore().execute();
+    return (await em.countBy(MessageEntity, { id: row.id })) > 0;
+  }
+
+  byIdempotencyKey(sessionId: string, key: string): Promise<MessageEntity | null> {
+    return this.repo.findOneBy({ sessionId, idempotencyKey: key });
+  }
+
+  bySeq(seq: number): Promise<MessageEntity | null> {
+    return this.repo.findOneBy({ seq });
+  }
+
+  /** Our id, or a WhatsApp id (outgoing first). */
+  async find(sessionId: string, id: string): Promise<MessageEntity | null> {
+    if (id.startsWith('msg_')) return this.repo.findOneBy({ sessionId, id });
+    return this.repo.findOne({ where: { sessionId, waMessageId: id }, order: { direction: 'DESC' } });
+  }
+
+  outgoingByWaId(sessionId: string, waMessageId: string): Promise<MessageEntity | null> {
+    return this.repo.findOneBy({ sessionId, waMessageId, direction: 'out' });
+  }
+
+  nextQueued(sessionId: string): Promise<MessageEntity | null> {
+    return this.repo.findOne({ where: { sessionId, status: 'queued' }, order: { seq: 'ASC' } });
+  }
+
+  /** Compare-and-swap: only a `queued` row becomes `sending`. */
+  async claim(seq: number): Promise<boolean> {
+    const r = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'sending', attempts: () => 'attempts + 1' })
+      .where('seq = :seq AND status = :status', { seq, status: 'queued' })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  async requeue(seq: number): Promise<void> {
+    await this.repo.update({ seq, status: 'sending' }, { status: 'queued' });
+  }
+
+  /** After a crash, rows caught mid-send go back to the queue (they are resent with the same WhatsApp id). */
+  async requeueInterrupted(): Promise<number> {
+    const r = await this.repo.update({ status: 'sending' }, { status: 'queued' });
+    return r.affected ?? 0;
+  }
+
+  sessionsWithQueue(): Promise<string[]> {
+    return this.repo
+      .createQueryBuilder('m')
+      .select('DISTINCT m.session_id', 'sessionId')
+      .where("m.status IN ('queued', 'sending')")
+      .getRawMany()
+      .then((rows) => rows.map((r) => r.sessionId as string));
+  }
+
+  async pendingCounts(): Promise<Map<string, number>> {
+    const rows = await this.repo
+      .createQueryBuilder('m')
+      .select('m.session_id', 'sessionId')
+      .addSelect('COUNT(*)', 'n')
+      .where("m.status IN ('queued', 'sending')")
+      .groupBy('m.session_id')
+      .getRawMany();
+    return new Map(rows.map((r) => [r.sessionId as string, Number(r.n)]));
+  }
+
+  async history(sessionId: string, f: HistoryFilter): Promise<MessageEntity[]> {
+    const q = this.repo.createQueryBuilder('m').where('m.session_id = :sessionId', { sessionId });
+    if (f.chat) q.andWhere('m.chat_jid = :chat', { chat: f.chat });
+    if (f.direction) q.andWhere('m.direction = :direction', { direction: f.direction });
+    if (f.status) q.andWhere('m.status = :status', { status: f.status });
+    if (f.since != null) q.andWhere('m.created_at >= :since', { since: f.since });
+    if (f.until != null) q.andWhere('m.created_at < :until', { until: f.until });
+    if (f.beforeSeq != null) q.andWhere('m.seq < :beforeSeq', { beforeSeq: f.beforeSeq });
+    return q.orderBy('m.seq', 'DESC').limit(f.limit).getMany();
+  }
+}

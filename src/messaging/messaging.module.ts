@@ -1,0 +1,31 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module';
+import { InboundService } from './inbound/inbound.service';
+import { ReceiptsService } from './inbound/receipts.service';
+import { MessageSender } from './message-sender';
+import { MessageEntity } from './message.entity';
+import { MessageEvents } from './message.events';
+import { MessageStore } from './message.store';
+import { MessagesController } from './messages.controller';
+import { MessagesService } from './messages.service';
+import { SeedMessagingController } from './seed-messaging.controller';
+import { MessageQueueService } from './send/message-queue.service';
+
+/** Sending (durable paced queue), receiving (dedup + outbox), receipts and history. MessageSender is global. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([MessageEntity]), WhatsAppModule],
+  controllers: [MessagesController, SeedMessagingController],
+  providers: [
+    MessageStore,
+    MessageEvents,
+    MessageQueueService,
+    { provide: MessageSender, useExisting: MessageQueueService },
+    MessagesService,
+    InboundService,
+    ReceiptsService,
+  ],
+  exports: [MessageSender, MessagesService, InboundService],
+})
+export class MessagingModule {}

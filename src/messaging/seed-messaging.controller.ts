@@ -1,0 +1,75 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiGatewayTimeoutResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorResponse } from '../common/errors/error-response';
+import { AppConfig } from '../config/app-config';
+import { DEFAULT_SESSION, SessionManager } from '../whatsapp/sessions/session-manager';
+import { NotConnected } from '../whatsapp/sessions/session.errors';
+import { SeedReceiveDto, SeedReceiveView, SeedSendDto, SeedSendView } from './dto/seed-messaging.dto';
+import { InboundService } from './inbound/inbound.service';
+import { MessagesService } from './messages.service';
+
+/** The original gateway's send and receive routes on the `default` session, with its exact shapes. */
+@ApiTags('seed-compatible')
+@ApiUnauthorizedResponse({ type: ErrorResponse })
+@Controller('api/whatsapp')
+export class SeedMessagingController {
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly inbound: InboundService,
+    private readonly sessions: SessionManager,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('send')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a text on the default session and wait until it is sent (seed shape)' })
+  @ApiOkResponse({ type: SeedSendView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description: '{"error": "WhatsApp not connected", "details": "Connection status is ..."}',
+  })
+  @ApiGatewayTimeoutResponse({ type: ErrorResponse })
+  async send(@Body() dto: SeedSendDto): Promise<SeedSendView> {
+    const rt = this.sessions.get(DEFAULT_SESSION);
+    const status = rt?.status ?? 'disconnected';
+    if (status !== 'connected') throw new NotConnected(status === 'qr_ready' ? 'qr_ready' : 'disconnected');
+    const queued = await this.messages.send(
+      DEFAULT_SESSION,
+      { type: 'text', to: dto.to, text: dto.message },
+      undefined,
+      'seed',
+    );
+    const result = await this.messages.waitUntilSent(queued, this.config.SEED_SEND_TIMEOUT_MS);
+    if (result.status === 'failed')
+      throw new DomainError(502, 'Send failed', result.error ?? 'WhatsApp did not accept the message');
+    return { success: true, messageId: result.waMessageId!, to: result.chat, message: dto.message };
+  }
+
+  @Post('receive')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Feed an incoming message into the pipeline (stored, events, auto-reply, webhooks) on the default session',
+  })
+  @ApiOkResponse({ type: SeedReceiveView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  async receive(@Body() dto: SeedReceiveDto): Promise<SeedReceiveView> {
+    const view = await this.inbound.inject(
+      DEFAULT_SESSION,
+      dto.from,
+      dto.message,
+      dto.timestamp ?? Math.floor(Date.now() / 1000),
+    );
+    return { status: 'success', message: 'Message received', id: view.id };
+  }
+}

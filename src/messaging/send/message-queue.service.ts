@@ -1,0 +1,340 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DomainError } from '../../common/errors/domain-error';
+import { AppConfig } from '../../config/app-config';
+import type { DomainEvent } from '../../events/domain-event';
+import type { OutgoingContent, QuotedRef } from '../../whatsapp/engine/engine.types';
+import { SessionManager } from '../../whatsapp/sessions/session-manager';
+import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
+import { SessionsService } from '../../whatsapp/sessions/sessions.service';
+import { newMessageId, newWaMessageId } from '../message-id';
+import { EnqueueOptions, MessageSender } from '../message-sender';
+import { MessageEntity } from '../message.entity';
+import { MessageEvents } from '../message.events';
+import { MessageStore } from '../message.store';
+import { MessageView, toMessageView } from '../message.view';
+import { toJid } from '../recipient';
+import { summaryText } from './content-builder';
+import { fetchMedia } from './media-fetch';
+import { nextSendDelay } from './pacing';
+import type { StoredRequest } from './stored-request';
+
+const chatTypeOf = (jid: string) =>
+  jid.endsWith('@g.us') ? 'group' : jid.endsWith('@broadcast') ? 'broadcast' : 'direct';
+
+/**
+ * The durable per-session send queue. A request is stored `queued` before anything is sent; one worker per
+ * session sends in order, paced, while the session is connected; a restart or a disconnect only delays it.
+ */
+@Injectable()
+export class MessageQueueService
+  extends MessageSender
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger(MessageQueueService.name);
+  private readonly pending = new Map<string, number>();
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly lastSentAt = new Map<string, number>();
+  private stopping = false;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: MessageStore,
+    private readonly sessions: SessionManager,
+    private readonly sessionsService: SessionsService,
+    private readonly events: MessageEvents,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const interrupted = await this.store.requeueInterrupted();
+    if (interrupted)
+      this.logger.warn(`${interrupted} message(s) were mid-send at the last stop; they are queued again`);
+    for (const [id, n] of await this.store.pendingCounts()) this.pending.set(id, n);
+    this.sessionsService.setQueueDepthSource((id) => this.pending.get(id) ?? 0);
+    this.sessions.setSentPayloadLookup(async (sessionId, waId) => {
+      const row = await this.store.outgoingByWaId(sessionId, waId);
+      return row?.waPayload ?? undefined;
+    });
+    this.sweeper = setInterval(() => void this.expireStale(), 30_000);
+    this.sweeper.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  depth(sessionId: string): number {
+    return this.pending.get(sessionId) ?? 0;
+  }
+
+  @OnEvent('session.status')
+  onSessionStatus(event: DomainEvent<{ session: string; status: string }>): void {
+    if (event.data.status === 'connected') this.kick(event.data.session);
+  }
+
+  /** For other modules (auto-reply): content as the engine speaks it. */
+  async enqueue(
+    sessionId: string,
+    to: string,
+    content: OutgoingContent,
+    options: EnqueueOptions,
+  ): Promise<MessageView> {
+    const stored = {
+      ...content,
+      ...('media' in content
+        ? {
+            media:
+              'url' in content.media
+                ? { url: content.media.url }
+                : { base64: content.media.data.toString('base64'), mimetype: content.media.mimetype },
+          }
+        : {}),
+    } as StoredRequest['content'];
+    return this.accept(sessionId, { to: toJid(to), content: stored }, options);
+  }
+
+  /** Stores the request (`queued`), answering the first response again for a repeated Idempotency-Key. */
+  async accept(
+    sessionId: string,
+    request: Omit<StoredRequest, 'quoted'>,
+    options: EnqueueOptions,
+  ): Promise<MessageView> {
+    if (!this.sessions.has(sessionId)) throw new SessionNotFound(sessionId);
+    if (options.idempotencyKey) {
+      const existing = await this.store.byIdempotencyKey(sessionId, options.idempotencyKey);
+      if (existing) return toMessageView(existing);
+    }
+    const quoted = options.quotedMessageId
+      ? await this.resolveRef(sessionId, options.quotedMessageId, request.to)
+      : undefined;
+    const content = request.content;
+    if (content.type === 'reaction')
+      content.target = await this.resolveRef(sessionId, content.target.waMessageId, request.to);
+    const now = Date.now();
+    const row: Partial<MessageEntity> & { id: string } = {
+      id: newMessageId(),
+      sessionId,
+      direction: 'out',
+      waMessageId: newWaMessageId(),
+      chatJid: request.to,
+      chatType: chatTypeOf(request.to),
+      fromMe: true,
+      type: content.type,
+      text: summaryText(content),
+      quotedMessageId: quoted?.waMessageId ?? null,
+      details: JSON.stringify(detailsOf(content)),
+      request: JSON.stringify({ ...request, quoted } satisfies StoredRequest),
+      status: 'queued',
+      source: options.source,
+      ruleId: options.ruleId ?? null,
+      idempotencyKey: options.idempotencyKey ?? null,
+      createdAt: now,
+      expiresAt: now + this.config.SEND_EXPIRY_MS,
+    };
+    const inserted = await this.store.transaction((em) => this.store.insertIfNew(em, row));
+    if (!inserted && options.idempotencyKey) {
+      const existing = await this.store.byIdempotencyKey(sessionId, options.idempotencyKey);
+      if (existing) return toMessageView(existing);
+    }
+    this.pending.set(sessionId, this.depth(sessionId) + 1);
+    this.kick(sessionId);
+    return toMessageView((await this.store.repo.findOneBy({ id: row.id }))!);
+  }
+
+  /** Starts the session's worker, or tells a running one to look again. */
+  kick(sessionId: string): void {
+    if (this.running.has(sessionId)) {
+      this.again.add(sessionId);
+      return;
+    }
+    this.running.add(sessionId);
+    void this.drain(sessionId)
+      .catch((err) => this.logger.error(`[${sessionId}] send queue stopped: ${(err as Error).message}`))
+      .finally(() => {
+        this.running.delete(sessionId);
+        if (this.again.delete(sessionId)) this.kick(sessionId);
+      });
+  }
+
+  private async drain(sessionId: string): Promise<void> {
+    while (!this.stopping) {
+      this.again.delete(sessionId);
+      const rt = this.sessions.get(sessionId);
+      const conn = rt?.conn;
+      if (!rt || rt.status !== 'connected' || !conn) return;
+      const row = await this.store.nextQueued(sessionId);
+      if (!row) return;
+      const now = Date.now();
+      if (row.expiresAt != null && row.expiresAt < now) {
+        await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+        continue;
+      }
+      const wait = nextSendDelay(
+        this.lastSentAt.get(sessionId) ?? 0,
+        now,
+        this.config.SEND_MIN_INTERVAL_MS,
+        this.config.SEND_JITTER_MS,
+      );
+      if (wait > 0) {
+        await new Promise((r) => setTimeout(r, wait).unref());
+        continue;
+      }
+      if (!(await this.store.claim(row.seq))) continue;
+      row.status = 'sending';
+      const request = JSON.parse(row.request ?? '{}') as StoredRequest;
+      let content: OutgoingContent;
+      try {
+        content = await this.materialize(request.content);
+      } catch (err) {
+        await this.fail(
+          row,
+          'sending',
+          err instanceof DomainError ? String(err.details) : (err as Error).message,
+        );
+        continue;
+      }
+      try {
+        const result = await conn.send(row.chatJid, content, {
+          waMessageId: row.waMessageId ?? undefined,
+          quoted: request.quoted,
+        });
+        this.lastSentAt.set(sessionId, Date.now());
+        await this.markSent(row, result.waMessageId, result.timestamp, result.payload ?? null);
+      } catch (err) {
+        if (this.sessions.get(sessionId)?.status !== 'connected' || isConnectionError(err)) {
+          // The connection went away under us: the message waits for the next connection (same WhatsApp id).
+          await this.store.requeue(row.seq);
+          return;
+        }
+        await this.fail(row, 'sending', (err as Error).message);
+      }
+    }
+  }
+
+  private async materialize(content: StoredRequest['content']): Promise<OutgoingContent> {
+    if (!('media' in content)) return content as OutgoingContent;
+    const m = content.media;
+    if ('url' in m) {
+      const { data, mimetype } = await fetchMedia(
+        m.url,
+        this.config.MEDIA_MAX_BYTES,
+        this.config.MEDIA_FETCH_TIMEOUT_MS,
+      );
+      const type =
+        m.mimetype ?? (content as { mimetype?: string }).mimetype ?? mimetype ?? 'application/octet-stream';
+      return { ...content, media: { data, mimetype: type } } as OutgoingContent;
+    }
+    return {
+      ...content,
+      media: { data: Buffer.from(m.base64, 'base64'), mimetype: m.mimetype },
+    } as OutgoingContent;
+  }
+
+  private async markSent(
+    row: MessageEntity,
+    waMessageId: string,
+    timestamp: number,
+    payload: string | null,
+  ): Promise<void> {
+    const events = await this.store.transaction(async (em) => {
+      Object.assign(row, {
+        status: 'sent',
+        waMessageId,
+        sentAt: Date.now(),
+        waTimestamp: timestamp,
+        waPayload: payload,
+      });
+      await em.update(
+        MessageEntity,
+        { seq: row.seq },
+        {
+          status: 'sent',
+          waMessageId,
+          sentAt: row.sentAt,
+          waTimestamp: timestamp,
+          waPayload: payload,
+        },
+      );
+      return [await this.events.message(em, 'message.sent', row)];
+    });
+    this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
+    this.events.emit(events);
+  }
+
+  private async fail(row: MessageEntity, previous: string, reason: string): Promise<void> {
+    const now = Date.now();
+    const events = await this.store.transaction(async (em) => {
+      Object.assign(row, { status: 'failed', error: reason, failedAt: now });
+      await em.update(MessageEntity, { seq: row.seq }, { status: 'failed', error: reason, failedAt: now });
+      return [await this.events.status(em, row, previous, now)];
+    });
+    this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
+    this.events.emit(events);
+  }
+
+  /** Queued messages past their expiry fail visibly even while their session stays disconnected. */
+  private async expireStale(): Promise<void> {
+    const stale = await this.store.repo
+      .createQueryBuilder('m')
+      .where("m.status = 'queued' AND m.expires_at < :now", { now: Date.now() })
+      .limit(500)
+      .getMany();
+    for (const row of stale)
+      await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+  }
+
+  private async resolveRef(sessionId: string, id: string, chatJid: string): Promise<QuotedRef> {
+    const row = await this.store.find(sessionId, id);
+    if (!row?.waMessageId) return { waMessageId: id, chatJid, fromMe: false };
+    return {
+      waMessageId: row.waMessageId,
+      chatJid: row.chatJid,
+      fromMe: row.direction === 'out',
+      participantJid: row.chatType === 'group' ? row.senderJid : null,
+      text: row.text,
+    };
+  }
+}
+
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { output?: { statusCode?: number } })?.output?.statusCode;
+  return (
+    code === 428 || code === 408 || /connection (closed|lost)|not open/i.test(String((err as Error)?.message))
+  );
+}
+
+function detailsOf(content: StoredRequest['content']): Record<string, unknown> | null {
+  switch (content.type) {
+    case 'image':
+    case 'video':
+    case 'audio':
+    case 'document': {
+      const m = content.media;
+      const size = 'base64' in m ? Math.floor((m.base64.replace(/=+$/, '').length * 3) / 4) : null;
+      return {
+        media: {
+          mimetype: m.mimetype ?? ('mimetype' in content ? content.mimetype : null) ?? null,
+          fileName: content.type === 'document' ? content.fileName : null,
+          size,
+          url: 'url' in m ? m.url : null,
+          voiceNote: content.type === 'audio' ? Boolean(content.voiceNote) : undefined,
+        },
+      };
+    }
+    case 'location':
+      return {
+        location: { latitude: content.latitude, longitude: content.longitude, name: content.name ?? null },
+      };
+    case 'contact':
+      return { contact: { displayName: content.displayName, vcard: content.vcard } };
+    case 'reaction':
+      return { reaction: { emoji: content.emoji, targetId: content.target.waMessageId } };
+    case 'text':
+      return content.mentions?.length ? { mentions: content.mentions } : null;
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { BadRequestError } from '../../common/errors/domain-error';
+import { MESSAGE_TYPES, SEND_DTO_BY_TYPE, SendMessageDto, SendMessageType } from '../dto/send-message.dto';
+
+function flatten(errors: import('class-validator').ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}).map((m) =>
+      m.startsWith(e.property) ? prefix + m : `${prefix}${e.property}: ${m}`,
+    ),
+    ...flatten(e.children ?? [], `${prefix}${e.property}.`),
+  ]);
+}
+
+/**
+ * Validates a send request against the DTO of its `type` (one DTO per kind; the discriminator picks it), with
+ * the same rules as the global ValidationPipe: unknown fields refused, values never echoed.
+ */
+@Injectable()
+export class SendMessagePipe implements PipeTransform<unknown, Promise<SendMessageDto>> {
+  async transform(value: unknown): Promise<SendMessageDto> {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw new BadRequestError('Validation failed', 'The body must be a JSON object');
+    }
+    const type = (value as { type?: unknown }).type;
+    if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) {
+      throw new BadRequestError('Validation failed', `type must be one of: ${MESSAGE_TYPES.join(', ')}`);
+    }
+    const dto = plainToInstance(SEND_DTO_BY_TYPE[type as SendMessageType], value);
+    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length) throw new BadRequestError('Validation failed', flatten(errors).join('; '));
+    return dto;
+  }
+}
