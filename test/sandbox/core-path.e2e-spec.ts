@@ -68,4 +68,19 @@ describe('sandbox core path with the real Baileys client', () => {
     client.connect();
     expect(await client.waitForClose()).toBe(401);
   });
+
+  it('closes with 408 when the QR refs run out', async () => {
+    const short = await WhatsAppSandbox.start({ port: 0, qrRefs: 2 });
+    try {
+      const client = new BaileysTestClient(short, { qrTimeout: 400 });
+      client.connect();
+      const code = await client.waitForClose();
+      expect(code).toBe(408);
+      expect(
+        client.log.filter((e) => e.name === 'connection.update' && 'qr' in e.data && e.data.qr),
+      ).toHaveLength(2);
+    } finally {
+      await short.stop();
+    }
+  });
 });
