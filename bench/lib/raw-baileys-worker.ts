@@ -1,0 +1,77 @@
+/**
+ * The baseline: raw Baileys sockets with in-memory auth (test/support/BaileysTestClient), in their own process,
+ * against the external sandbox. Driven over IPC by the benchmarks (see rpc() in processes.ts):
+ *   init {wsUrl, control, tlsCa} | link {n} | mem | send {contact, n} | end
+ */
+import { Agent as HttpsAgent } from 'node:https';
+import { Agent as UndiciAgent } from 'undici';
+import type { WhatsAppSandbox } from '../../src/sandbox/whatsapp-sandbox';
+import { BaileysTestClient } from '../../test/support/baileys-test-client';
+
+const clients: BaileysTestClient[] = [];
+let sandbox: WhatsAppSandbox;
+
+async function link(n: number): Promise<number> {
+  const todo = Array.from({ length: n }, () => new BaileysTestClient(sandbox));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 5 }, async () => {
+      while (next < todo.length) {
+        const c = todo[next++];
+        await c.link({ timeoutMs: 30_000 });
+        clients.push(c);
+      }
+    }),
+  );
+  return clients.length;
+}
+
+async function send(contact: string, n: number): Promise<{ ms: number }> {
+  const sock = clients[0].sock!;
+  const jid = `${contact}@s.whatsapp.net`;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await sock.sendMessage(jid, { text: `raw ${i} ${'x'.repeat(40)}` });
+  return { ms: performance.now() - t0 };
+}
+
+const handlers: Record<string, (m: any) => Promise<unknown>> = {
+  init: async ({ wsUrl, control, tlsCa }) => {
+    sandbox = {
+      wsUrl,
+      httpsAgent: new HttpsAgent({ ca: tlsCa }),
+      mediaDispatcher: new UndiciAgent({ connect: { ca: tlsCa } }),
+      scanQr: async (qr: string) => {
+        const res = await fetch(`${control}/scan`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ qr }),
+        });
+        if (!res.ok) throw new Error(`scan failed: ${res.status} ${await res.text()}`);
+        return res.json();
+      },
+    } as unknown as WhatsAppSandbox;
+    return true;
+  },
+  link: ({ n }) => link(n),
+  mem: async () => {
+    global.gc?.();
+    global.gc?.();
+    await new Promise((r) => setTimeout(r, 200));
+    return process.memoryUsage();
+  },
+  send: ({ contact, n }) => send(contact, n),
+  end: async () => {
+    await Promise.all(clients.map((c) => c.end()));
+    return true;
+  },
+};
+
+process.on('message', (m: any) => {
+  const h = handlers[m?.cmd];
+  if (!h) return;
+  h(m).then(
+    (result) => process.send!({ id: m.id, result }),
+    (err: Error) => process.send!({ id: m.id, error: err.stack ?? err.message }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
