@@ -13,7 +13,7 @@ export function rawDatabase(dataSource: DataSource): Database {
  * are synchronous better-sqlite3 calls; before each it waits (briefly) for the connection to be outside any
  * transaction, so it commits on its own, atomically.
  */
-export async function outsideTransaction(db: Database, maxWaitMs = 500): Promise<void> {
+export async function outsideTransaction(db: Database, maxWaitMs = 50): Promise<void> {
   const deadline = Date.now() + maxWaitMs;
   while (db.inTransaction && Date.now() < deadline) await nextTurn();
 }

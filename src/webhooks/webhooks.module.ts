@@ -7,9 +7,9 @@ import { DeliveriesService } from './deliveries.service';
 import { DeliveryWorker } from './delivery.worker';
 import { EndpointsController } from './endpoints.controller';
 import { EndpointsService } from './endpoints.service';
-import { InboundController } from './inbound/inbound.controller';
+import { InboundWebhooksController } from './inbound/inbound-webhooks.controller';
 import { InboundWebhookGuard } from './inbound/inbound.guard';
-import { InboundService } from './inbound/inbound.service';
+import { InboundWebhooksService } from './inbound/inbound-webhooks.service';
 import { OutboxWriter } from './outbox.writer';
 import { WEBHOOK_ENTITIES } from './webhook-entities';
 import { WebhookSettings } from './webhook-settings';
@@ -20,7 +20,7 @@ import { WebhookSettings } from './webhook-settings';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(WEBHOOK_ENTITIES)],
-  controllers: [EndpointsController, DeliveriesController, InboundController],
+  controllers: [EndpointsController, DeliveriesController, InboundWebhooksController],
   providers: [
     WebhookSettings,
     OutboxWriter,
@@ -28,10 +28,10 @@ import { WebhookSettings } from './webhook-settings';
     EndpointsService,
     DeliveriesService,
     DefaultEndpoint,
-    InboundService,
+    InboundWebhooksService,
     InboundWebhookGuard,
   ],
-  exports: [InboundService],
+  exports: [InboundWebhooksService],
 })
 export class WebhooksModule implements OnModuleInit {
   constructor(

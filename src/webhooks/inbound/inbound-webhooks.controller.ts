@@ -17,12 +17,12 @@ import {
   ListInboundQuery,
 } from './inbound.dto';
 import { InboundWebhookGuard, VerifiedRequest } from './inbound.guard';
-import { InboundService } from './inbound.service';
+import { InboundWebhooksService } from './inbound-webhooks.service';
 
 @ApiTags('webhooks')
 @Controller('api/webhook')
-export class InboundController {
-  constructor(private readonly inbound: InboundService) {}
+export class InboundWebhooksController {
+  constructor(private readonly inbound: InboundWebhooksService) {}
 
   @Post()
   @Public()

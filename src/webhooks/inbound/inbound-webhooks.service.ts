@@ -16,8 +16,8 @@ export const INBOUND_WEBHOOK_EVENT = 'webhook.inbound';
 
 /** Stores inbound webhooks, tells in-process listeners, lists them. */
 @Injectable()
-export class InboundService {
-  private readonly logger = new Logger(InboundService.name);
+export class InboundWebhooksService {
+  private readonly logger = new Logger(InboundWebhooksService.name);
 
   constructor(
     @InjectRepository(InboundWebhookEntity) private readonly repo: Repository<InboundWebhookEntity>,
