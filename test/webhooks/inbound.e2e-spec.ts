@@ -1,7 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { INBOUND_WEBHOOK_EVENT } from '../../src/webhooks/inbound/inbound.service';
+import { INBOUND_WEBHOOK_EVENT } from '../../src/webhooks/inbound/inbound-webhooks.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { api, expectErrorShape } from './support/webhook-helpers';
 
