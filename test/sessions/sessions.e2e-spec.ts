@@ -8,6 +8,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { tempDir } from '../support/test-app';
 import { waitUntil } from '../support/wait';
+import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 
 function authRows(t: SandboxApp, session: string): number {
   return new SqliteAuthStateStore(t.app.get<DataSource>(getDataSourceToken()), session).countRows();
@@ -166,6 +167,34 @@ describe('sessions against the sandbox', () => {
       const h = await t.http().get('/health');
       expect(h.status).toBe(200);
       expect(h.body.details.whatsapp).toMatchObject({ status: 'up', sessions: { default: 'connected' } });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('QR rotation', () => {
+  it('rotates QRs, rests after a bounded number, and a QR request starts a new pairing attempt', async () => {
+    const t = await startSandboxApp({ WA_QR_TIMEOUT_MS: '1000' }, { link: false });
+    try {
+      const seen = new Set<string>();
+      const rested = await waitUntil(
+        async () => {
+          const s = (await t.get('/api/sessions/default')).body;
+          if (s.qr) seen.add(s.qr);
+          return s.status === 'disconnected' && /QR/.test(s.reason ?? '') ? s : null;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, what: 'the session to rest after its QRs' },
+      );
+      expect(seen.size).toBeGreaterThanOrEqual(2);
+      expect(seen.size).toBeLessThanOrEqual(6);
+      const rt = t.app.get(SessionManager).get('default')!;
+      expect(rt.conn).toBeNull();
+      expect(rt.reconnectTimer).toBeNull();
+      expect(rested.qr).toBeNull();
+      const again = await t.get('/api/sessions/default/qr');
+      expect(again.status).toBe(200);
+      expect(seen.has(again.body.qr)).toBe(false);
     } finally {
       await t.close();
     }
