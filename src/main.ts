@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/load-config';
 import { startApp } from './create-app';
 
@@ -14,6 +15,17 @@ async function main(): Promise<void> {
     throw err;
   }
   await startApp(config);
+  // Nest's shutdown hooks stop accepting connections, let in-flight work finish, end WhatsApp connections
+  // (without logging out) and close the database. If that hangs, leave anyway after SHUTDOWN_TIMEOUT_MS.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      new Logger('Shutdown').log(`${signal} received: finishing in-flight work`);
+      setTimeout(() => {
+        new Logger('Shutdown').error(`Still busy after ${config.SHUTDOWN_TIMEOUT_MS} ms; exiting`);
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    });
+  }
 }
 
 main().catch((err) => {
