@@ -18,6 +18,7 @@ import { toBaileysContent, toSendOptions } from './content-mapper';
 import { BAILEYS_OPTIONS, BaileysOptions } from './baileys-options';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
+import { installSignalConsoleFilter } from '../../../common/logging/signal-console-filter';
 import { Inject } from '@nestjs/common';
 
 /** Baileys' numeric receipt statuses (proto.WebMessageInfo.Status). */
@@ -99,6 +100,8 @@ export class BaileysEngine extends WhatsAppEngine {
   constructor(@Inject(BAILEYS_OPTIONS) private readonly options: BaileysOptions) {
     super();
     this.logger = pino({ level: options.logLevel });
+    // libsignal prints session objects (private keys included) to the console; keep them out of the logs.
+    installSignalConsoleFilter(options.logLevel !== 'debug');
   }
 
   async isLinked(store: AuthStateStore): Promise<boolean> {
