@@ -27,6 +27,8 @@ export interface IqCallbacks {
 
 /** Answers a logged-in companion's iqs (WA-PROTOCOL.md section 11). */
 export class IqHandlers {
+  private readonly keyIndexCache = new WeakMap<Account, { key: string; list: Buffer }>();
+
   constructor(
     private readonly ctx: SandboxContext,
     private readonly callbacks: IqCallbacks,
@@ -236,18 +238,32 @@ export class IqHandlers {
       const companions = [...account.companions.values()];
       for (const c of companions)
         devices.push({ tag: 'device', attrs: { id: String(c.deviceId), 'key-index': String(c.keyIndex) } });
-      keyIndexes.content = buildKeyIndexList(
-        account.accountKey,
-        account.advRawId,
-        account.keyIndexCounter,
-        companions.map((c) => c.keyIndex),
-      );
+      keyIndexes.content = this.keyIndexList(account, companions);
     }
     return {
       tag: 'devices',
       attrs: {},
       content: [{ tag: 'device-list', attrs: {}, content: devices }, keyIndexes],
     };
+  }
+
+  /**
+   * The signed key-index list changes only when companions do, and XEdDSA signing in pure JS costs tens of
+   * milliseconds, so it is signed once per device set rather than on every usync.
+   */
+  private keyIndexList(account: Account, companions: CompanionDevice[]): Buffer {
+    const validIndexes = companions.map((c) => c.keyIndex);
+    const cacheKey = `${account.keyIndexCounter}:${validIndexes.join(',')}`;
+    const cached = this.keyIndexCache.get(account);
+    if (cached?.key === cacheKey) return cached.list;
+    const list = buildKeyIndexList(
+      account.accountKey,
+      account.advRawId,
+      account.keyIndexCounter,
+      validIndexes,
+    );
+    this.keyIndexCache.set(account, { key: cacheKey, list });
+    return list;
   }
 
   private privacy(): BinaryNode {
