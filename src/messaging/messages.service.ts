@@ -113,6 +113,10 @@ export class MessagesService {
     if (!rt) throw new SessionNotFound(sessionId);
     if (rt.status !== 'connected' || !rt.conn) throw new NotConnected(rt.status);
     const digits = toJid(phone).split('@')[0];
-    return rt.conn.lookup(digits);
+    try {
+      return await rt.conn.lookup(digits);
+    } catch (err) {
+      throw new DomainError(502, 'Lookup failed', `WhatsApp did not answer the lookup: ${(err as Error).message}`);
+    }
   }
 }
