@@ -78,6 +78,8 @@ export class SandboxStore {
   private counter = 0;
   private saveTimer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
+  /** After close() late timers (receipts) must not write a stale snapshot over a restarted sandbox's file. */
+  private closed = false;
 
   constructor(
     private readonly file: string | undefined,
@@ -114,7 +116,7 @@ export class SandboxStore {
   }
 
   markDirty(): void {
-    if (!this.file || this.saveTimer) return;
+    if (!this.file || this.saveTimer || this.closed) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       void this.save();
@@ -130,6 +132,12 @@ export class SandboxStore {
       await this.save();
     }
     await this.saving;
+  }
+
+  /** Writes pending changes and stops persisting. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
   }
 
   private save(): Promise<void> {

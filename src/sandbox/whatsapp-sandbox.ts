@@ -141,7 +141,7 @@ export class WhatsAppSandbox {
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     await this.ctx.media.stop();
-    await this.ctx.store.flush();
+    await this.ctx.store.close();
   }
 
   scanQr(qr: string, opts?: { phone?: string; pushName?: string }): Promise<LinkResult> {
