@@ -188,6 +188,22 @@ describe('webhook delivery', () => {
     await waitUntil(() => gone.ids().has(missed.id) && gone.ids().size === 2);
   });
 
+  it('does not follow redirects: a 3xx is a failed attempt', async () => {
+    const a = api(t);
+    const target = await receiver();
+    const r = await receiver();
+    r.respond = (_req, i) => (i === 0 ? { status: 307, headers: { Location: target.url } } : { status: 200 });
+    const { body: e } = await a
+      .post('/api/webhook-endpoints', { url: r.url, events: ['message.received'] })
+      .expect(201);
+    await publish(t, 'message.received', message('redirected'));
+    const delivery = await waitUntil(
+      async () => (await a.get(`/api/webhook-endpoints/${e.id}/deliveries?status=delivered`)).body.items[0],
+    );
+    expect(delivery.attemptLog.map((x: any) => x.statusCode)).toEqual([307, 200]);
+    expect(target.requests).toHaveLength(0);
+  });
+
   it('honours Retry-After on 429', async () => {
     const a = api(t);
     const r = await receiver();
