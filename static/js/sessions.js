@@ -125,16 +125,34 @@ export function render() {
   renderControls();
 }
 
+/** An unlinked session that is not connected: asking for its QR (re)starts pairing, as the seed's refresh did. */
+function wantsQr(s) {
+  return !!s && !s.phone && s.status !== 'connected';
+}
+
+const qrInFlight = new Set();
+
+/**
+ * Reads the session's QR. For a resting unlinked session the gateway starts a pairing attempt and answers
+ * once a code exists, so this is also how the console asks for a new QR (on selection, refresh and logout).
+ */
 async function loadQr(id) {
-  const v = state.version.get(id) ?? 0;
+  if (qrInFlight.has(id)) return;
+  qrInFlight.add(id);
   try {
     const qr = await api.get(`/api/sessions/${enc(id)}/qr`);
-    if ((state.version.get(id) ?? 0) !== v && state.sessions.get(id)?.status !== 'qr_ready') return;
-    state.qr.set(id, qr);
+    // The answer proves a code exists now; only a link that happened meanwhile makes it moot.
+    const known = state.sessions.get(id);
+    if (known && known.status !== 'connected') {
+      state.sessions.set(id, { ...known, status: 'qr_ready', connected: false, qr: qr.qr });
+      state.qr.set(id, qr);
+    }
   } catch (err) {
     // 404 "QR code not available": the session moved on (linked, or a new code is coming); not a failure.
     if (err.status !== 404 && err.status !== 409) showError(err);
     state.qr.delete(id);
+  } finally {
+    qrInFlight.delete(id);
   }
   if (id === state.current) render();
 }
@@ -165,10 +183,7 @@ async function select(id) {
   state.current = id;
   rememberSelection(id);
   render();
-  await Promise.all([
-    id && state.sessions.get(id)?.status === 'qr_ready' ? loadQr(id) : null,
-    loadMonitor(id),
-  ]);
+  await Promise.all([id && wantsQr(state.sessions.get(id)) ? loadQr(id) : null, loadMonitor(id)]);
 }
 
 /** session.status / session.qr from Socket.IO. */
@@ -246,6 +261,8 @@ export function bindSessionPanel() {
       state.qr.delete(id);
       notify(t('controls.loggedOut'));
       render();
+      // Logging out is usually followed by linking again: ask for a fresh QR right away.
+      void loadQr(id);
     }),
   );
 

@@ -16,6 +16,11 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await p.click('#key-submit');
   }
 
+  async function ensureLinked() {
+    const res = await t.get('/api/sessions/default');
+    if (res.body.status !== 'connected') await t.link('default');
+  }
+
   async function status(p: Page) {
     return p.getAttribute('#status', 'data-status');
   }
@@ -75,6 +80,7 @@ describe('web console (headless Chromium against the sandbox)', () => {
   });
 
   it('shows API errors in plain words and switches to Bahasa Indonesia', async () => {
+    await ensureLinked();
     await page.goto(t.url + '/');
     await enterKey(page, t.apiKey);
     await page.waitForSelector('#session-select option[value="default"]', { state: 'attached', ...WAIT });
@@ -95,5 +101,58 @@ describe('web console (headless Chromium against the sandbox)', () => {
     expect(await page.textContent('#send-title')).toBe('Test Pesan');
     expect(await page.textContent('#refresh-btn')).toBe('Refresh Status');
     await screenshot(page, '06-bahasa-indonesia');
+  });
+
+  it('logs out from the console: the indicator leaves green and a new QR appears', async () => {
+    await ensureLinked();
+    await page.goto(t.url + '/');
+    await enterKey(page, t.apiKey);
+    await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    const seen: string[] = [];
+    await page.exposeFunction('reportStatus', (s: string) => seen.push(s));
+    await page.evaluate(() => {
+      const box = document.querySelector('#status')!;
+      new MutationObserver(() => (window as any).reportStatus(box.getAttribute('data-status'))).observe(box, {
+        attributes: true,
+        attributeFilter: ['data-status'],
+      });
+    });
+
+    await page.click('#logout-btn');
+    await page.waitForSelector('#qr-img[src^="data:image/png"]', { state: 'visible', ...WAIT });
+    expect(await status(page)).toBe('qr_ready');
+    // It went through red (logged out or disconnected) or straight to yellow, never back to green.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).not.toContain('connected');
+    expect(await page.isDisabled('#send-btn')).toBe(true);
+    expect(await page.isDisabled('#logout-btn')).toBe(true);
+    await screenshot(page, '07-after-logout');
+
+    // The QR is live: a scan of the new code links again without a reload.
+    await page.click('#sim-scan-btn');
+    await page.waitForSelector('#status[data-status="connected"]', WAIT);
+  });
+
+  it('fits a phone-sized screen', async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      await ensureLinked();
+      const p = await phone.newPage();
+      errors.push(...collectErrors(p));
+      await p.goto(t.url + '/');
+      await enterKey(p, t.apiKey);
+      await p.waitForSelector('#status[data-status="connected"]', WAIT);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await screenshot(p, '08-phone', false);
+      await screenshot(p, '08-phone-full');
+    } finally {
+      await phone.close();
+    }
   });
 });
