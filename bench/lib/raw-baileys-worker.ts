@@ -5,9 +5,11 @@
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { Agent as UndiciAgent } from 'undici';
+import { silenceLibsignalLogs } from '../../src/sandbox/console-filter';
 import type { WhatsAppSandbox } from '../../src/sandbox/whatsapp-sandbox';
 import { BaileysTestClient } from '../../test/support/baileys-test-client';
 
+silenceLibsignalLogs();
 const clients: BaileysTestClient[] = [];
 let sandbox: WhatsAppSandbox;
 
@@ -19,6 +21,8 @@ async function link(n: number): Promise<number> {
       while (next < todo.length) {
         const c = todo[next++];
         await c.link({ timeoutMs: 30_000 });
+        // The test client logs every event for tests to wait on; a gateway would not keep them.
+        c.log.length = 0;
         clients.push(c);
       }
     }),

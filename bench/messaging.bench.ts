@@ -1,0 +1,563 @@
+/**
+ * Issue 5: messaging performance. Three parts (select with PARTS=accept,e2e,history; default all):
+ *
+ * accept  - POST /api/sessions/default/messages through the full HTTP stack (auth, validation, store) of the
+ *           compiled gateway, session unlinked so sends only queue (pacing on). Baseline in the same run: a bare
+ *           NestJS app with one POST route (bench/lib/bare-nest-app.ts); GET /api/info of the gateway is shown
+ *           too. Closed loop (autocannon, 10 connections, max rate), then a fixed 500 req/s.
+ *           Target: >= 0.5x the bare route's req/s; p99 <= 20 ms at 500 req/s.
+ * e2e     - text sends per second through the gateway (SEND_MIN_INTERVAL_MS=0, SEND_JITTER_MS=0) to the
+ *           sandbox (own process, receipts off) vs raw Baileys sendMessage in a loop (own process).
+ *           Target: gateway overhead <= 15 %.
+ * history - 1,000,000 messages seeded straight into SQLite; p99 of GET /api/sessions/:id/messages with and
+ *           without filters and with deep cursors. Baselines: GET /api/info and the same SQL on better-sqlite3.
+ *           Target: p99 <= 10 ms.
+ *
+ * Run: npm run bench:messaging (builds first). Env: PARTS, DURATION_S=10, E2E_N=300, HISTORY_ROWS=1000000,
+ * REQS=200 (requests per history scenario), GW_CPU_PROF=dir (profile the gateway during e2e).
+ */
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import {
+  BENCH_API_KEY,
+  linkGatewaySession,
+  machineNote,
+  pool,
+  ROOT,
+  rpc,
+  SandboxProcess,
+  startGateway,
+  startSandbox,
+  startTsWorker,
+  stopChild,
+  tempDir,
+} from './lib/processes';
+import { fmt, summarize, table, verdict } from './lib/stats';
+
+const PARTS = (process.env.PARTS ?? 'accept,e2e,history').split(',');
+const DURATION_S = Number(process.env.DURATION_S ?? 10);
+const E2E_N = Number(process.env.E2E_N ?? 300);
+const HISTORY_ROWS = Number(process.env.HISTORY_ROWS ?? 1_000_000);
+const REQS = Number(process.env.REQS ?? 200);
+
+const SEND_BODY = JSON.stringify({ to: '6281234567890', type: 'text', text: 'Hello from the benchmark!' });
+const AUTH = { 'x-api-key': BENCH_API_KEY, 'content-type': 'application/json' };
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(opts: {
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  rate?: number;
+  connections?: number;
+}): Promise<LoadResult> {
+  const r = await autocannon({
+    url: opts.url,
+    method: opts.method ?? 'GET',
+    headers: AUTH,
+    body: opts.body,
+    connections: opts.connections ?? 10,
+    duration: DURATION_S,
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
+  });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+async function startBareNest(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register', path.join(ROOT, 'bench', 'lib', 'bare-nest-app.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const line = await new Promise<string>((resolve) =>
+    readline.createInterface({ input: child.stdout! }).once('line', resolve),
+  );
+  child.stdout!.resume();
+  return { url: JSON.parse(line).url as string, stop: () => stopChild(child) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+async function benchAccept(sandbox: SandboxProcess): Promise<void> {
+  console.log('## Send acceptance (HTTP stack)\n');
+  const bare = await startBareNest();
+  const gw = await startGateway({ env: { WA_WEBSOCKET_URL: sandbox.wsUrl } });
+  const sendUrl = `${gw.url}/api/sessions/default/messages`;
+  const probe = await gw.post('/api/sessions/default/messages', JSON.parse(SEND_BODY));
+  if (probe.status !== 202) throw new Error(`send probe: ${probe.status} ${JSON.stringify(probe.body)}`);
+  // Warm-up (JIT, SQLite page cache).
+  await load({ url: sendUrl, method: 'POST', body: SEND_BODY, rate: 200 });
+  await load({ url: `${bare.url}/bare`, method: 'POST', body: SEND_BODY, rate: 200 });
+
+  const rows: (string | number)[][] = [];
+  const bareMax = await load({ url: `${bare.url}/bare`, method: 'POST', body: SEND_BODY });
+  const infoMax = await load({ url: `${gw.url}/api/info` });
+  const sendMax = await load({ url: sendUrl, method: 'POST', body: SEND_BODY });
+  const bare500 = await load({
+    url: `${bare.url}/bare`,
+    method: 'POST',
+    body: SEND_BODY,
+    rate: 500,
+    connections: 20,
+  });
+  const send500 = await load({ url: sendUrl, method: 'POST', body: SEND_BODY, rate: 500, connections: 20 });
+  const add = (name: string, r: LoadResult, base?: LoadResult) =>
+    rows.push([
+      name,
+      fmt(r.rps, 0),
+      base ? fmt(r.rps / base.rps, 2) + 'x' : '1.00x',
+      fmt(r.p50, 1),
+      fmt(r.p99, 1),
+      fmt(r.max, 0),
+      r.non2xx + r.errors,
+    ]);
+  add('bare Nest POST (baseline), max rate', bareMax);
+  add('gateway GET /api/info, max rate', infoMax, bareMax);
+  add('gateway POST send, max rate', sendMax, bareMax);
+  add('bare Nest POST, 500 req/s', bare500);
+  add('gateway POST send, 500 req/s', send500, bare500);
+  table(['route, load', 'req/s', 'ratio vs bare', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx/errors'], rows);
+  const depth = (await gw.get('/api/sessions/default')).body?.queueDepth;
+  console.log(`(queue depth of default after the run: ${depth ?? '?'} messages)\n`);
+  table(
+    ['target', 'measured', 'verdict'],
+    [
+      [
+        'send req/s >= 0.5x bare Nest',
+        fmt(sendMax.rps / bareMax.rps, 2) + 'x',
+        verdict(sendMax.rps / bareMax.rps >= 0.5),
+      ],
+      [
+        'send p99 <= 20 ms at 500 req/s',
+        `${fmt(send500.p99, 1)} ms (${fmt(send500.rps, 0)} req/s achieved)`,
+        verdict(send500.p99 <= 20 && send500.rps >= 475),
+      ],
+    ],
+  );
+  await gw.stop();
+  await bare.stop();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+async function benchE2e(sandbox: SandboxProcess): Promise<void> {
+  console.log('## End-to-end sends per second (gateway vs raw Baileys)\n');
+  const N = E2E_N;
+  const WARM = 10;
+  const profDir = process.env.GW_CPU_PROF;
+  const gw = await startGateway({
+    env: { WA_WEBSOCKET_URL: sandbox.wsUrl, SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' },
+    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+  });
+  await linkGatewaySession(gw, sandbox, 'default');
+  const gwContact = '6281100000001';
+  const body = (i: number) => ({ to: gwContact, type: 'text', text: `gw ${i} ${'x'.repeat(40)}` });
+  for (let i = 0; i < WARM; i++) await gw.post('/api/sessions/default/messages', body(-i));
+  await sandbox.wait(gwContact, WARM);
+  const t0 = Date.now();
+  await pool(
+    Array.from({ length: N }, (_, i) => i),
+    10,
+    async (i) => {
+      const r = await gw.post('/api/sessions/default/messages', body(i));
+      if (r.status !== 202) throw new Error(`send ${i}: ${r.status}`);
+    },
+  );
+  const acceptedAt = Date.now();
+  const g = await sandbox.wait(gwContact, WARM + N, 300_000);
+  if (g.count < WARM + N) throw new Error(`gateway: only ${g.count - WARM} of ${N} arrived`);
+  const gwTotalMs = g.lastAt - t0;
+  await gw.stop();
+
+  const worker = startTsWorker(path.join(ROOT, 'bench', 'lib', 'raw-baileys-worker.ts'));
+  await rpc(worker, 'init', { wsUrl: sandbox.wsUrl, control: sandbox.control, tlsCa: sandbox.tlsCa });
+  await rpc(worker, 'link', { n: 1 });
+  const rawContact = '6281100000002';
+  await rpc(worker, 'send', { contact: rawContact, n: WARM });
+  await sandbox.wait(rawContact, WARM);
+  const r0 = Date.now();
+  await rpc(worker, 'send', { contact: rawContact, n: N });
+  const r = await sandbox.wait(rawContact, WARM + N, 300_000);
+  const rawTotalMs = r.lastAt - r0;
+  await rpc(worker, 'end').catch(() => undefined);
+  await stopChild(worker);
+
+  const gwRate = (N * 1000) / gwTotalMs;
+  const rawRate = (N * 1000) / rawTotalMs;
+  const overhead = rawRate / gwRate - 1;
+  table(
+    ['client', 'messages', 'first request -> last received ms', 'msgs/s', 'ratio vs raw', 'ms per message'],
+    [
+      [
+        'raw Baileys sendMessage loop (baseline)',
+        N,
+        fmt(rawTotalMs, 0),
+        fmt(rawRate, 1),
+        '1.00x',
+        fmt(rawTotalMs / N, 2),
+      ],
+      [
+        'gateway POST -> queue -> Baileys',
+        N,
+        fmt(gwTotalMs, 0),
+        fmt(gwRate, 1),
+        fmt(gwRate / rawRate, 2) + 'x',
+        fmt(gwTotalMs / N, 2),
+      ],
+    ],
+  );
+  console.log(`(all ${N} gateway POSTs were accepted ${acceptedAt - t0} ms after the first)\n`);
+  table(
+    ['target', 'measured', 'verdict'],
+    [
+      [
+        'gateway overhead <= 15 %',
+        `${fmt(overhead * 100, 0)} % (time per message ${fmt(gwTotalMs / rawTotalMs, 2)}x raw)`,
+        verdict(overhead <= 0.15),
+      ],
+    ],
+  );
+  if (profDir) console.log(`CPU profile of the gateway written to ${profDir}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+const SESSION_WEIGHTS = [30, 20, 10, 10, 10, 5, 5, 4, 3, 3];
+const CHATS_PER_SESSION = 2000;
+const WORDS =
+  'halo apa kabar terima kasih pesanan sudah dikirim besok pagi tolong cek invoice harga stok ready'.split(
+    ' ',
+  );
+
+function chatJid(i: number): string {
+  return `62812${String(i).padStart(7, '0')}@s.whatsapp.net`;
+}
+
+/** Seeds `rows` messages with one prepared INSERT in one transaction; returns facts the queries need. */
+function seed(dbPath: string, rows: number) {
+  const db = new Database(dbPath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const now = Date.now();
+  const start = now - 180 * 86_400_000;
+  const sessions = SESSION_WEIGHTS.map((_, i) => `s${i}`);
+  const insSession = db.prepare(
+    `INSERT OR IGNORE INTO sessions (id, status, reason, phone, name, lid, created_at, updated_at) VALUES (?, 'disconnected', NULL, NULL, NULL, NULL, ?, ?)`,
+  );
+  const ins =
+    db.prepare(`INSERT INTO messages (id, session_id, direction, wa_message_id, chat_jid, chat_type, from_me,
+      sender_jid, sender_phone, push_name, type, text, details, request, status, error, source, attempts, created_at,
+      wa_timestamp, sent_at, delivered_at, read_at, failed_at, expires_at)
+    VALUES (?, ?, ?, ?, ?, 'direct', ?, ?, ?, ?, 'text', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const cumulative = SESSION_WEIGHTS.map(
+    (_, i) =>
+      SESSION_WEIGHTS.slice(0, i + 1).reduce((a, b) => a + b, 0) / SESSION_WEIGHTS.reduce((a, b) => a + b, 0),
+  );
+  // mulberry32: a small deterministic PRNG, so every run seeds the same history.
+  let rnd = 42;
+  const rand = () => {
+    rnd = (rnd + 0x6d2b79f5) | 0;
+    let t = Math.imul(rnd ^ (rnd >>> 15), 1 | rnd);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const t0 = performance.now();
+  db.transaction(() => {
+    for (const s of sessions) insSession.run(s, start, start);
+    for (let i = 0; i < rows; i++) {
+      const r = rand();
+      const session = sessions[cumulative.findIndex((c) => r <= c)];
+      // Zipf-like: a few chats are very busy, most are quiet.
+      const chat = chatJid(Math.floor(CHATS_PER_SESSION * rand() ** 3));
+      const inbound = rand() < 0.55;
+      const createdAt = Math.floor(start + ((now - start) * i) / rows);
+      const words = 3 + Math.floor(rand() * 20);
+      let text = '';
+      for (let w = 0; w < words; w++) text += WORDS[Math.floor(rand() * WORDS.length)] + ' ';
+      const sr = rand();
+      const status = inbound
+        ? 'received'
+        : sr < 0.8
+          ? 'read'
+          : sr < 0.9
+            ? 'delivered'
+            : sr < 0.97
+              ? 'sent'
+              : sr < 0.999
+                ? 'failed'
+                : 'queued';
+      const wa = status === 'queued' ? null : `3EB0${i.toString(16).toUpperCase().padStart(16, '0')}`;
+      const ts = Math.floor(createdAt / 1000);
+      ins.run(
+        `msg_${i.toString(36).padStart(10, '0')}`,
+        session,
+        inbound ? 'in' : 'out',
+        wa,
+        chat,
+        inbound ? 0 : 1,
+        inbound ? chat : null,
+        inbound ? chat.split('@')[0] : null,
+        inbound ? 'Budi' : null,
+        text.trim(),
+        inbound ? null : JSON.stringify({ to: chat, content: { type: 'text', text: text.trim() } }),
+        status,
+        status === 'failed' ? 'rejected by WhatsApp' : null,
+        inbound ? 'whatsapp' : 'api',
+        inbound ? 0 : 1,
+        createdAt,
+        wa ? ts : null,
+        !inbound && status !== 'queued' && status !== 'failed' ? createdAt + 500 : null,
+        status === 'delivered' || status === 'read' ? createdAt + 1500 : null,
+        status === 'read' ? createdAt + 60_000 : null,
+        status === 'failed' ? createdAt + 500 : null,
+        inbound ? null : createdAt + 86_400_000,
+      );
+    }
+  })();
+  const seedMs = performance.now() - t0;
+  db.close();
+  return { seedMs, start, now };
+}
+
+async function benchHistory(sandbox: SandboxProcess): Promise<void> {
+  console.log(`## History query latency at ${HISTORY_ROWS.toLocaleString('en')} stored messages\n`);
+  const dir = tempDir('gw-bench-history-');
+  const dbPath = path.join(dir, 'app.db');
+  // First boot creates the schema (migrations), then the rows go in directly.
+  let gw = await startGateway({ dir, env: { WA_WEBSOCKET_URL: sandbox.wsUrl } });
+  await gw.stop();
+  const { seedMs, start, now } = seed(dbPath, HISTORY_ROWS);
+  console.log(`seeded ${HISTORY_ROWS.toLocaleString('en')} rows in ${fmt(seedMs / 1000, 1)} s\n`);
+
+  const db = new Database(dbPath, { readonly: true });
+  const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
+  const big = 's0';
+  const bigRows = count(`SELECT COUNT(*) n FROM messages WHERE session_id = ?`, big);
+  const hot = db
+    .prepare(
+      `SELECT chat_jid c, COUNT(*) n FROM messages WHERE session_id = ? GROUP BY chat_jid ORDER BY n DESC LIMIT 1`,
+    )
+    .get(big) as { c: string; n: number };
+  const cold = db
+    .prepare(
+      `SELECT chat_jid c, COUNT(*) n FROM messages WHERE session_id = ? GROUP BY chat_jid ORDER BY n ASC LIMIT 1`,
+    )
+    .get(big) as { c: string; n: number };
+  const seqAt = (fraction: number, where = '', ...args: unknown[]) =>
+    (
+      db
+        .prepare(`SELECT seq FROM messages WHERE session_id = ? ${where} ORDER BY seq ASC LIMIT 1 OFFSET ?`)
+        .get(
+          big,
+          ...args,
+          Math.floor(
+            fraction * count(`SELECT COUNT(*) n FROM messages WHERE session_id = ? ${where}`, big, ...args),
+          ),
+        ) as {
+        seq: number;
+      }
+    ).seq;
+  const deep = seqAt(0.01); // 99 % of the session's history is newer
+  const deepHot = seqAt(0.01, 'AND chat_jid = ?', hot.c);
+  const cursor = (seq: number) => Buffer.from(`s${seq}`).toString('base64url');
+  const phone = (jid: string) => jid.split('@')[0];
+  const dayMs = 86_400_000;
+  const mid = start + (now - start) / 2;
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  interface Scenario {
+    name: string;
+    query: string;
+    sql: string;
+    args: unknown[];
+  }
+  const base = `SELECT * FROM messages m WHERE m.session_id = ?`;
+  const scenarios: Scenario[] = [
+    { name: 'latest 50, no filter', query: '', sql: `${base}`, args: [big] },
+    {
+      name: 'chat = busiest chat',
+      query: `chat=${phone(hot.c)}`,
+      sql: `${base} AND m.chat_jid = ?`,
+      args: [big, hot.c],
+    },
+    {
+      name: 'chat = quietest chat',
+      query: `chat=${phone(cold.c)}`,
+      sql: `${base} AND m.chat_jid = ?`,
+      args: [big, cold.c],
+    },
+    { name: 'direction = in', query: 'direction=in', sql: `${base} AND m.direction = ?`, args: [big, 'in'] },
+    {
+      name: 'status = failed',
+      query: 'status=failed',
+      sql: `${base} AND m.status = ?`,
+      args: [big, 'failed'],
+    },
+    {
+      name: 'direction = out & status = queued',
+      query: 'direction=out&status=queued',
+      sql: `${base} AND m.direction = ? AND m.status = ?`,
+      args: [big, 'out', 'queued'],
+    },
+    {
+      name: 'chat = busiest & direction = in',
+      query: `chat=${phone(hot.c)}&direction=in`,
+      sql: `${base} AND m.chat_jid = ? AND m.direction = ?`,
+      args: [big, hot.c, 'in'],
+    },
+    {
+      name: 'chat = busiest & status = failed',
+      query: `chat=${phone(hot.c)}&status=failed`,
+      sql: `${base} AND m.chat_jid = ? AND m.status = ?`,
+      args: [big, hot.c, 'failed'],
+    },
+    {
+      name: 'cursor 99 % deep, no filter',
+      query: `cursor=${cursor(deep)}`,
+      sql: `${base} AND m.seq < ?`,
+      args: [big, deep],
+    },
+    {
+      name: 'cursor 99 % deep, chat = busiest',
+      query: `chat=${phone(hot.c)}&cursor=${cursor(deepHot)}`,
+      sql: `${base} AND m.chat_jid = ? AND m.seq < ?`,
+      args: [big, hot.c, deepHot],
+    },
+    {
+      name: 'cursor 99 % deep, direction = in',
+      query: `direction=in&cursor=${cursor(deep)}`,
+      sql: `${base} AND m.direction = ? AND m.seq < ?`,
+      args: [big, 'in', deep],
+    },
+    {
+      name: 'cursor 99 % deep, status = failed',
+      query: `status=failed&cursor=${cursor(deep)}`,
+      sql: `${base} AND m.status = ? AND m.seq < ?`,
+      args: [big, 'failed', deep],
+    },
+    {
+      name: 'since/until: one day, 3 months ago',
+      query: `since=${iso(mid)}&until=${iso(mid + dayMs)}`,
+      sql: `${base} AND m.created_at >= ? AND m.created_at < ?`,
+      args: [big, mid, mid + dayMs],
+    },
+  ];
+
+  gw = await startGateway({ dir, env: { WA_WEBSOCKET_URL: sandbox.wsUrl } });
+  const time = async (p: string) => {
+    const t = performance.now();
+    const res = await fetch(gw.url + p, { headers: AUTH });
+    const body = (await res.json()) as { items?: unknown[] };
+    if (res.status !== 200) throw new Error(`${p}: ${res.status} ${JSON.stringify(body)}`);
+    return { ms: performance.now() - t, items: body.items?.length ?? 0 };
+  };
+  const measure = async (p: string) => {
+    for (let i = 0; i < 20; i++) await time(p);
+    const ms: number[] = [];
+    let items = 0;
+    for (let i = 0; i < REQS; i++) {
+      const r = await time(p);
+      ms.push(r.ms);
+      items = r.items;
+    }
+    return { ...summarize(ms), items };
+  };
+  const sqlTime = (s: Scenario) => {
+    const stmt = db.prepare(`${s.sql} ORDER BY m.seq DESC LIMIT 51`);
+    for (let i = 0; i < 5; i++) stmt.all(...s.args);
+    const ms: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = performance.now();
+      stmt.all(...s.args);
+      ms.push(performance.now() - t);
+    }
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${s.sql} ORDER BY m.seq DESC LIMIT 51`).all(...s.args) as {
+        detail: string;
+      }[]
+    )
+      .map((r) => r.detail.replace(/SEARCH m USING (COVERING )?INDEX /, '').replace(/ \(.*\)$/, ''))
+      .join('; ');
+    return { ...summarize(ms), plan };
+  };
+
+  const info = await measure('/api/info');
+  const rows: (string | number)[][] = [
+    ['GET /api/info (baseline)', '-', fmt(info.p50, 2), fmt(info.p99, 2), '1.00x', '-', '-', ''],
+  ];
+  let worst = 0;
+  for (const s of scenarios) {
+    const http = await measure(`/api/sessions/${big}/messages${s.query ? '?' + s.query : ''}`);
+    const sql = sqlTime(s);
+    worst = Math.max(worst, http.p99);
+    rows.push([
+      s.name,
+      http.items,
+      fmt(http.p50, 2),
+      fmt(http.p99, 2),
+      fmt(http.p99 / info.p99, 1) + 'x',
+      fmt(sql.p50, 2),
+      verdict(http.p99 <= 10),
+      sql.plan,
+    ]);
+  }
+  console.log(
+    `session ${big}: ${bigRows.toLocaleString('en')} of ${HISTORY_ROWS.toLocaleString('en')} messages; busiest chat ${hot.n.toLocaleString('en')}, quietest ${cold.n}; ${REQS} sequential requests per row (after 20 warm-up), limit 50\n`,
+  );
+  table(
+    [
+      'query (session s0)',
+      'items',
+      'p50 ms',
+      'p99 ms',
+      'p99 vs /api/info',
+      'SQL alone p50 ms',
+      'p99 <= 10 ms',
+      'SQLite plan',
+    ],
+    rows,
+  );
+  console.log(`worst p99: ${fmt(worst, 2)} ms -> target p99 <= 10 ms ${verdict(worst <= 10)}\n`);
+  db.close();
+  await gw.stop();
+}
+
+async function main(): Promise<void> {
+  console.log(`# Messaging benchmark (issue 5)\n\nMachine: ${machineNote()}\n`);
+  const sandbox = await startSandbox({ receipts: false });
+  try {
+    if (PARTS.includes('accept')) await benchAccept(sandbox);
+    if (PARTS.includes('e2e')) await benchE2e(sandbox);
+    if (PARTS.includes('history')) await benchHistory(sandbox);
+  } finally {
+    await sandbox.stop();
+  }
+  console.log(`Done. Machine at the end: ${machineNote()}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
