@@ -103,6 +103,73 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await screenshot(page, '06-bahasa-indonesia');
   });
 
+  it('sends a test message: the sandbox contact receives it and the monitor shows its ticks moving to read', async () => {
+    await ensureLinked();
+    await page.goto(t.url + '/');
+    await enterKey(page, t.apiKey);
+    await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    await page.waitForSelector('#live-state[data-state="connected"]', WAIT);
+    const contact = '6281100000301';
+    const text = `Halo dari konsol ${Date.now()}`;
+    const seen: string[] = [];
+    await page.exposeFunction('reportTick', (status: string) => seen.push(status));
+    await page.evaluate((wanted) => {
+      new MutationObserver(() => {
+        for (const li of document.querySelectorAll<HTMLElement>('#monitor li[data-direction="out"]')) {
+          if (li.querySelector('.msg-text')?.textContent !== wanted) continue;
+          const status = li.dataset.status ?? '';
+          if ((window as any).lastTick !== status)
+            (window as any).reportTick(((window as any).lastTick = status));
+        }
+      }).observe(document.querySelector('#monitor')!, { childList: true, subtree: true, attributes: true });
+    }, text);
+
+    await page.fill('#send-to', contact);
+    await page.fill('#send-text', text);
+    await page.click('#send-btn');
+    const item = `#monitor li[data-direction="out"][data-status="read"]:has(.msg-text:text-is("${text}"))`;
+    await page.waitForSelector(item, WAIT);
+    expect(await page.textContent(`${item} .msg-who`)).toBe(`To +${contact}`);
+    expect(await page.getAttribute(`${item} .tick`, 'aria-label')).toBe('Read');
+    // The ticks only ever move forward, and the page never had to be reloaded.
+    const order = ['queued', 'sending', 'sent', 'delivered', 'read'];
+    const ranks = seen.map((s) => order.indexOf(s));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(seen[seen.length - 1]).toBe('read');
+
+    const inbox = await t.get(`/api/sandbox/contacts/${contact}/messages`);
+    expect(inbox.status).toBe(200);
+    expect(JSON.stringify(inbox.body)).toContain(text);
+    await screenshot(page, '09-sent-read');
+  });
+
+  it("shows a contact's message live, whether sent from the console's sandbox form or from outside", async () => {
+    await ensureLinked();
+    await page.goto(t.url + '/');
+    await enterKey(page, t.apiKey);
+    await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    await page.waitForSelector('#live-state[data-state="connected"]', WAIT);
+
+    const contact = '6281100000302';
+    await t.post(`/api/sandbox/contacts/${contact}/messages`, {
+      text: 'Pesan dari luar',
+      session: 'default',
+    });
+    const outside = '#monitor li[data-direction="in"]:has(.msg-text:text-is("Pesan dari luar"))';
+    await page.waitForSelector(outside, WAIT);
+    expect(await page.textContent(`${outside} .msg-who`)).toContain(`+${contact}`);
+
+    await page.fill('#sim-phone', contact);
+    await page.fill('#sim-text', 'Halo dari kontak');
+    await page.click('#sim-send-btn');
+    await page.waitForSelector(
+      '#monitor li[data-direction="in"]:has(.msg-text:text-is("Halo dari kontak"))',
+      WAIT,
+    );
+    expect(await page.textContent('#monitor li:first-child .msg-text')).toBe('Halo dari kontak');
+    await screenshot(page, '10-received');
+  });
+
   it('logs out from the console: the indicator leaves green and a new QR appears', async () => {
     await ensureLinked();
     await page.goto(t.url + '/');
