@@ -6,7 +6,7 @@ import { generateMessageIDV2, proto } from '@whiskeysockets/baileys';
 import type { Agent as UndiciAgent } from 'undici';
 import { WebSocketServer } from 'ws';
 import { ClientConnection } from './connection';
-import { silenceLibsignalLogs } from './console-filter';
+import { installSignalConsoleFilter } from '../common/logging/signal-console-filter';
 import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './context';
 import { Delivery } from './delivery';
 import { encryptMedia } from './media-crypto';
@@ -29,6 +29,8 @@ export interface SandboxOptions {
   /** Refs (QR codes) per pair-device. */
   qrRefs?: number;
   log?: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
+  /** Drop libsignal's console dumps of session objects (they hold private keys); default true. */
+  silenceSignalLogs?: boolean;
 }
 
 export type ContactContent =
@@ -92,7 +94,7 @@ export class WhatsAppSandbox {
   }
 
   static async start(opts: SandboxOptions = {}): Promise<WhatsAppSandbox> {
-    silenceLibsignalLogs();
+    installSignalConsoleFilter(opts.silenceSignalLogs ?? true);
     const host = opts.host ?? '127.0.0.1';
     const log: SandboxLog = opts.log ?? (() => undefined);
     const store = new SandboxStore(opts.stateFile, log);

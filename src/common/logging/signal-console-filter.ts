@@ -1,7 +1,8 @@
 /**
  * libsignal prints session objects, private keys included, with console.info/warn ("Closing session:",
  * "Opening session:", ...). Those lines must never reach a log, so they are dropped unless verbose logging is
- * explicitly on. Installed once per process; everything else passes through untouched.
+ * explicitly on. Installed once per process (by the Baileys engine and by the sandbox, both of which run
+ * libsignal); everything else, decryption errors included, passes through untouched.
  */
 const SIGNAL_NOISE = [
   'Closing session',
@@ -13,8 +14,6 @@ const SIGNAL_NOISE = [
   'Session already closed',
   'Session already open',
   'Decrypted message with closed session',
-  'Failed to decrypt message with any known session',
-  'Session error:',
 ];
 
 let installed = false;
