@@ -116,7 +116,11 @@ export class MessagesService {
     try {
       return await rt.conn.lookup(digits);
     } catch (err) {
-      throw new DomainError(502, 'Lookup failed', `WhatsApp did not answer the lookup: ${(err as Error).message}`);
+      throw new DomainError(
+        502,
+        'Lookup failed',
+        `WhatsApp did not answer the lookup: ${(err as Error).message}`,
+      );
     }
   }
 }
