@@ -1,0 +1,102 @@
+import { proto, WAMessage } from '@whiskeysockets/baileys';
+import { toInboundMessage } from './message-mapper';
+
+const dm = (message: proto.IMessage, extra: Partial<WAMessage> = {}): WAMessage =>
+  ({
+    key: { remoteJid: '6281234567890@s.whatsapp.net', id: 'ABC', fromMe: false },
+    message,
+    messageTimestamp: 1700000000,
+    pushName: 'Budi',
+    ...extra,
+  }) as WAMessage;
+
+describe('toInboundMessage', () => {
+  it('takes text from plain, extended, ephemeral and view-once wrappers', () => {
+    expect(toInboundMessage(dm({ conversation: 'a' }))?.text).toBe('a');
+    expect(toInboundMessage(dm({ extendedTextMessage: { text: 'b' } }))?.text).toBe('b');
+    expect(toInboundMessage(dm({ ephemeralMessage: { message: { conversation: 'c' } } }))?.text).toBe('c');
+    const viewOnce = dm({
+      viewOnceMessageV2: { message: { imageMessage: { caption: 'd', mimetype: 'image/jpeg' } } },
+    });
+    expect(toInboundMessage(viewOnce)).toMatchObject({
+      type: 'image',
+      text: 'd',
+      media: { mimetype: 'image/jpeg' },
+    });
+  });
+
+  it('maps sender, push name, quoted id, media and location', () => {
+    const m = toInboundMessage(
+      dm({
+        documentMessage: {
+          fileName: 'a.pdf',
+          mimetype: 'application/pdf',
+          fileLength: 1234,
+          caption: 'invoice',
+          contextInfo: { stanzaId: 'Q1' },
+        },
+      }),
+    )!;
+    expect(m).toMatchObject({
+      waMessageId: 'ABC',
+      chatJid: '6281234567890@s.whatsapp.net',
+      chatType: 'direct',
+      senderPhone: '6281234567890',
+      pushName: 'Budi',
+      type: 'document',
+      text: 'invoice',
+      quotedMessageId: 'Q1',
+      media: { fileName: 'a.pdf', size: 1234 },
+      timestamp: 1700000000,
+    });
+    const loc = toInboundMessage(
+      dm({ locationMessage: { degreesLatitude: -6.2, degreesLongitude: 106.8 } }),
+    )!;
+    expect(loc.location).toEqual({ latitude: -6.2, longitude: 106.8, name: null });
+  });
+
+  it('keeps both addresses of a LID-addressed sender', () => {
+    const m = toInboundMessage(
+      dm(
+        { conversation: 'hi' },
+        {
+          key: {
+            remoteJid: '100000000000002@lid',
+            remoteJidAlt: '6281234567890@s.whatsapp.net',
+            id: 'L1',
+            fromMe: false,
+          } as any,
+        },
+      ),
+    )!;
+    expect(m).toMatchObject({ senderLid: '100000000000002@lid', senderPhone: '6281234567890' });
+  });
+
+  it('reads the group participant as the sender', () => {
+    const m = toInboundMessage(
+      dm(
+        { conversation: 'hi all' },
+        { key: { remoteJid: '1203630@g.us', id: 'G1', participant: '6281111111111@s.whatsapp.net' } },
+      ),
+    )!;
+    expect(m).toMatchObject({ chatType: 'group', senderPhone: '6281111111111', chatJid: '1203630@g.us' });
+  });
+
+  it('skips stubs, protocol messages and empty messages; marks status broadcasts as system', () => {
+    expect(toInboundMessage(dm({ conversation: 'x' }, { messageStubType: 2 }))).toBeNull();
+    expect(toInboundMessage(dm({ protocolMessage: { type: 0 } }))).toBeNull();
+    expect(toInboundMessage(dm(undefined as any))).toBeNull();
+    const status = toInboundMessage(
+      dm(
+        { conversation: 's' },
+        { key: { remoteJid: 'status@broadcast', id: 'S', participant: '628@s.whatsapp.net' } },
+      ),
+    )!;
+    expect(status.system).toBe(true);
+  });
+
+  it('maps reactions to their target', () => {
+    const m = toInboundMessage(dm({ reactionMessage: { text: '👍', key: { id: 'T1' } } }))!;
+    expect(m).toMatchObject({ type: 'reaction', reaction: { text: '👍', targetId: 'T1' } });
+  });
+});
