@@ -14,7 +14,8 @@
  *           Target: p99 <= 10 ms.
  *
  * Run: npm run bench:messaging (builds first). Env: PARTS, DURATION_S=10, E2E_N=300, HISTORY_ROWS=1000000,
- * REQS=200 (requests per history scenario), GW_CPU_PROF=dir (profile the gateway during e2e).
+ * REQS=200 (requests per history scenario), GW_CPU_PROF=dir (CPU-profile the gateway of
+ * accept and e2e into dir/accept and dir/e2e; summarise with bench/lib/cpuprofile-summary.ts).
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -102,7 +103,11 @@ async function startBareNest(): Promise<{ url: string; stop: () => Promise<void>
 async function benchAccept(sandbox: SandboxProcess): Promise<void> {
   console.log('## Send acceptance (HTTP stack)\n');
   const bare = await startBareNest();
-  const gw = await startGateway({ env: { WA_WEBSOCKET_URL: sandbox.wsUrl } });
+  const profDir = process.env.GW_CPU_PROF;
+  const gw = await startGateway({
+    env: { WA_WEBSOCKET_URL: sandbox.wsUrl },
+    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/accept`] : [],
+  });
   const sendUrl = `${gw.url}/api/sessions/default/messages`;
   const probe = await gw.post('/api/sessions/default/messages', JSON.parse(SEND_BODY));
   if (probe.status !== 202) throw new Error(`send probe: ${probe.status} ${JSON.stringify(probe.body)}`);
@@ -167,7 +172,7 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
   const profDir = process.env.GW_CPU_PROF;
   const gw = await startGateway({
     env: { WA_WEBSOCKET_URL: sandbox.wsUrl, SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' },
-    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/e2e`] : [],
   });
   await linkGatewaySession(gw, sandbox, 'default');
   const gwContact = '6281100000001';
@@ -237,7 +242,7 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
       ],
     ],
   );
-  if (profDir) console.log(`CPU profile of the gateway written to ${profDir}\n`);
+  if (profDir) console.log(`CPU profile of the gateway written to ${profDir}/e2e\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

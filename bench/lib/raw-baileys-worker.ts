@@ -5,11 +5,21 @@
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { Agent as UndiciAgent } from 'undici';
-import { silenceLibsignalLogs } from '../../src/sandbox/console-filter';
 import type { WhatsAppSandbox } from '../../src/sandbox/whatsapp-sandbox';
 import { BaileysTestClient } from '../../test/support/baileys-test-client';
 
-silenceLibsignalLogs();
+// libsignal prints whole session objects (keys included) with console.*; drop those lines.
+for (const method of ['info', 'log', 'warn'] as const) {
+  const original = console[method].bind(console);
+  console[method] = (...args: unknown[]) => {
+    if (
+      typeof args[0] === 'string' &&
+      /^(Closing|Opening|Removing old closed|Migrating) session/.test(args[0])
+    )
+      return;
+    original(...args);
+  };
+}
 const clients: BaileysTestClient[] = [];
 let sandbox: WhatsAppSandbox;
 
