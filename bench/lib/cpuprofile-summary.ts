@@ -33,12 +33,16 @@ function main(): void {
     endTime: number;
   };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const totalHits = profile.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0);
+  // Percentages are of busy time: idle samples (the process waiting for work) are left out.
+  const idle = profile.nodes
+    .filter((n) => n.callFrame.functionName === '(idle)')
+    .reduce((a, n) => a + (n.hitCount ?? 0), 0);
+  const totalHits = profile.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0) - idle;
   const self = new Map<string, number>();
   const pkg = new Map<string, number>();
   for (const n of profile.nodes) {
     const h = n.hitCount ?? 0;
-    if (!h) continue;
+    if (!h || n.callFrame.functionName === '(idle)') continue;
     const f = n.callFrame;
     const key = `${f.functionName || '(anonymous)'} ${owner(f.url)}:${f.lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + h);
@@ -69,7 +73,9 @@ function main(): void {
     for (const [key, h] of [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, k))
       console.log(`${pct(h)}  ${key}`);
   };
-  console.log(`${file}: ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s, ${totalHits} samples`);
+  console.log(
+    `${file}: ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s, ${totalHits} busy samples (${idle} idle left out); % of busy time`,
+  );
   print('Self time by package / file', pkg);
   print('Self time by function', self);
   print('Inclusive time of gateway functions (dist/)', inclusive);
