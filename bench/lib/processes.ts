@@ -294,10 +294,16 @@ export function rpc<T = any>(
 ): Promise<T> {
   const id = ++rpcId;
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited (${code}) during ${cmd}`));
+    };
     const timer = setTimeout(() => reject(new Error(`worker ${cmd} timed out`)), timeoutMs);
+    child.once('exit', onExit);
     const onMessage = (m: any) => {
       if (m?.id !== id) return;
       clearTimeout(timer);
+      child.off('exit', onExit);
       child.off('message', onMessage);
       if (m.error) reject(new Error(m.error));
       else resolve(m.result as T);
