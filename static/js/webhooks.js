@@ -44,15 +44,34 @@ function deliveryRow(d) {
       await loadDeliveries(d.endpointId);
     }),
   );
+  const attempts = t('webhooks.attempts', { n: d.attempts ?? 0 });
   return el(
-    'tr',
-    { dataset: { id: d.id, status: d.status } },
-    el('td', {}, el('time', { datetime: d.createdAt }, formatTime(d.createdAt))),
-    el('td', {}, d.eventType || d.type || ''),
-    el('td', {}, el('span', { class: `pill pill-${d.status}` }, d.status)),
-    el('td', {}, String(d.attempts ?? '')),
-    el('td', { class: 'small' }, result),
-    el('td', {}, retry),
+    'li',
+    { dataset: { id: d.id, status: d.status }, 'data-testid': 'delivery' },
+    el(
+      'div',
+      { class: 'delivery-main' },
+      el('span', { class: `pill pill-${d.status}` }, t(`delivery.${d.status}`)),
+      el('span', { class: 'small' }, d.eventType || ''),
+      el('time', { class: 'muted small', datetime: d.createdAt }, formatTime(d.createdAt)),
+      el('span', { class: 'muted small', 'data-testid': 'delivery-attempts' }, attempts),
+      result ? el('span', { class: 'small' }, result) : null,
+    ),
+    retry,
+  );
+}
+
+const polls = new Map();
+
+/** While a shown delivery is still pending or being attempted, the log is read again every second. */
+function pollWhileBusy(endpointId, items) {
+  clearTimeout(polls.get(endpointId));
+  polls.delete(endpointId);
+  if (!openLogs.has(endpointId)) return;
+  if (!items.some((d) => d.status === 'pending' || d.status === 'delivering')) return;
+  polls.set(
+    endpointId,
+    setTimeout(() => loadDeliveries(endpointId), 1000),
   );
 }
 
@@ -62,25 +81,10 @@ async function loadDeliveries(endpointId) {
   try {
     const res = await api.get(`/api/webhook-endpoints/${enc(endpointId)}/deliveries?limit=20`);
     const items = Array.isArray(res) ? res : res.items || [];
+    pollWhileBusy(endpointId, items);
     box.replaceChildren(
       items.length
-        ? el(
-            'table',
-            { class: 'log' },
-            el(
-              'thead',
-              {},
-              el(
-                'tr',
-                {},
-                ...['time', 'event', 'status', 'attempts', 'result'].map((c) =>
-                  el('th', { scope: 'col' }, t(`webhooks.col.${c}`)),
-                ),
-                el('th', {}),
-              ),
-            ),
-            el('tbody', {}, ...items.map((d) => deliveryRow({ endpointId, ...d }))),
-          )
+        ? el('ul', { class: 'log' }, ...items.map((d) => deliveryRow({ endpointId, ...d })))
         : el('p', { class: 'muted small' }, t('webhooks.noDeliveries')),
     );
   } catch (err) {
@@ -199,8 +203,13 @@ export function bindWebhooks() {
         if (form.description.value.trim()) body.description = form.description.value.trim();
         const headers = parseHeaders(form.headers.value);
         if (Object.keys(headers).length) body.headers = headers;
-        await api.post('/api/webhook-endpoints', body);
+        const created = await api.post('/api/webhook-endpoints', body);
         form.reset();
+        if (created && created.secret) {
+          $('#webhook-secret-text').textContent = t('webhooks.secret', { url: created.url });
+          $('#webhook-secret-value').value = created.secret;
+          $('#webhook-secret').hidden = false;
+        }
         notify(t('webhooks.added'));
         await loadWebhooks();
       },

@@ -35,8 +35,7 @@ export function collectErrors(page: Page): string[] {
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
-    if (/Failed to load resource: the server responded with a status of (401|404|409)/.test(msg.text()))
-      return;
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) return;
     errors.push(`console: ${msg.text()}`);
   });
   return errors;
@@ -44,5 +43,7 @@ export function collectErrors(page: Page): string[] {
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // Sticky bars are drawn where the page is scrolled to; a full-page picture wants them at the top.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
 }
