@@ -8,6 +8,7 @@ import { AuthModule } from './common/auth/auth.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { ThrottleGuard } from './common/http/throttle.guard';
+import { FixedWindowThrottlerStorage } from './common/http/fixed-window-throttler.storage';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -30,6 +31,7 @@ export class AppModule {
         EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 }),
         ThrottlerModule.forRoot({
           throttlers: [{ ttl: config.THROTTLE_TTL_MS, limit: config.THROTTLE_LIMIT }],
+          storage: new FixedWindowThrottlerStorage(),
         }),
         AuthModule,
         DatabaseModule,

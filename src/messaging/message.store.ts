@@ -39,11 +39,19 @@ export class MessageStore {
 
   /**
    * Inserts unless a row with the same unique key (WhatsApp id, Idempotency-Key) exists; returns whether it was
-   * inserted. `row.id` is fresh, so finding it afterwards proves this call inserted it.
+   * inserted (from the statement's changed-row count: no second query). Runs inside a transaction.
    */
-  async insertIfNew(em: EntityManager, row: Partial<MessageEntity> & { id: string }): Promise<boolean> {
-    await em.createQueryBuilder().insert().into(MessageEntity).values(row).orIgnore().execute();
-    return (await em.countBy(MessageEntity, { id: row.id })) > 0;
+  async insertIfNew(em: EntityManager, row: Partial<MessageEntity>): Promise<boolean> {
+    const [sql, params] = em
+      .createQueryBuilder()
+      .insert()
+      .into(MessageEntity)
+      .values(row)
+      .orIgnore()
+      .getQueryAndParameters();
+    const runner = em.queryRunner ?? this.dataSource.createQueryRunner();
+    const result = await runner.query(sql, params, true);
+    return (result.affected ?? 0) > 0;
   }
 
   byIdempotencyKey(sessionId: string, key: string): Promise<MessageEntity | null> {
@@ -114,9 +122,30 @@ export class MessageStore {
     if (f.chat) q.andWhere('m.chat_jid = :chat', { chat: f.chat });
     if (f.direction) q.andWhere('m.direction = :direction', { direction: f.direction });
     if (f.status) q.andWhere('m.status = :status', { status: f.status });
-    if (f.since != null) q.andWhere('m.created_at >= :since', { since: f.since });
-    if (f.until != null) q.andWhere('m.created_at < :until', { until: f.until });
+    // A time window becomes a seq range first: rows are inserted in time order (created_at is the insert time),
+    // so SQLite walks the seq index over just that range instead of sorting every row of the window. The unary +
+    // keeps the planner on the seq index; the created_at tests still apply to the rows in the range.
+    if (f.since != null) {
+      const from = await this.firstSeqAtOrAfter(sessionId, f.since);
+      q.andWhere('m.seq >= :fromSeq AND +m.created_at >= :since', {
+        fromSeq: from ?? Number.MAX_SAFE_INTEGER,
+        since: f.since,
+      });
+    }
+    if (f.until != null) {
+      const to = await this.firstSeqAtOrAfter(sessionId, f.until);
+      if (to != null) q.andWhere('m.seq < :toSeq', { toSeq: to });
+      q.andWhere('+m.created_at < :until', { until: f.until });
+    }
     if (f.beforeSeq != null) q.andWhere('m.seq < :beforeSeq', { beforeSeq: f.beforeSeq });
     return q.orderBy('m.seq', 'DESC').limit(f.limit).getMany();
+  }
+
+  private async firstSeqAtOrAfter(sessionId: string, at: number): Promise<number | null> {
+    const rows = await this.dataSource.query(
+      'SELECT seq FROM messages WHERE session_id = ? AND created_at >= ? ORDER BY created_at ASC LIMIT 1',
+      [sessionId, at],
+    );
+    return rows[0]?.seq ?? null;
   }
 }

@@ -77,9 +77,8 @@ export class InboundService {
       for (const m of messages) {
         const row = toRow(sessionId, m, source);
         if (!(await this.store.insertIfNew(em, row))) continue;
-        const saved = (await em.findOneBy(MessageEntity, { id: row.id }))!;
-        stored.push(saved);
-        emitted.push(await this.events.message(em, m.fromMe ? 'message.sent' : 'message.received', saved));
+        stored.push(row);
+        emitted.push(await this.events.message(em, m.fromMe ? 'message.sent' : 'message.received', row));
       }
     });
     this.events.emit(emitted);
@@ -87,7 +86,7 @@ export class InboundService {
   }
 }
 
-function toRow(sessionId: string, m: InboundMessage, source: MessageSource): MessageEntity & { id: string } {
+function toRow(sessionId: string, m: InboundMessage, source: MessageSource): MessageEntity {
   const details: Record<string, unknown> = {};
   if (m.media) details.media = m.media;
   if (m.location) details.location = m.location;
@@ -115,5 +114,15 @@ function toRow(sessionId: string, m: InboundMessage, source: MessageSource): Mes
     createdAt: now,
     waTimestamp: m.timestamp,
     sentAt: m.fromMe ? m.timestamp * 1000 : null,
+    request: null,
+    waPayload: null,
+    error: null,
+    ruleId: null,
+    idempotencyKey: null,
+    attempts: 0,
+    deliveredAt: null,
+    readAt: null,
+    failedAt: null,
+    expiresAt: null,
   } as MessageEntity;
 }

@@ -116,7 +116,7 @@ export class MessageQueueService
     if (content.type === 'reaction')
       content.target = await this.resolveRef(sessionId, content.target.waMessageId, request.to);
     const now = Date.now();
-    const row: Partial<MessageEntity> & { id: string } = {
+    const row: Omit<MessageEntity, 'seq'> = {
       id: newMessageId(),
       sessionId,
       direction: 'out',
@@ -135,6 +135,18 @@ export class MessageQueueService
       idempotencyKey: options.idempotencyKey ?? null,
       createdAt: now,
       expiresAt: now + this.config.SEND_EXPIRY_MS,
+      senderJid: null,
+      senderPhone: null,
+      senderLid: null,
+      pushName: null,
+      waPayload: null,
+      error: null,
+      attempts: 0,
+      waTimestamp: null,
+      sentAt: null,
+      deliveredAt: null,
+      readAt: null,
+      failedAt: null,
     };
     const inserted = await this.store.transaction((em) => this.store.insertIfNew(em, row));
     if (!inserted && options.idempotencyKey) {
@@ -143,7 +155,7 @@ export class MessageQueueService
     }
     this.pending.set(sessionId, this.depth(sessionId) + 1);
     this.kick(sessionId);
-    return toMessageView((await this.store.repo.findOneBy({ id: row.id }))!);
+    return toMessageView(row as MessageEntity);
   }
 
   /** Starts the session's worker, or tells a running one to look again. */

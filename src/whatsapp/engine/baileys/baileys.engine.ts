@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import makeWASocket, { Browsers, proto, WAMessage, WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, {
+  Browsers,
+  makeCacheableSignalKeyStore,
+  proto,
+  WAMessage,
+  WASocket,
+} from '@whiskeysockets/baileys';
 import pino from 'pino';
 import type { AuthStateStore } from '../auth-state-store';
 import type {
@@ -116,7 +122,8 @@ export class BaileysEngine extends WhatsAppEngine {
     const { state, saveCreds } = await makeAuthState(store);
     const o = this.options;
     const sock = makeWASocket({
-      auth: state,
+      // Reads of Signal keys go through a short-lived in-memory cache; every write still lands in SQLite first.
+      auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, this.logger) },
       logger: this.logger,
       browser: Browsers.macOS('Chrome'),
       ...(o.waWebSocketUrl ? { waWebSocketUrl: o.waWebSocketUrl } : {}),
