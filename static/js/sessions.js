@@ -102,6 +102,8 @@ function renderQr() {
   img.hidden = !showQr;
   $('#qr-placeholder').hidden = showQr;
   $('#qr-box').hidden = !s || linked;
+  // A pairing code belongs to one pairing attempt: once the session moves on, it is gone.
+  if (!s || s.status !== 'qr_ready') $('#pair-code').hidden = true;
   $('#linked-note').hidden = !linked;
 }
 

@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 
+// Callbacks passed to page.evaluate run in the browser; the project compiles without the DOM library.
+declare const window: any;
+
 export const SCREENSHOT_DIR = path.join(__dirname, '..', '..', 'test-artifacts', 'console');
 
 /** Debian's Chromium (installed by .ci/run); CHROMIUM_PATH overrides. */

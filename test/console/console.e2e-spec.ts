@@ -4,6 +4,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { collectErrors, launchBrowser, screenshot } from './browser';
 
+// Callbacks passed to page.evaluate run in the browser; the project compiles without the DOM library.
+declare const window: any;
+declare const document: any;
+declare const localStorage: any;
+declare const MutationObserver: any;
+
 const WAIT = { timeout: 20_000 };
 
 describe('web console (headless Chromium against the sandbox)', () => {
@@ -104,6 +110,17 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await screenshot(page, '04-connected');
   });
 
+  it('asks again for the key when the stored one stops working', async () => {
+    await page.goto(t.url + '/');
+    await page.evaluate(() => localStorage.setItem('wa-gateway.apiKey', 'an-old-key-that-was-rotated'));
+    await page.reload();
+    await page.waitForSelector('#key-form', { state: 'visible', ...WAIT });
+    expect(await page.textContent('#key-form .form-error')).toContain('API key was not accepted');
+    expect(await page.evaluate(() => localStorage.getItem('wa-gateway.apiKey'))).toBeNull();
+    await enterKey(page, t.apiKey);
+    await page.waitForSelector('#console', { state: 'visible', ...WAIT });
+  });
+
   it('shows API errors in plain words and switches to Bahasa Indonesia', async () => {
     await ensureLinked();
     await page.goto(t.url + '/');
@@ -140,7 +157,7 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.exposeFunction('reportTick', (status: string) => seen.push(status));
     await page.evaluate((wanted) => {
       new MutationObserver(() => {
-        for (const li of document.querySelectorAll<HTMLElement>('#monitor li[data-direction="out"]')) {
+        for (const li of document.querySelectorAll('#monitor li[data-direction="out"]') as any[]) {
           if (li.querySelector('.msg-text')?.textContent !== wanted) continue;
           const status = li.dataset.status ?? '';
           if ((window as any).lastTick !== status)
@@ -311,9 +328,18 @@ describe('web console (headless Chromium against the sandbox)', () => {
     expect(await page.isDisabled('#logout-btn')).toBe(true);
     await screenshot(page, '07-after-logout');
 
-    // The QR is live: a scan of the new code links again without a reload.
-    await page.click('#sim-scan-btn');
+    // Link again with the pairing-code form: the code is entered on the (simulated) phone.
+    const phone = '6281100000701';
+    await page.click('.pairing summary');
+    await page.fill('#pair-phone', phone);
+    await page.click('#pair-submit');
+    await page.waitForSelector('#pair-code:not([hidden])', WAIT);
+    const code = /([A-Z0-9]{8})/.exec((await page.textContent('#pair-code')) ?? '')?.[1];
+    expect(code).toBeDefined();
+    await screenshot(page, '07b-pairing-code');
+    await t.sandbox.enterPairingCode(phone, code!);
     await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    expect(await page.textContent('#status-detail')).toContain(`+${phone}`);
   });
 
   it('fits a phone-sized screen', async () => {
