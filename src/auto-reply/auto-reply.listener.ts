@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { AppConfig } from '../config/app-config';
 import type { DomainEvent } from '../events/domain-event';
@@ -33,19 +33,15 @@ export type AutoReplyOutcome =
  * status broadcasts, channels or system messages; per-chat cooldowns and a per-chat cap per minute stop loops.
  */
 @Injectable()
-export class AutoReplyListener implements OnApplicationBootstrap {
+export class AutoReplyListener {
   private readonly logger = new Logger(AutoReplyListener.name);
 
   constructor(
     private readonly rules: AutoReplyRulesService,
     private readonly limiter: ReplyLimiter,
     private readonly config: AppConfig,
-    @Optional() private readonly sender?: MessageSender,
+    private readonly sender: MessageSender,
   ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.sender) this.logger.warn('No message sender is registered: auto-replies cannot be sent');
-  }
 
   @OnEvent('message.received', { async: true, promisify: true })
   async onMessageReceived(event: DomainEvent<MessageView>): Promise<void> {
@@ -62,7 +58,7 @@ export class AutoReplyListener implements OnApplicationBootstrap {
   /** Decides and, when a rule fires, queues the reply. Exposed for tests; the event handler above calls it. */
   async handle(event: DomainEvent<MessageView>): Promise<AutoReplyOutcome> {
     const msg = event.data;
-    if (!this.config.AUTO_REPLY_ENABLED || !this.sender) return { replied: false, reason: 'disabled' };
+    if (!this.config.AUTO_REPLY_ENABLED) return { replied: false, reason: 'disabled' };
     if (msg.direction !== 'in' || msg.fromMe) return { replied: false, reason: 'own_message' };
     if (!ANSWERABLE_CHATS.has(msg.chatType) || /@(broadcast|newsletter)$/.test(msg.chat)) {
       return { replied: false, reason: 'not_a_chat' };
