@@ -116,7 +116,8 @@ describe('AutoReplyListener', () => {
     ['a channel post', { chat: '1203@newsletter', chatType: 'newsletter' }, 'not_a_chat'],
     ['a broadcast list', { chat: '1234@broadcast', chatType: 'direct' }, 'not_a_chat'],
     ['a reaction', { type: 'reaction' }, 'no_text'],
-    ['a system message', { type: 'unknown' }, 'no_text'],
+    ['a system message', { details: { system: true } }, 'system'],
+    ['a message of unknown type', { type: 'unknown' }, 'no_text'],
     ['a message without text', { type: 'image', text: null }, 'no_text'],
     ['a text that matches nothing', { text: 'ping me' }, 'no_match'],
   ])('never answers %s', async (_what, change, reason) => {

@@ -19,6 +19,7 @@ export type AutoReplyOutcome =
         | 'disabled'
         | 'own_message'
         | 'not_a_chat'
+        | 'system'
         | 'no_text'
         | 'no_match'
         | 'cooldown'
@@ -63,6 +64,7 @@ export class AutoReplyListener {
     if (!ANSWERABLE_CHATS.has(msg.chatType) || /@(broadcast|newsletter)$/.test(msg.chat)) {
       return { replied: false, reason: 'not_a_chat' };
     }
+    if (msg.details?.system === true) return { replied: false, reason: 'system' };
     if (!ANSWERABLE_TYPES.has(msg.type) || !msg.text?.trim()) return { replied: false, reason: 'no_text' };
 
     const session = msg.session;

@@ -137,6 +137,13 @@ describe('auto-reply, end to end against the sandbox', () => {
     expect(await c.receivedCount(1)).toEqual(['pong']);
   });
 
+  it('answers a "ping" fed in through the seed\'s POST /api/whatsapp/receive, as the original gateway did', async () => {
+    const c = contact(t, '6281200000010');
+    const res = await t.post('/api/whatsapp/receive', { from: c.phone, message: 'ping' });
+    expect(res.status).toBe(200);
+    expect(await c.receivedCount(1)).toEqual(['pong']);
+  });
+
   it('answers a message WhatsApp delivers twice only once', async () => {
     const c = contact(t, '6281200000009');
     await t.sandbox.contactSend(c.phone, t.account, { text: 'ping' }, { id: '3EB0AUTOREPLYDUP1' });
