@@ -5,6 +5,9 @@ import { t } from './i18n.js';
 import { addMessage, loadMonitor } from './monitor.js';
 
 const SELECTED_KEY = 'wa-gateway.session';
+
+/** "+62 812-3456 7890" -> "6281234567890": people paste numbers in many shapes; the API wants digits. */
+const digits = (value) => value.replace(/[\s+\-().]/g, '');
 const state = {
   sandbox: false,
   sessions: new Map(),
@@ -278,7 +281,7 @@ export function bindSessionPanel() {
       $('#pair-submit'),
       async () => {
         const { code } = await api.post(`/api/sessions/${enc(state.current)}/pairing-code`, {
-          phone: form.phone.value.trim(),
+          phone: digits(form.phone.value),
         });
         out.textContent = t('pair.code', { code });
         out.hidden = false;
@@ -295,7 +298,7 @@ export function bindSessionPanel() {
       $('#send-btn'),
       async () => {
         const message = await api.post(`/api/sessions/${enc(state.current)}/messages`, {
-          to: form.to.value.trim(),
+          to: digits(form.to.value),
           type: 'text',
           text: form.text.value,
         });
@@ -321,7 +324,7 @@ export function bindSessionPanel() {
     busy(
       $('#sim-send-btn'),
       async () => {
-        await api.post(`/api/sandbox/contacts/${enc(form.phone.value.trim())}/messages`, {
+        await api.post(`/api/sandbox/contacts/${enc(digits(form.phone.value))}/messages`, {
           text: form.text.value,
           session: state.current,
         });

@@ -166,7 +166,8 @@ describe('web console (headless Chromium against the sandbox)', () => {
       }).observe(document.querySelector('#monitor')!, { childList: true, subtree: true, attributes: true });
     }, text);
 
-    await page.fill('#send-to', contact);
+    // Typed the way people write numbers; the console sends digits.
+    await page.fill('#send-to', '+62 811-0000-0301');
     await page.fill('#send-text', text);
     await page.click('#send-btn');
     const item = `#monitor li[data-direction="out"][data-status="read"]:has(.msg-text:text-is("${text}"))`;
@@ -340,6 +341,34 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await t.sandbox.enterPairingCode(phone, code!);
     await page.waitForSelector('#status[data-status="connected"]', WAIT);
     expect(await page.textContent('#status-detail')).toContain(`+${phone}`);
+  });
+
+  it('creates a session that shows its own QR, and deletes it after a confirmation', async () => {
+    await ensureLinked();
+    await page.goto(t.url + '/');
+    await enterKey(page, t.apiKey);
+    await page.waitForSelector('#session-select option[value="default"]', { state: 'attached', ...WAIT });
+
+    await page.fill('#new-session-id', 'sales');
+    await page.click('#create-session-btn');
+    await page.waitForSelector('#session-select option[value="sales"]', { state: 'attached', ...WAIT });
+    expect(await page.inputValue('#session-select')).toBe('sales');
+    await page.waitForSelector('#qr-img[src^="data:image/png"]', { state: 'visible', ...WAIT });
+    expect(await page.getAttribute('#qr-img', 'alt')).toContain('sales');
+    expect(await status(page)).toBe('qr_ready');
+
+    // Switching sessions switches the indicator.
+    await page.selectOption('#session-select', 'default');
+    await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    await page.selectOption('#session-select', 'sales');
+    await page.waitForSelector('#status[data-status="qr_ready"]', WAIT);
+
+    await page.click('#session-delete');
+    expect(await page.textContent('#session-delete')).toBe('Really delete?');
+    await page.click('#session-delete');
+    await page.waitForSelector('#session-select option[value="sales"]', { state: 'detached', ...WAIT });
+    expect(await page.inputValue('#session-select')).toBe('default');
+    expect((await t.get('/api/sessions/sales')).status).toBe(404);
   });
 
   it('fits a phone-sized screen', async () => {
