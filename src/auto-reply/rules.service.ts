@@ -37,6 +37,8 @@ const DEFAULTS = {
   cooldownSeconds: 0,
 };
 const SAFE_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
+/** Evaluation order: lowest priority number first, then the older rule. */
+const ORDER = { priority: 'ASC', createdAt: 'ASC', id: 'ASC' } as const;
 
 /**
  * Auto-reply rules: storage, validation (patterns and templates are checked when saved) and evaluation. Enabled
@@ -52,7 +54,7 @@ export class AutoReplyRulesService {
   ) {}
 
   list(): Promise<AutoReplyRuleEntity[]> {
-    return this.repo.find({ order: { priority: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+    return this.repo.find({ order: ORDER });
   }
 
   async get(id: string): Promise<AutoReplyRuleEntity> {
@@ -128,10 +130,7 @@ export class AutoReplyRulesService {
   }
 
   private async load(): Promise<CompiledRule[]> {
-    const rules = await this.repo.find({
-      where: { enabled: true },
-      order: { priority: 'ASC', createdAt: 'ASC', id: 'ASC' },
-    });
+    const rules = await this.repo.find({ where: { enabled: true }, order: ORDER });
     const compiled: CompiledRule[] = [];
     for (const rule of rules) {
       try {
