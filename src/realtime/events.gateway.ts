@@ -12,10 +12,22 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { ApiKeyService } from '../common/auth/api-key.service';
+import { AppConfig } from '../config/app-config';
+import { HandshakeLimiter } from './handshake-limiter';
 import { BackpressureLimits, DEFAULT_LIMITS, EngineConnLike, isLagging } from './backpressure';
 import { DROPPED_EVENT } from './realtime-events';
 import { ALL_ROOM, parseSessions, roomsFor, sessionRoom } from './session-rooms';
 import { refusal } from './socket-auth';
+
+/** Refused handshakes allowed per address within the throttle window (THROTTLE_TTL_MS). */
+const MAX_FAILED_HANDSHAKES = 20;
+
+/** A handshake refusal: `connect_error` on the client with this message and `err.data = {error, details}`. */
+function refuse(error: string, details: string): Error {
+  const err = new Error(error) as Error & { data?: unknown };
+  err.data = { error, details };
+  return err;
+}
 
 /** The envelope of every forwarded event (a DomainEvent, or any payload that names its session). */
 interface Envelope {
@@ -35,7 +47,8 @@ export type SubscribeAck =
 /**
  * Live events over Socket.IO on the app's own port (path `/socket.io`).
  * - Handshake: the API key as `auth.token` (or the REST headers); anything else is refused with
- *   `connect_error` "Unauthorized".
+ *   `connect_error` "Unauthorized". After 20 refusals from one address within THROTTLE_TTL_MS, that address is
+ *   refused ("Too Many Requests") until the window ends, so the key cannot be guessed over Socket.IO.
  * - Rooms: `auth.sessions` in the handshake, or the `subscribe` / `unsubscribe` messages, choose sessions;
  *   a client that chose none receives every session.
  * - Slow clients: an event for a client whose send buffer is full is dropped for that client only; once it
@@ -52,16 +65,33 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
   @WebSocketServer() server: Server;
 
-  constructor(private readonly keys: ApiKeyService) {}
+  private readonly limiter: HandshakeLimiter;
+
+  constructor(
+    private readonly keys: ApiKeyService,
+    config: AppConfig,
+  ) {
+    this.limiter = new HandshakeLimiter(MAX_FAILED_HANDSHAKES, config.THROTTLE_TTL_MS);
+  }
 
   afterInit(server: Server): void {
     server.use((socket, next) => {
+      const address = socket.handshake.address;
+      const waitMs = this.limiter.retryAfterMs(address);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        return next(
+          refuse(
+            'Too Many Requests',
+            `Too many refused API keys from this address; try again in ${seconds} s`,
+          ),
+        );
+      }
       const refused = refusal(socket.handshake, this.keys);
       if (!refused) return next();
-      this.logger.warn(`Refused a Socket.IO client from ${socket.handshake.address}: ${refused.details}`);
-      const err = new Error(refused.error) as Error & { data?: unknown };
-      err.data = refused;
-      next(err);
+      this.limiter.recordFailure(address);
+      this.logger.warn(`Refused a Socket.IO client from ${address}: ${refused.details}`);
+      next(refuse(refused.error, refused.details));
     });
   }
 

@@ -51,11 +51,20 @@ export async function connectLive(key, handlers) {
     handlers.onConnect();
   });
   s.on('disconnect', () => setLiveState('offline'));
+  let lastRefusal = '';
+  s.on('connect', () => (lastRefusal = ''));
   s.on('connect_error', (err) => {
     setLiveState('offline');
     if (err && err.message === 'Unauthorized') {
       s.disconnect();
       handlers.onUnauthorized(err.data && err.data.details ? err.data.details : err.message);
+      return;
+    }
+    // A refusal with a reason (e.g. too many wrong keys from this address) is shown once; the client retries.
+    const reason = err && err.data && err.data.details;
+    if (reason && reason !== lastRefusal) {
+      lastRefusal = reason;
+      handlers.onError(t('err.socket', { reason }));
     }
   });
   for (const name of EVENTS) s.on(name, (payload) => handlers.onEvent(name, payload));

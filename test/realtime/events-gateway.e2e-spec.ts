@@ -195,6 +195,36 @@ describe('Socket.IO gateway', () => {
   });
 });
 
+describe('Socket.IO gateway against key guessing', () => {
+  it('refuses every handshake from an address after 20 wrong keys, even the right key, for the throttle window', async () => {
+    const t = await startTestApp({ THROTTLE_TTL_MS: '60000' });
+    const open: Socket[] = [];
+    const attempt = async (token: string) => {
+      const socket = io(t.url, {
+        auth: { token },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      open.push(socket);
+      return connectError(socket);
+    };
+    try {
+      for (let i = 0; i < 20; i++)
+        expect((await attempt(`wrong-key-number-${i}`)).message).toBe('Unauthorized');
+      const blocked = await attempt(TEST_API_KEY);
+      expect(blocked.message).toBe('Too Many Requests');
+      expect(blocked.data).toEqual({
+        error: 'Too Many Requests',
+        details: expect.stringMatching(/try again in \d+ s/),
+      });
+    } finally {
+      for (const s of open) s.disconnect();
+      await t.close();
+    }
+  });
+});
+
 describe('Socket.IO gateway with AUTH_DISABLED=true', () => {
   it('accepts a client without a key', async () => {
     const t = await startTestApp({ AUTH_DISABLED: 'true' });
