@@ -54,6 +54,32 @@ export class MessageStore {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * The send route's hot path: one prepared INSERT OR IGNORE in autocommit (no outbox rows are written when a
+   * message is queued), returning whether the row was new. Built once from the entity's column metadata.
+   */
+  insertQueued(row: Omit<MessageEntity, 'seq'>): boolean {
+    if (!this.insertStatement) {
+      const columns = this.dataSource
+        .getMetadata(MessageEntity)
+        .columns.filter((c) => c.propertyName !== 'seq');
+      this.insertColumns = columns.map((c) => c.propertyName as keyof MessageEntity);
+      const db = (this.dataSource.driver as any).databaseConnection;
+      this.insertStatement = db.prepare(
+        `INSERT OR IGNORE INTO messages (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) ` +
+          `VALUES (${columns.map(() => '?').join(', ')})`,
+      );
+    }
+    const values = this.insertColumns!.map((k) => {
+      const v = (row as MessageEntity)[k];
+      return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
+    });
+    return this.insertStatement.run(...values).changes > 0;
+  }
+
+  private insertStatement: any;
+  private insertColumns?: (keyof MessageEntity)[];
+
   byIdempotencyKey(sessionId: string, key: string): Promise<MessageEntity | null> {
     return this.repo.findOneBy({ sessionId, idempotencyKey: key });
   }

@@ -148,7 +148,7 @@ export class MessageQueueService
       readAt: null,
       failedAt: null,
     };
-    const inserted = await this.store.transaction((em) => this.store.insertIfNew(em, row));
+    const inserted = this.store.insertQueued(row);
     if (!inserted && options.idempotencyKey) {
       const existing = await this.store.byIdempotencyKey(sessionId, options.idempotencyKey);
       if (existing) return toMessageView(existing);
