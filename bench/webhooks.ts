@@ -179,6 +179,24 @@ async function measure(name: string, port: number, receiver: Receiver): Promise<
   };
 }
 
+/** The same pipeline with no webhook endpoint: how fast POST /api/whatsapp/receive alone answers. */
+async function measureReceiveOnly(port: number): Promise<number> {
+  const send = async (text: string) => {
+    const status = await post(port, '/api/whatsapp/receive', { from: '6281234567890', message: text });
+    if (status !== 200) throw new Error(`receive answered ${status}`);
+  };
+  for (let i = 0; i < 300; i += 20)
+    await Promise.all(Array.from({ length: 20 }, (_, j) => send(`ro-warm-${i + j}`)));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < MESSAGES) await send(`ro-${next++}`);
+    }),
+  );
+  return MESSAGES / ((performance.now() - started) / 1000);
+}
+
 async function main(): Promise<void> {
   const receiver = new Receiver();
   const hook = await receiver.listen();
@@ -195,6 +213,14 @@ async function main(): Promise<void> {
     const status = await post(gw.port, '/api/webhook-endpoints', { url: hook, events: ['message.received'] });
     if (status !== 201) throw new Error(`creating the endpoint answered ${status}`);
     const durable = await measure('gateway', gw.port, receiver);
+    gw.child.kill();
+
+    const plainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-bench-'));
+    const plain = await spawnChild('gateway', { BENCH_DIR: plainDir, API_KEY });
+    children.push(plain.child);
+    const receiveOnly = await measureReceiveOnly(plain.port);
+    plain.child.kill();
+    fs.rmSync(plainDir, { recursive: true, force: true });
 
     const f = (n: number) => n.toFixed(1);
     console.log(`\nWebhooks benchmark (${os.cpus().length} CPUs, Node ${process.version})`);
@@ -216,6 +242,10 @@ async function main(): Promise<void> {
     }
     console.log(
       `\nratio gateway / forwarder throughput: ${(durable.throughput / bare.throughput).toFixed(2)}x`,
+    );
+    console.log(
+      `gateway without any webhook endpoint (POST /api/whatsapp/receive answered, nothing delivered): ` +
+        `${f(receiveOnly)} msgs/s`,
     );
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill();

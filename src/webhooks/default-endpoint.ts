@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ALL_EVENTS } from './event-filter';
+import { OutboxWriter } from './outbox.writer';
 import { generateSecret } from './signer';
 import { checkWebhookUrl } from './ssrf-guard';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
@@ -24,6 +25,7 @@ export class DefaultEndpoint implements OnModuleInit {
     @InjectRepository(WebhookEndpointEntity) private readonly repo: Repository<WebhookEndpointEntity>,
     private readonly config: AppConfig,
     private readonly settings: WebhookSettings,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -53,6 +55,7 @@ export class DefaultEndpoint implements OnModuleInit {
         createdAt: now,
         updatedAt: now,
       });
+      this.outbox.invalidate();
       this.logger.log(`Default webhook endpoint created from WEBHOOK_URL (id ${DEFAULT_ENDPOINT_ID})`);
       return;
     }

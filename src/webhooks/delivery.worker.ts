@@ -11,6 +11,7 @@ import { EVENT_TYPES, newEvent } from '../events/domain-event';
 import { EventBus } from '../events/event-bus';
 import { AttemptOutcome, ClaimedDelivery, DeliveryStore, EndpointRow } from './delivery.store';
 import { postWebhook } from './http-poster';
+import { OutboxWriter } from './outbox.writer';
 import { nextDelayMs, parseRetryAfter } from './retry-schedule';
 import { createSafeAgents } from './safe-agent';
 import { signatureHeaders } from './signer';
@@ -57,6 +58,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly eventBus: EventBus,
     private readonly emitter: EventEmitter2,
     private readonly config: AppConfig,
+    private readonly outbox: OutboxWriter,
   ) {
     this.agents = createSafeAgents(settings.policy, settings.concurrency * 4);
     this.attempts.setMaxListeners(0);
@@ -240,8 +242,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const since = endpoint.failing_since ?? outcome.startedAt;
       if (now - since >= this.settings.disableAfterMs) reason = 'failing';
     }
-    if (reason && this.store.disable(endpoint.id, reason, now))
+    if (reason && this.store.disable(endpoint.id, reason, now)) {
+      this.outbox.invalidate();
       await this.announceDisabled(endpoint, reason, now);
+    }
   }
 
   private async announceDisabled(

@@ -14,6 +14,7 @@ import {
   UpdateEndpointDto,
 } from './dto/endpoint.dto';
 import { ALL_EVENTS } from './event-filter';
+import { OutboxWriter } from './outbox.writer';
 import { generateSecret } from './signer';
 import { checkWebhookUrl } from './ssrf-guard';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
@@ -30,6 +31,7 @@ export class EndpointsService {
     @InjectRepository(WebhookEndpointEntity) private readonly repo: Repository<WebhookEndpointEntity>,
     private readonly settings: WebhookSettings,
     private readonly worker: DeliveryWorker,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async create(dto: CreateEndpointDto): Promise<EndpointCreatedResponse> {
@@ -54,6 +56,7 @@ export class EndpointsService {
       updatedAt: now,
     };
     await this.repo.insert(entity);
+    this.outbox.invalidate();
     return { ...toEndpointResponse(entity), secret: entity.secret };
   }
 
@@ -87,6 +90,7 @@ export class EndpointsService {
     entity.updatedAt = now;
     const { id: _id, ...changes } = entity;
     await this.repo.update({ id }, changes);
+    this.outbox.invalidate();
     if (entity.enabled) this.worker.kick();
     return toEndpointResponse(entity);
   }
@@ -94,6 +98,7 @@ export class EndpointsService {
   async remove(id: string): Promise<void> {
     await this.find(id);
     await this.repo.delete({ id });
+    this.outbox.invalidate();
   }
 
   /** A new secret; the previous one keeps signing (a second signature) for the grace period. */

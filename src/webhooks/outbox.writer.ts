@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import type { Database, Statement } from 'better-sqlite3';
 import type { EntityManager } from 'typeorm';
 import type { DomainEvent } from '../events/domain-event';
 import { newDeliveryId } from './delivery.store';
 import { subscribes } from './event-filter';
 import { withJitter } from './retry-schedule';
+import { rawDatabase } from './sqlite';
 import { WebhookSettings } from './webhook-settings';
 
-interface EndpointFilterRow {
+interface EndpointFilter {
   id: string;
-  events: string;
-  enabled: number;
+  events: string[];
+  enabled: boolean;
 }
 
 /** The webhook envelope, serialised once: every attempt sends these exact bytes. */
@@ -27,46 +29,73 @@ export function envelope(event: DomainEvent): string {
  * The outbox half of webhooks: inside the producer's transaction, stores the event and one delivery row per
  * enabled endpoint subscribed to its type. The event is kept (for POST .../recover) whenever any endpoint,
  * enabled or not, subscribes to it; with no matching endpoint nothing is written.
+ *
+ * This runs for every event, so it talks to SQLite directly: TypeORM's better-sqlite3 driver has one
+ * connection, so these statements are part of the caller's open transaction exactly as `em.query` would be,
+ * without the query-builder overhead. The endpoint list is cached; the cache is dropped by every change made
+ * in this process (`invalidate()`) and whenever another process has committed to the file (SQLite's
+ * `data_version`).
  */
 @Injectable()
 export class OutboxWriter {
-  private readonly parsed = new Map<string, string[]>();
+  private cache: { db: Database; version: number; endpoints: EndpointFilter[] } | null = null;
+  private readonly statements = new WeakMap<Database, Map<string, Statement>>();
 
   constructor(private readonly settings: WebhookSettings) {}
 
+  /** Call after changing webhook_endpoints in this process. */
+  invalidate(): void {
+    this.cache = null;
+  }
+
   async write(em: EntityManager, event: DomainEvent, onlyEndpointId?: string): Promise<string[]> {
-    const rows: EndpointFilterRow[] = onlyEndpointId
-      ? await em.query(`SELECT id, events, enabled FROM webhook_endpoints WHERE id = ?`, [onlyEndpointId])
-      : await em.query(`SELECT id, events, enabled FROM webhook_endpoints`);
+    const db = rawDatabase(em.connection);
+    const all = this.endpoints(db);
     const matching = onlyEndpointId
-      ? rows
-      : rows.filter((r) => subscribes(this.events(r.events), event.type));
+      ? all.filter((e) => e.id === onlyEndpointId)
+      : all.filter((e) => subscribes(e.events, event.type));
     if (!matching.length) return [];
     const now = Date.now();
-    await em.query(
+    this.stmt(
+      db,
       `INSERT OR IGNORE INTO webhook_events (id, type, session, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
-      [event.id, event.type, event.session, envelope(event), now],
-    );
-    const targets = matching.filter((r) => r.enabled || onlyEndpointId);
+    ).run(event.id, event.type, event.session, envelope(event), now);
+    const targets = onlyEndpointId ? matching : matching.filter((e) => e.enabled);
     if (!targets.length) return [];
     const ids = targets.map(() => newDeliveryId());
     const dueAt = now + withJitter(this.settings.schedule[0]);
-    await em.query(
+    const insert = this.stmt(
+      db,
       `INSERT OR IGNORE INTO webhook_deliveries
          (id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at, updated_at)
-       VALUES ${targets.map(() => `(?, ?, ?, ?, 'pending', ?, ?, ?)`).join(', ')}`,
-      targets.flatMap((t, i) => [ids[i], event.id, t.id, event.type, dueAt, now, now]),
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
     );
+    targets.forEach((t, i) => insert.run(ids[i], event.id, t.id, event.type, dueAt, now, now));
     return ids;
   }
 
-  private events(json: string): string[] {
-    let list = this.parsed.get(json);
-    if (!list) {
-      list = JSON.parse(json) as string[];
-      if (this.parsed.size > 1000) this.parsed.clear();
-      this.parsed.set(json, list);
-    }
-    return list;
+  private endpoints(db: Database): EndpointFilter[] {
+    const version = db.pragma('data_version', { simple: true }) as number;
+    if (this.cache && this.cache.db === db && this.cache.version === version) return this.cache.endpoints;
+    const rows = this.stmt(db, `SELECT id, events, enabled FROM webhook_endpoints`).all() as {
+      id: string;
+      events: string;
+      enabled: number;
+    }[];
+    const endpoints = rows.map((r) => ({
+      id: r.id,
+      events: JSON.parse(r.events) as string[],
+      enabled: !!r.enabled,
+    }));
+    this.cache = { db, version, endpoints };
+    return endpoints;
+  }
+
+  private stmt(db: Database, sql: string): Statement {
+    let cache = this.statements.get(db);
+    if (!cache) this.statements.set(db, (cache = new Map()));
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement;
   }
 }

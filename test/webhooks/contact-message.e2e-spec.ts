@@ -19,10 +19,15 @@ describe('webhooks end to end (sandbox, real Baileys)', () => {
   });
 
   it("a contact's message reaches the subscribed receiver, signed; an endpoint for other events gets nothing", async () => {
-    const { body: endpoint } = await t
-      .post('/api/webhook-endpoints', { url: subscribed.url, events: ['message.received'] })
-      .expect(201);
-    await t.post('/api/webhook-endpoints', { url: other.url, events: ['session.qr'] }).expect(201);
+    const created = await t.post('/api/webhook-endpoints', {
+      url: subscribed.url,
+      events: ['message.received'],
+    });
+    expect(created.status).toBe(201);
+    const endpoint = created.body;
+    expect((await t.post('/api/webhook-endpoints', { url: other.url, events: ['session.qr'] })).status).toBe(
+      201,
+    );
 
     const contact = '6281100000201';
     const sent = await t.sandbox.contactSend(
@@ -55,15 +60,19 @@ describe('webhooks end to end (sandbox, real Baileys)', () => {
       },
     });
     expect(event.data.id).toMatch(/^msg_/);
-    const stored = await t.get(`/api/sessions/default/messages/${event.data.id}`).expect(200);
+    const stored = await t.get(`/api/sessions/default/messages/${event.data.id}`);
+    expect(stored.status).toBe(200);
     expect(stored.body.waMessageId).toBe(sent.id);
     expect(other.requests).toHaveLength(0);
   });
 
   it('POST /api/whatsapp/receive (seed) goes through the same pipeline to the webhook', async () => {
-    const res = await t
-      .post('/api/whatsapp/receive', { from: '6281100000202', message: 'injected', timestamp: 1623456789 })
-      .expect(200);
+    const res = await t.post('/api/whatsapp/receive', {
+      from: '6281100000202',
+      message: 'injected',
+      timestamp: 1623456789,
+    });
+    expect(res.status).toBe(200);
     const req = await waitUntil(() =>
       subscribed.requests.find((r) => JSON.parse(r.body).data?.id === res.body.id),
     );
