@@ -2,12 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { serializeTransactions } from './serialized-transactions';
+import { DataSource } from 'typeorm';
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.DATABASE_PATH), retryAttempts: 0 }),
+      dataSourceFactory: async (options) =>
+        serializeTransactions(await new DataSource(options!).initialize()),
     }),
   ],
 })
