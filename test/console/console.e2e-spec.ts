@@ -96,6 +96,18 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.waitForSelector('#live-state[data-state="connected"]', WAIT);
     await screenshot(page, '03-qr');
 
+    // The QR refreshes live: a new pairing attempt started from outside replaces the image without a reload.
+    const firstQr = await page.getAttribute('#qr-img', 'data-qr');
+    expect((await t.post('/api/sessions/default/restart')).status).toBe(200);
+    await page.waitForFunction(
+      (old) => {
+        const img = document.querySelector('#qr-img');
+        return !!img && !img.hidden && !!img.dataset.qr && img.dataset.qr !== old;
+      },
+      firstQr,
+      WAIT,
+    );
+
     await page.click('#sim-scan-btn');
     await page.waitForSelector('#status[data-status="connected"]', WAIT);
     expect(await page.textContent('#status-text')).toBe('Connected');
@@ -313,10 +325,11 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.exposeFunction('reportStatus', (s: string) => seen.push(s));
     await page.evaluate(() => {
       const box = document.querySelector('#status')!;
-      new MutationObserver(() => (window as any).reportStatus(box.getAttribute('data-status'))).observe(box, {
-        attributes: true,
-        attributeFilter: ['data-status'],
-      });
+      let last = box.getAttribute('data-status');
+      new MutationObserver(() => {
+        const now = box.getAttribute('data-status');
+        if (now !== last) (window as any).reportStatus((last = now));
+      }).observe(box, { attributes: true, attributeFilter: ['data-status'] });
     });
 
     await page.click('#logout-btn');

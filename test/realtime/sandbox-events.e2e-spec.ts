@@ -112,4 +112,19 @@ describe('Socket.IO live events from the real app (sandbox, real Baileys)', () =
     expect(event).toMatchObject({ type: 'session.status', session: 'default', data: { session: 'default' } });
     await waitFor<any>(client, 'session.status', (e) => e.data.status === 'connected');
   });
+
+  it('pushes session.qr for a new session, only to clients subscribed to it (or to all)', async () => {
+    const all = connect({ token: t.apiKey });
+    const onlyDefault = connect({ token: t.apiKey, sessions: ['default'] });
+    await Promise.all([waitFor(all, 'connect'), waitFor(onlyDefault, 'connect')]);
+    let leaked = 0;
+    onlyDefault.on('session.qr', () => leaked++);
+    const qr = waitFor<any>(all, 'session.qr', (e) => e.session === 'qr-live');
+    expect((await t.post('/api/sessions', { id: 'qr-live' })).status).toBe(201);
+    const event = await qr;
+    expect(event).toMatchObject({ type: 'session.qr', session: 'qr-live', data: { session: 'qr-live' } });
+    expect(typeof event.data.qr).toBe('string');
+    expect(event.data.qr.length).toBeGreaterThan(20);
+    expect(leaked).toBe(0);
+  });
 });
