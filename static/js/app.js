@@ -16,6 +16,8 @@ import { bindWebhooks, loadWebhooks, onWebhookEvent, renderWebhooks } from './we
 
 function showKeyPrompt(message) {
   disconnectLive();
+  hideNotice();
+  $('#live-state').hidden = true;
   $('#console').hidden = true;
   $('#change-key').hidden = true;
   $('#key-panel').hidden = false;
@@ -39,6 +41,7 @@ async function enterConsole(info) {
   $('#key-panel').hidden = true;
   $('#console').hidden = false;
   $('#change-key').hidden = false;
+  $('#live-state').hidden = false;
   hideNotice();
   setSandbox(!!info.sandbox);
   renderCurl();

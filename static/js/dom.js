@@ -57,7 +57,8 @@ export function formError(form, err) {
     out.textContent = err ? err.message : '';
     out.hidden = !err;
   }
-  if (err) showError(err);
+  // Forms marked data-inline-errors (the key prompt) are the whole page: the message next to them is enough.
+  if (err && form.dataset.inlineErrors === undefined) showError(err);
 }
 
 /**
