@@ -127,7 +127,13 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.evaluate(() => localStorage.setItem('wa-gateway.apiKey', 'an-old-key-that-was-rotated'));
     await page.reload();
     await page.waitForSelector('#key-form', { state: 'visible', ...WAIT });
-    expect(await page.textContent('#key-form .form-error')).toContain('API key was not accepted');
+    // The form can show before the stored key's check has answered: wait for the refusal, not a fixed moment.
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#key-form .form-error')?.textContent?.includes('API key was not accepted'),
+      undefined,
+      WAIT,
+    );
     expect(await page.evaluate(() => localStorage.getItem('wa-gateway.apiKey'))).toBeNull();
     await enterKey(page, t.apiKey);
     await page.waitForSelector('#console', { state: 'visible', ...WAIT });
