@@ -105,8 +105,9 @@ export async function startSandbox(opts: { receipts?: boolean } = {}): Promise<S
   return {
     child,
     ...info,
-    scan: (qr) => post('/scan', { qr }),
-    wait: (contact, count, timeoutMs = 120_000) => post('/wait', { contact, count, timeoutMs }),
+    scan: (qr) => post('/scan', { qr }) as Promise<any>,
+    wait: (contact, count, timeoutMs = 120_000) =>
+      post('/wait', { contact, count, timeoutMs }) as Promise<any>,
     received: async (contact) =>
       (await fetch(`${info.control}/received?contact=${contact}`)).json() as Promise<any>,
     stop: () => stopChild(child),

@@ -8,6 +8,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { tempDir } from '../support/test-app';
 import { waitUntil } from '../support/wait';
+import { linkWithMultiFileAuth } from '../support/legacy-auth-folder';
+import { importSessionFolder } from '../../src/whatsapp/import/session-import';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 
 function authRows(t: SandboxApp, session: string): number {
@@ -224,14 +226,12 @@ describe('pairing code', () => {
 describe('import of a Baileys auth folder', () => {
   it('an imported auth_info_baileys folder connects without a QR', async () => {
     // The folder is produced the way the seed produced it: Baileys' own multi-file store, linked by a scan.
-    const { linkWithMultiFileAuth } = await import('../support/legacy-auth-folder');
     const dir = tempDir('gw-imp-');
     const t = await startSandboxApp({}, { link: false, dir });
     try {
       const folder = path.join(dir, 'auth_info_baileys');
       const phone = await linkWithMultiFileAuth(t.sandbox, folder);
       expect(fs.existsSync(path.join(folder, 'creds.json'))).toBe(true);
-      const { importSessionFolder } = await import('../../src/whatsapp/import/session-import');
       await t.close();
       await importSessionFolder({ from: folder, session: 'imported', config: t.config });
       const t2 = await startSandboxApp({}, { link: false, dir });

@@ -1,3 +1,4 @@
+import type request from 'supertest';
 import { SandboxHost } from '../../src/sandbox/control/sandbox-host';
 import type { WhatsAppSandbox } from '../../src/sandbox/whatsapp-sandbox';
 import { startTestApp, tempDir, TestApp } from './test-app';
@@ -8,9 +9,9 @@ export interface SandboxApp extends TestApp {
   /** The simulated phone number linked to `default` (empty when started with link: false). */
   account: string;
   /** GET with the API key. */
-  get: (path: string) => Promise<any>;
+  get: (path: string) => request.Test;
   /** POST with the API key. */
-  post: (path: string, body?: object) => Promise<any>;
+  post: (path: string, body?: object) => request.Test;
   /** Links a session through the public sandbox route and waits until it is connected; returns its phone. */
   link: (session?: string) => Promise<string>;
   waitForStatus: (session: string, status: string, timeoutMs?: number) => Promise<any>;

@@ -43,7 +43,7 @@ export async function startTestApp(env: Record<string, string> = {}, dir = tempD
   );
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
+  const address = app.getHttpServer().address() as import('node:net').AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
   return {
     app,
