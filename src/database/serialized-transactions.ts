@@ -1,21 +1,52 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource } from 'typeorm';
 
+interface Lane {
+  tail: Promise<unknown>;
+  inside: AsyncLocalStorage<true>;
+}
+
+const lanes = new WeakMap<DataSource, Lane>();
+
+function laneOf(dataSource: DataSource): Lane {
+  let lane = lanes.get(dataSource);
+  if (!lane)
+    lanes.set(dataSource, (lane = { tail: Promise.resolve(), inside: new AsyncLocalStorage<true>() }));
+  return lane;
+}
+
 /**
- * better-sqlite3 gives TypeORM a single connection, so two `dataSource.transaction()` calls that overlap in time
- * would share one SQLite transaction (the second becomes a savepoint of the first, and the first's rollback would
- * undo the second's "committed" work). This makes them take turns: each transaction starts when the previous one
- * has finished. A transaction started from inside another one (same async context) nests as TypeORM intends.
+ * Runs `fn` when no other write on this SQLite connection is in progress. better-sqlite3 gives TypeORM a single
+ * connection: two overlapping transactions would otherwise share one SQLite transaction (the second a savepoint
+ * of the first, undone by the first's rollback), and a synchronous raw write issued while an async transaction
+ * is open would silently join it. Called again from inside (same async context), it runs at once.
  */
+export function exclusive<T>(dataSource: DataSource, fn: () => T | Promise<T>): Promise<T> {
+  const lane = laneOf(dataSource);
+  if (lane.inside.getStore()) return Promise.resolve().then(fn);
+  const run = lane.tail.then(() => lane.inside.run(true, fn));
+  lane.tail = run.catch(() => undefined);
+  return run;
+}
+
+/** The raw better-sqlite3 handle behind TypeORM's DataSource. */
+export function rawDb(dataSource: DataSource): import('better-sqlite3').Database {
+  return (dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database })
+    .databaseConnection;
+}
+
+/**
+ * One synchronous SQLite transaction on the raw handle, taking its turn like every other write. The hot paths
+ * (incoming messages, the send queue, receipts, auth keys) use it: prepared statements, no ORM round trips.
+ */
+export function writeTransaction<T>(dataSource: DataSource, fn: () => T): Promise<T> {
+  return exclusive(dataSource, () => rawDb(dataSource).transaction(fn)());
+}
+
+/** Makes `dataSource.transaction()` take its turn with every other write (see `exclusive`). */
 export function serializeTransactions(dataSource: DataSource): DataSource {
   const original = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
-  const inside = new AsyncLocalStorage<true>();
-  let tail: Promise<unknown> = Promise.resolve();
-  (dataSource as { transaction: unknown }).transaction = (...args: unknown[]) => {
-    if (inside.getStore()) return original(...args);
-    const run = tail.then(() => inside.run(true, () => original(...args)));
-    tail = run.catch(() => undefined);
-    return run;
-  };
+  (dataSource as { transaction: unknown }).transaction = (...args: unknown[]) =>
+    exclusive(dataSource, () => original(...args));
   return dataSource;
 }

@@ -2,14 +2,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { writeTransaction } from '../database/serialized-transactions';
 import { DomainEvent } from './domain-event';
 
-/** A durable consumer (the webhook outbox) writes its rows in the same transaction as the event's source row. */
-export type OutboxWriter = (em: EntityManager, event: DomainEvent) => Promise<void>;
+/**
+ * A durable consumer (the webhook outbox) writes its rows in the same transaction as the event's source row.
+ * It must be synchronous: it runs inside the producer's open SQLite transaction on the single connection, and a
+ * thrown error rolls that transaction back (so an event is never stored without its deliveries).
+ */
+export type OutboxWriter = (em: EntityManager, event: DomainEvent) => void;
 
 /**
  * The internal event bus. Two halves:
- * - `recordIn(em, event)`: inside the caller's transaction, every registered outbox writer stores what it must
+ * - `record(event)`: inside the caller's transaction, every registered outbox writer stores what it must
  *   deliver later (so a crash after commit loses nothing, and a rollback delivers nothing);
  * - `emit(event)`: after commit, in-process subscribers (`@OnEvent('message.received')`, ...) are told.
  * `publish(event)` does both for events that have no source row of their own (session status, QR).
@@ -28,8 +33,9 @@ export class EventBus {
     this.writers.push(writer);
   }
 
-  async recordIn(em: EntityManager, event: DomainEvent): Promise<void> {
-    for (const writer of this.writers) await writer(em, event);
+  /** Call inside an open transaction (TypeORM's, or a `writeTransaction`). */
+  record(event: DomainEvent, em: EntityManager = this.dataSource.manager): void {
+    for (const writer of this.writers) writer(em, event);
   }
 
   emit(event: DomainEvent): void {
@@ -42,7 +48,7 @@ export class EventBus {
   }
 
   async publish(event: DomainEvent): Promise<void> {
-    if (this.writers.length) await this.dataSource.transaction((em) => this.recordIn(em, event));
+    if (this.writers.length) await writeTransaction(this.dataSource, () => this.record(event));
     this.emit(event);
   }
 }

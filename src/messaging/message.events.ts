@@ -1,29 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { EventBus } from '../events/event-bus';
 import { DomainEvent, EventType, newEvent } from '../events/domain-event';
 import { MessageEntity } from './message.entity';
 import { MessageStatusEventData, toMessageView } from './message.view';
 
 /**
- * Builds message events and records them in the same transaction as the row change (the webhook outbox),
+ * Builds message events and records them in the open transaction of the row change (the webhook outbox),
  * returning them so the caller can emit them after commit.
  */
 @Injectable()
 export class MessageEvents {
   constructor(readonly bus: EventBus) {}
 
-  async message(
-    em: EntityManager,
-    type: Extract<EventType, 'message.received' | 'message.sent'>,
-    row: MessageEntity,
-  ) {
+  message(type: Extract<EventType, 'message.received' | 'message.sent'>, row: MessageEntity): DomainEvent {
     const event = newEvent(type, row.sessionId, toMessageView(row));
-    await this.bus.recordIn(em, event);
+    this.bus.record(event);
     return event;
   }
 
-  async status(em: EntityManager, row: MessageEntity, previousStatus: string, at: number) {
+  status(row: MessageEntity, previousStatus: string, at: number): DomainEvent {
     const data: MessageStatusEventData = {
       id: row.id,
       session: row.sessionId,
@@ -35,7 +30,7 @@ export class MessageEvents {
       at: new Date(at).toISOString(),
     };
     const event = newEvent('message.status', row.sessionId, data);
-    await this.bus.recordIn(em, event);
+    this.bus.record(event);
     return event;
   }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { Database, Statement } from 'better-sqlite3';
+import { DataSource, Repository } from 'typeorm';
+import { rawDb, writeTransaction } from '../database/serialized-transactions';
 import { MessageEntity, MessageStatus } from './message.entity';
 
 /** Status order: a receipt never moves a message backwards (a late "delivered" after "read" is ignored). */
@@ -25,67 +27,101 @@ export interface HistoryFilter {
   limit: number;
 }
 
-/** Data access for messages. Entities never leave the messaging module. */
+type Column = { property: keyof MessageEntity; column: string; boolean: boolean };
+
+/**
+ * Data access for messages. Entities never leave the messaging module.
+ *
+ * The hot paths (storing incoming messages, the send queue, receipts) use prepared statements on the raw
+ * better-sqlite3 handle inside `write()`, a synchronous transaction that takes its turn with every other write;
+ * reads for the API go through TypeORM.
+ */
 @Injectable()
 export class MessageStore {
+  private readonly columns: Column[];
+  private readonly statements = new Map<string, Statement>();
+
   constructor(
     @InjectRepository(MessageEntity) readonly repo: Repository<MessageEntity>,
     @InjectDataSource() readonly dataSource: DataSource,
-  ) {}
-
-  transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(fn);
+  ) {
+    this.columns = dataSource.getMetadata(MessageEntity).columns.map((c) => ({
+      property: c.propertyName as keyof MessageEntity,
+      column: c.databaseName,
+      boolean: c.type === 'boolean',
+    }));
   }
 
-  /**
-   * Inserts unless a row with the same unique key (WhatsApp id, Idempotency-Key) exists; returns whether it was
-   * inserted (from the statement's changed-row count: no second query). Runs inside a transaction.
-   */
-  async insertIfNew(em: EntityManager, row: Partial<MessageEntity>): Promise<boolean> {
-    const [sql, params] = em
-      .createQueryBuilder()
-      .insert()
-      .into(MessageEntity)
-      .values(row)
-      .orIgnore()
-      .getQueryAndParameters();
-    const runner = em.queryRunner ?? this.dataSource.createQueryRunner();
-    const result = await runner.query(sql, params, true);
-    return (result.affected ?? 0) > 0;
+  private get db(): Database {
+    return rawDb(this.dataSource);
   }
 
-  /**
-   * The send route's hot path: one prepared INSERT OR IGNORE in autocommit (no outbox rows are written when a
-   * message is queued), returning whether the row was new. Built once from the entity's column metadata.
-   */
-  insertQueued(row: Omit<MessageEntity, 'seq'>): boolean {
-    if (!this.insertStatement) {
-      const columns = this.dataSource
-        .getMetadata(MessageEntity)
-        .columns.filter((c) => c.propertyName !== 'seq');
-      this.insertColumns = columns.map((c) => c.propertyName as keyof MessageEntity);
-      const db = (this.dataSource.driver as any).databaseConnection;
-      this.insertStatement = db.prepare(
-        `INSERT OR IGNORE INTO messages (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) ` +
-          `VALUES (${columns.map(() => '?').join(', ')})`,
-      );
-    }
-    const values = this.insertColumns!.map((k) => {
-      const v = (row as MessageEntity)[k];
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  /** Runs `fn` in one synchronous SQLite transaction (use the *Sync methods inside). */
+  write<T>(fn: () => T): Promise<T> {
+    return writeTransaction(this.dataSource, fn);
+  }
+
+  /** A raw row (snake_case columns, 0/1 booleans) as an entity. */
+  private fromRaw(raw: Record<string, unknown>): MessageEntity {
+    const row = {} as Record<string, unknown>;
+    for (const c of this.columns)
+      row[c.property] = c.boolean ? Boolean(raw[c.column]) : (raw[c.column] ?? null);
+    return row as unknown as MessageEntity;
+  }
+
+  /** INSERT OR IGNORE on the unique keys (WhatsApp id, Idempotency-Key); returns whether the row was new. */
+  insertSync(row: Omit<MessageEntity, 'seq'>): boolean {
+    const cols = this.columns.filter((c) => c.property !== 'seq');
+    const sql =
+      `INSERT OR IGNORE INTO messages (${cols.map((c) => `"${c.column}"`).join(', ')}) ` +
+      `VALUES (${cols.map(() => '?').join(', ')})`;
+    const values = cols.map((c) => {
+      const v = (row as MessageEntity)[c.property];
       return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
     });
-    return this.insertStatement.run(...values).changes > 0;
+    return this.stmt(sql).run(...values).changes > 0;
   }
 
-  private insertStatement: any;
-  private insertColumns?: (keyof MessageEntity)[];
+  /** Sets the given fields of one row; with `onlyIfStatus`, only while the row still has that status. */
+  updateSync(seq: number, patch: Partial<MessageEntity>, onlyIfStatus?: MessageStatus): boolean {
+    const keys = Object.keys(patch) as (keyof MessageEntity)[];
+    const cols = keys.map((k) => this.columns.find((c) => c.property === k)!);
+    const sql =
+      `UPDATE messages SET ${cols.map((c) => `"${c.column}" = ?`).join(', ')} WHERE seq = ?` +
+      (onlyIfStatus ? ' AND status = ?' : '');
+    const values = keys.map((k) => {
+      const v = patch[k];
+      return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
+    });
+    return this.stmt(sql).run(...values, seq, ...(onlyIfStatus ? [onlyIfStatus] : [])).changes > 0;
+  }
+
+  /** Compare-and-swap claim of the session's oldest queued row: it becomes `sending` (attempts + 1). */
+  claimNextSync(sessionId: string): MessageEntity | null {
+    const raw = this.stmt(
+      `UPDATE messages SET status = 'sending', attempts = attempts + 1
+       WHERE seq = (SELECT seq FROM messages WHERE session_id = ? AND status = 'queued' ORDER BY seq LIMIT 1)
+         AND status = 'queued'
+       RETURNING *`,
+    ).get(sessionId) as Record<string, unknown> | undefined;
+    return raw ? this.fromRaw(raw) : null;
+  }
+
+  outgoingByWaIdSync(sessionId: string, waMessageId: string): MessageEntity | null {
+    const raw = this.stmt(
+      `SELECT * FROM messages WHERE session_id = ? AND wa_message_id = ? AND direction = 'out'`,
+    ).get(sessionId, waMessageId) as Record<string, unknown> | undefined;
+    return raw ? this.fromRaw(raw) : null;
+  }
 
   byIdempotencyKey(sessionId: string, key: string): Promise<MessageEntity | null> {
     return this.repo.findOneBy({ sessionId, idempotencyKey: key });
-  }
-
-  bySeq(seq: number): Promise<MessageEntity | null> {
-    return this.repo.findOneBy({ seq });
   }
 
   /** Our id, or a WhatsApp id (outgoing first). */
@@ -94,42 +130,14 @@ export class MessageStore {
     return this.repo.findOne({ where: { sessionId, waMessageId: id }, order: { direction: 'DESC' } });
   }
 
-  outgoingByWaId(sessionId: string, waMessageId: string): Promise<MessageEntity | null> {
-    return this.repo.findOneBy({ sessionId, waMessageId, direction: 'out' });
-  }
-
-  nextQueued(sessionId: string): Promise<MessageEntity | null> {
-    return this.repo.findOne({ where: { sessionId, status: 'queued' }, order: { seq: 'ASC' } });
-  }
-
-  /** Compare-and-swap: only a `queued` row becomes `sending`. */
-  async claim(seq: number): Promise<boolean> {
-    const r = await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'sending', attempts: () => 'attempts + 1' })
-      .where('seq = :seq AND status = :status', { seq, status: 'queued' })
-      .execute();
-    return (r.affected ?? 0) > 0;
-  }
-
-  async requeue(seq: number): Promise<void> {
-    await this.repo.update({ seq, status: 'sending' }, { status: 'queued' });
+  async outgoingByWaId(sessionId: string, waMessageId: string): Promise<MessageEntity | null> {
+    return this.outgoingByWaIdSync(sessionId, waMessageId);
   }
 
   /** After a crash, rows caught mid-send go back to the queue (they are resent with the same WhatsApp id). */
   async requeueInterrupted(): Promise<number> {
     const r = await this.repo.update({ status: 'sending' }, { status: 'queued' });
     return r.affected ?? 0;
-  }
-
-  sessionsWithQueue(): Promise<string[]> {
-    return this.repo
-      .createQueryBuilder('m')
-      .select('DISTINCT m.session_id', 'sessionId')
-      .where("m.status IN ('queued', 'sending')")
-      .getRawMany()
-      .then((rows) => rows.map((r) => r.sessionId as string));
   }
 
   async pendingCounts(): Promise<Map<string, number>> {
@@ -143,6 +151,14 @@ export class MessageStore {
     return new Map(rows.map((r) => [r.sessionId as string, Number(r.n)]));
   }
 
+  async expired(now: number, limit: number): Promise<MessageEntity[]> {
+    return this.repo
+      .createQueryBuilder('m')
+      .where("m.status = 'queued' AND m.expires_at < :now", { now })
+      .limit(limit)
+      .getMany();
+  }
+
   async history(sessionId: string, f: HistoryFilter): Promise<MessageEntity[]> {
     const q = this.repo.createQueryBuilder('m').where('m.session_id = :sessionId', { sessionId });
     if (f.chat) q.andWhere('m.chat_jid = :chat', { chat: f.chat });
@@ -152,14 +168,14 @@ export class MessageStore {
     // so SQLite walks the seq index over just that range instead of sorting every row of the window. The unary +
     // keeps the planner on the seq index; the created_at tests still apply to the rows in the range.
     if (f.since != null) {
-      const from = await this.firstSeqAtOrAfter(sessionId, f.since);
+      const from = this.firstSeqAtOrAfter(sessionId, f.since);
       q.andWhere('m.seq >= :fromSeq AND +m.created_at >= :since', {
         fromSeq: from ?? Number.MAX_SAFE_INTEGER,
         since: f.since,
       });
     }
     if (f.until != null) {
-      const to = await this.firstSeqAtOrAfter(sessionId, f.until);
+      const to = this.firstSeqAtOrAfter(sessionId, f.until);
       if (to != null) q.andWhere('m.seq < :toSeq', { toSeq: to });
       q.andWhere('+m.created_at < :until', { until: f.until });
     }
@@ -167,11 +183,10 @@ export class MessageStore {
     return q.orderBy('m.seq', 'DESC').limit(f.limit).getMany();
   }
 
-  private async firstSeqAtOrAfter(sessionId: string, at: number): Promise<number | null> {
-    const rows = await this.dataSource.query(
+  private firstSeqAtOrAfter(sessionId: string, at: number): number | null {
+    const row = this.stmt(
       'SELECT seq FROM messages WHERE session_id = ? AND created_at >= ? ORDER BY created_at ASC LIMIT 1',
-      [sessionId, at],
-    );
-    return rows[0]?.seq ?? null;
+    ).get(sessionId, at) as { seq: number } | undefined;
+    return row?.seq ?? null;
   }
 }

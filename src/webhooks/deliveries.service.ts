@@ -119,7 +119,9 @@ export class DeliveriesService {
     const endpoint = await this.endpoints.find(endpointId);
     if (!endpoint.enabled) throw new ConflictError('Endpoint disabled', 'Enable the endpoint first');
     const event = newEvent('message.received', 'default', testMessage());
-    const [deliveryId] = await this.dataSource.transaction((em) => this.outbox.write(em, event, endpointId));
+    const [deliveryId] = await this.dataSource.transaction(async (em) =>
+      this.outbox.write(em, event, endpointId),
+    );
     const ac = new AbortController();
     const attempted = (async () => {
       for (;;) {

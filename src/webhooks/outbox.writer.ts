@@ -48,7 +48,8 @@ export class OutboxWriter {
     this.cache = null;
   }
 
-  async write(em: EntityManager, event: DomainEvent, onlyEndpointId?: string): Promise<string[]> {
+  /** Synchronous on purpose: it must run inside the caller's open transaction, and a failure must throw there. */
+  write(em: EntityManager, event: DomainEvent, onlyEndpointId?: string): string[] {
     const db = rawDatabase(em.connection);
     const all = this.endpoints(db);
     const matching = onlyEndpointId

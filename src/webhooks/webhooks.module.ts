@@ -40,8 +40,8 @@ export class WebhooksModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.eventBus.registerOutboxWriter(async (em, event) => {
-      await this.outbox.write(em, event);
+    this.eventBus.registerOutboxWriter((em, event) => {
+      this.outbox.write(em, event);
     });
   }
 }

@@ -69,16 +69,16 @@ export class InboundService {
     return view;
   }
 
-  /** Stores what is new; returns the views of the rows stored by this call. */
+  /** Stores what is new (one transaction with its outbox rows); returns the views of the rows it stored. */
   async ingest(sessionId: string, messages: InboundMessage[], source: MessageSource): Promise<MessageView[]> {
     const stored: MessageEntity[] = [];
     const emitted: DomainEvent[] = [];
-    await this.store.transaction(async (em) => {
+    await this.store.write(() => {
       for (const m of messages) {
         const row = toRow(sessionId, m, source);
-        if (!(await this.store.insertIfNew(em, row))) continue;
+        if (!this.store.insertSync(row)) continue;
         stored.push(row);
-        emitted.push(await this.events.message(em, m.fromMe ? 'message.sent' : 'message.received', row));
+        emitted.push(this.events.message(m.fromMe ? 'message.sent' : 'message.received', row));
       }
     });
     this.events.emit(emitted);

@@ -17,13 +17,9 @@ export class ReceiptsService {
   @OnEvent(ENGINE_RECEIPTS, { async: true, promisify: true })
   async onReceipts({ sessionId, receipts }: EngineReceiptsEvent): Promise<void> {
     const emitted: DomainEvent[] = [];
-    await this.store.transaction(async (em) => {
+    await this.store.write(() => {
       for (const r of receipts) {
-        const row = await em.findOneBy(MessageEntity, {
-          sessionId,
-          waMessageId: r.waMessageId,
-          direction: 'out',
-        });
+        const row = this.store.outgoingByWaIdSync(sessionId, r.waMessageId);
         if (!row) continue;
         const next: MessageStatus = r.status;
         const previous = row.status;
@@ -37,8 +33,8 @@ export class ReceiptsService {
         if (next === 'failed')
           Object.assign(patch, { failedAt: at, error: r.error ?? 'rejected by WhatsApp' });
         Object.assign(row, patch);
-        await em.update(MessageEntity, { seq: row.seq }, patch);
-        emitted.push(await this.events.status(em, row, previous, at));
+        this.store.updateSync(row.seq, patch);
+        emitted.push(this.events.status(row, previous, at));
       }
     });
     this.events.emit(emitted);

@@ -148,7 +148,7 @@ export class MessageQueueService
       readAt: null,
       failedAt: null,
     };
-    const inserted = this.store.insertQueued(row);
+    const inserted = await this.store.write(() => this.store.insertSync(row));
     if (!inserted && options.idempotencyKey) {
       const existing = await this.store.byIdempotencyKey(sessionId, options.idempotencyKey);
       if (existing) return toMessageView(existing);
@@ -179,16 +179,9 @@ export class MessageQueueService
       const rt = this.sessions.get(sessionId);
       const conn = rt?.conn;
       if (!rt || rt.status !== 'connected' || !conn) return;
-      const row = await this.store.nextQueued(sessionId);
-      if (!row) return;
-      const now = Date.now();
-      if (row.expiresAt != null && row.expiresAt < now) {
-        await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
-        continue;
-      }
       const wait = nextSendDelay(
         this.lastSentAt.get(sessionId) ?? 0,
-        now,
+        Date.now(),
         this.config.SEND_MIN_INTERVAL_MS,
         this.config.SEND_JITTER_MS,
       );
@@ -196,8 +189,12 @@ export class MessageQueueService
         await new Promise((r) => setTimeout(r, wait).unref());
         continue;
       }
-      if (!(await this.store.claim(row.seq))) continue;
-      row.status = 'sending';
+      const row = await this.store.write(() => this.store.claimNextSync(sessionId));
+      if (!row) return;
+      if (row.expiresAt != null && row.expiresAt < Date.now()) {
+        await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+        continue;
+      }
       const request = JSON.parse(row.request ?? '{}') as StoredRequest;
       let content: OutgoingContent;
       try {
@@ -220,7 +217,7 @@ export class MessageQueueService
       } catch (err) {
         if (this.sessions.get(sessionId)?.status !== 'connected' || isConnectionError(err)) {
           // The connection went away under us: the message waits for the next connection (same WhatsApp id).
-          await this.store.requeue(row.seq);
+          await this.store.write(() => this.store.updateSync(row.seq, { status: 'queued' }, 'sending'));
           return;
         }
         await this.fail(row, 'sending', (err as Error).message);
@@ -253,51 +250,43 @@ export class MessageQueueService
     timestamp: number,
     payload: string | null,
   ): Promise<void> {
-    const events = await this.store.transaction(async (em) => {
-      Object.assign(row, {
-        status: 'sent',
-        waMessageId,
-        sentAt: Date.now(),
-        waTimestamp: timestamp,
-        waPayload: payload,
-      });
-      await em.update(
-        MessageEntity,
-        { seq: row.seq },
-        {
-          status: 'sent',
-          waMessageId,
-          sentAt: row.sentAt,
-          waTimestamp: timestamp,
-          waPayload: payload,
-        },
-      );
-      return [await this.events.message(em, 'message.sent', row)];
+    const patch = {
+      status: 'sent' as const,
+      waMessageId,
+      sentAt: Date.now(),
+      waTimestamp: timestamp,
+      waPayload: payload,
+    };
+    const event = await this.store.write(() => {
+      Object.assign(row, patch);
+      this.store.updateSync(row.seq, patch);
+      return this.events.message('message.sent', row);
     });
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
-    this.events.emit(events);
+    this.events.emit([event]);
   }
 
-  private async fail(row: MessageEntity, previous: string, reason: string): Promise<void> {
+  /** Fails the row (only if it is still `expected`); returns whether it did. */
+  private async fail(row: MessageEntity, previous: 'queued' | 'sending', reason: string): Promise<boolean> {
     const now = Date.now();
-    const events = await this.store.transaction(async (em) => {
-      Object.assign(row, { status: 'failed', error: reason, failedAt: now });
-      await em.update(MessageEntity, { seq: row.seq }, { status: 'failed', error: reason, failedAt: now });
-      return [await this.events.status(em, row, previous, now)];
+    const expected = row.status === 'sending' ? 'sending' : 'queued';
+    const event = await this.store.write(() => {
+      const patch = { status: 'failed' as const, error: reason, failedAt: now };
+      if (!this.store.updateSync(row.seq, patch, expected)) return null;
+      Object.assign(row, patch);
+      return this.events.status(row, previous, now);
     });
+    if (!event) return false;
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
-    this.events.emit(events);
+    this.events.emit([event]);
+    return true;
   }
 
   /** Queued messages past their expiry fail visibly even while their session stays disconnected. */
   private async expireStale(): Promise<void> {
-    const stale = await this.store.repo
-      .createQueryBuilder('m')
-      .where("m.status = 'queued' AND m.expires_at < :now", { now: Date.now() })
-      .limit(500)
-      .getMany();
-    for (const row of stale)
+    for (const row of await this.store.expired(Date.now(), 500)) {
       await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+    }
   }
 
   private async resolveRef(sessionId: string, id: string, chatJid: string): Promise<QuotedRef> {

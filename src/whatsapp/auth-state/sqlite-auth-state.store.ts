@@ -1,13 +1,14 @@
 import { DataSource } from 'typeorm';
 import type { AuthStateStore } from '../engine/auth-state-store';
+import { rawDb, writeTransaction } from '../../database/serialized-transactions';
 
 /** SQLite limits bound parameters per statement; 812 pre-keys arrive in one write at first login. */
 const CHUNK = 200;
 
 /**
  * A session's auth state in SQLite. Uses the raw better-sqlite3 handle through TypeORM's DataSource: Baileys
- * reads and writes keys on every message, and prepared statements in one synchronous transaction are both
- * atomic and far cheaper than the ORM's entity layer here.
+ * reads and writes keys on every message, and prepared statements in one synchronous transaction (taking its
+ * turn with every other write, see `writeTransaction`) are both atomic and far cheaper than the ORM here.
  */
 export class SqliteAuthStateStore implements AuthStateStore {
   constructor(
@@ -16,7 +17,7 @@ export class SqliteAuthStateStore implements AuthStateStore {
   ) {}
 
   private get db(): any {
-    return (this.dataSource.driver as any).databaseConnection;
+    return rawDb(this.dataSource);
   }
 
   async readCreds(): Promise<string | null> {
@@ -25,12 +26,14 @@ export class SqliteAuthStateStore implements AuthStateStore {
   }
 
   async writeCreds(value: string): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO auth_creds (session_id, value, updated_at) VALUES (?, ?, ?) ' +
-          'ON CONFLICT(session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-      )
-      .run(this.sessionId, value, Date.now());
+    await writeTransaction(this.dataSource, () =>
+      this.db
+        .prepare(
+          'INSERT INTO auth_creds (session_id, value, updated_at) VALUES (?, ?, ?) ' +
+            'ON CONFLICT(session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+        )
+        .run(this.sessionId, value, Date.now()),
+    );
   }
 
   async readKeys(type: string, ids: string[]): Promise<Map<string, string>> {
@@ -54,21 +57,19 @@ export class SqliteAuthStateStore implements AuthStateStore {
         'ON CONFLICT(session_id, type, id) DO UPDATE SET value = excluded.value',
     );
     const remove = this.db.prepare('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?');
-    const tx = this.db.transaction((list: typeof entries) => {
-      for (const e of list) {
+    await writeTransaction(this.dataSource, () => {
+      for (const e of entries) {
         if (e.value === null) remove.run(this.sessionId, e.type, e.id);
         else upsert.run(this.sessionId, e.type, e.id, e.value);
       }
     });
-    tx(entries);
   }
 
   async clear(): Promise<void> {
-    const tx = this.db.transaction(() => {
+    await writeTransaction(this.dataSource, () => {
       this.db.prepare('DELETE FROM auth_keys WHERE session_id = ?').run(this.sessionId);
       this.db.prepare('DELETE FROM auth_creds WHERE session_id = ?').run(this.sessionId);
     });
-    tx();
   }
 
   /** Rows held for this session (creds + keys), for tests and diagnostics. */
