@@ -1,12 +1,13 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
-function flatten(errors: ValidationError[], prefix = ''): string[] {
+/** class-validator errors as `field: message` lines (nested fields dotted); values are never included. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
     const name = prefix + e.property;
     const own = Object.values(e.constraints ?? {}).map((m) =>
       m.startsWith(e.property) ? prefix + m : `${name}: ${m}`,
     );
-    return [...own, ...flatten(e.children ?? [], `${name}.`)];
+    return [...own, ...flattenValidationErrors(e.children ?? [], `${name}.`)];
   });
 }
 
@@ -17,6 +18,6 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new BadRequestException({ error: 'Validation failed', details: flatten(errors).join('; ') }),
+      new BadRequestException({ error: 'Validation failed', details: flattenValidationErrors(errors).join('; ') }),
   });
 }

@@ -2,16 +2,8 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { BadRequestError } from '../../common/errors/domain-error';
+import { flattenValidationErrors } from '../../common/http/validation';
 import { MESSAGE_TYPES, SEND_DTO_BY_TYPE, SendMessageDto, SendMessageType } from '../dto/send-message.dto';
-
-function flatten(errors: import('class-validator').ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((e) => [
-    ...Object.values(e.constraints ?? {}).map((m) =>
-      m.startsWith(e.property) ? prefix + m : `${prefix}${e.property}: ${m}`,
-    ),
-    ...flatten(e.children ?? [], `${prefix}${e.property}.`),
-  ]);
-}
 
 /**
  * Validates a send request against the DTO of its `type` (one DTO per kind; the discriminator picks it), with
@@ -29,7 +21,7 @@ export class SendMessagePipe implements PipeTransform<unknown, Promise<SendMessa
     }
     const dto = plainToInstance(SEND_DTO_BY_TYPE[type as SendMessageType], value);
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) throw new BadRequestError('Validation failed', flatten(errors).join('; '));
+    if (errors.length) throw new BadRequestError('Validation failed', flattenValidationErrors(errors).join('; '));
     return dto;
   }
 }
