@@ -2,6 +2,7 @@ import { Logger, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import * as express from 'express';
 import helmet from 'helmet';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
@@ -12,6 +13,7 @@ import { validationPipe } from './common/http/validation';
 import { setupOpenApi } from './openapi';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
+const API_PATHS = /^\/(api|health|docs|socket\.io)(\/|$|-json)/;
 const SEND_ROUTE = /^\/api\/sessions\/[^/]+\/messages\/?$/;
 
 export const STATIC_DIR = path.join(__dirname, '..', 'static');
@@ -64,7 +66,14 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.use(bodyErrorHandler);
   app.useGlobalPipes(validationPipe());
-  app.useStaticAssets(STATIC_DIR, { index: 'index.html', redirect: false });
+  // The console's files. API paths never reach the file system: serving static files checks the disk for every
+  // request it sees, which was a measurable share of an API request's time.
+  const consoleFiles = express.static(STATIC_DIR, { index: 'index.html', redirect: false });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.method === 'GET' || req.method === 'HEAD') && !API_PATHS.test(req.path)
+      ? consoleFiles(req, res, next)
+      : next(),
+  );
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, corsOrigin(config.CORS_ORIGINS)));
   setupOpenApi(app);
   app.enableShutdownHooks();

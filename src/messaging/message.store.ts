@@ -159,28 +159,35 @@ export class MessageStore {
       .getMany();
   }
 
+  /**
+   * One page of history, newest first, on prepared statements (cached per filter shape). A time window becomes a
+   * seq range first: rows are inserted in time order (created_at is the insert time), so SQLite walks the seq
+   * index over just that range instead of sorting the window. The unary + keeps the planner on the seq-ordered
+   * indexes; the created_at tests still apply to the rows in the range.
+   */
   async history(sessionId: string, f: HistoryFilter): Promise<MessageEntity[]> {
-    const q = this.repo.createQueryBuilder('m').where('m.session_id = :sessionId', { sessionId });
-    if (f.chat) q.andWhere('m.chat_jid = :chat', { chat: f.chat });
-    if (f.direction) q.andWhere('m.direction = :direction', { direction: f.direction });
-    if (f.status) q.andWhere('m.status = :status', { status: f.status });
-    // A time window becomes a seq range first: rows are inserted in time order (created_at is the insert time),
-    // so SQLite walks the seq index over just that range instead of sorting every row of the window. The unary +
-    // keeps the planner on the seq index; the created_at tests still apply to the rows in the range.
+    const where = ['session_id = ?'];
+    const params: unknown[] = [sessionId];
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (f.chat) add('chat_jid = ?', f.chat);
+    if (f.direction) add('direction = ?', f.direction);
+    if (f.status) add('status = ?', f.status);
     if (f.since != null) {
-      const from = this.firstSeqAtOrAfter(sessionId, f.since);
-      q.andWhere('m.seq >= :fromSeq AND +m.created_at >= :since', {
-        fromSeq: from ?? Number.MAX_SAFE_INTEGER,
-        since: f.since,
-      });
+      add('seq >= ?', this.firstSeqAtOrAfter(sessionId, f.since) ?? Number.MAX_SAFE_INTEGER);
+      add('+created_at >= ?', f.since);
     }
     if (f.until != null) {
       const to = this.firstSeqAtOrAfter(sessionId, f.until);
-      if (to != null) q.andWhere('m.seq < :toSeq', { toSeq: to });
-      q.andWhere('+m.created_at < :until', { until: f.until });
+      if (to != null) add('seq < ?', to);
+      add('+created_at < ?', f.until);
     }
-    if (f.beforeSeq != null) q.andWhere('m.seq < :beforeSeq', { beforeSeq: f.beforeSeq });
-    return q.orderBy('m.seq', 'DESC').limit(f.limit).getMany();
+    if (f.beforeSeq != null) add('seq < ?', f.beforeSeq);
+    const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`;
+    const rows = this.stmt(sql).all(...params, f.limit) as Record<string, unknown>[];
+    return rows.map((r) => this.fromRaw(r));
   }
 
   private firstSeqAtOrAfter(sessionId: string, at: number): number | null {

@@ -18,6 +18,9 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new BadRequestException({ error: 'Validation failed', details: flattenValidationErrors(errors).join('; ') }),
+      new BadRequestException({
+        error: 'Validation failed',
+        details: flattenValidationErrors(errors).join('; '),
+      }),
   });
 }

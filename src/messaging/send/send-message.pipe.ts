@@ -21,7 +21,8 @@ export class SendMessagePipe implements PipeTransform<unknown, Promise<SendMessa
     }
     const dto = plainToInstance(SEND_DTO_BY_TYPE[type as SendMessageType], value);
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) throw new BadRequestError('Validation failed', flattenValidationErrors(errors).join('; '));
+    if (errors.length)
+      throw new BadRequestError('Validation failed', flattenValidationErrors(errors).join('; '));
     return dto;
   }
 }
