@@ -124,6 +124,9 @@ describe('web console (headless Chromium against the sandbox)', () => {
 
   it('asks again for the key when the stored one stops working', async () => {
     await page.goto(t.url + '/');
+    // Let this first load finish its own key check (no key -> prompt, which clears storage) before planting the
+    // stale key; otherwise its late 401 can wipe the planted key before the reload.
+    await page.waitForSelector('#key-form', { state: 'visible', ...WAIT });
     await page.evaluate(() => localStorage.setItem('wa-gateway.apiKey', 'an-old-key-that-was-rotated'));
     await page.reload();
     await page.waitForSelector('#key-form', { state: 'visible', ...WAIT });
