@@ -67,7 +67,8 @@ export class BaileysTestClient {
       markOnlineOnConnect: false,
       syncFullHistory: false,
       qrTimeout: this.opts.qrTimeout,
-      connectTimeoutMs: 15_000,
+      // Generous: under a loaded CI machine a handshake of ten fresh clients at once can take many seconds.
+      connectTimeoutMs: 60_000,
       fetchAgent: this.sandbox.httpsAgent,
       options: { dispatcher: this.sandbox.mediaDispatcher } as RequestInit,
     });
