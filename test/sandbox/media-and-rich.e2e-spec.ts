@@ -1,34 +1,20 @@
 import { createHash } from 'node:crypto';
 import { downloadMediaMessage, type WAMessage } from '@whiskeysockets/baileys';
-import { WhatsAppSandbox } from '../../src/sandbox/whatsapp-sandbox';
-import { BaileysTestClient } from '../support/baileys-test-client';
+import { useLinkedClient } from '../support/linked-client';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('media and rich messages', () => {
-  let sandbox: WhatsAppSandbox;
-  let client: BaileysTestClient;
-  let phone: string;
+  const linked = useLinkedClient();
   const contact = '6281234500401';
   const jid = `${contact}@s.whatsapp.net`;
 
-  beforeAll(async () => {
-    sandbox = await WhatsAppSandbox.start({ port: 0 });
-    client = new BaileysTestClient(sandbox);
-    ({ phone } = await client.link());
-  });
-
-  afterAll(async () => {
-    await client.end();
-    await sandbox.stop();
-  });
-
   const recorded = (sent: WAMessage | undefined) =>
-    sandbox.waitForReceived(contact, (m) => m.id === sent!.key.id);
+    linked.sandbox.waitForReceived(contact, (m) => m.id === sent!.key.id);
 
   it('records an uploaded image with caption and the exact bytes', async () => {
     const bytes = Buffer.concat([Buffer.from('\x89PNG fake image '), Buffer.alloc(5000, 7)]);
-    const sent = await client.sock!.sendMessage(jid, {
+    const sent = await linked.client.sock!.sendMessage(jid, {
       image: bytes,
       caption: 'a picture',
       mimetype: 'image/png',
@@ -45,7 +31,7 @@ describe('media and rich messages', () => {
 
   it('records a document with file name, mimetype and bytes', async () => {
     const bytes = Buffer.from('%PDF-1.4 sandbox document body');
-    const sent = await client.sock!.sendMessage(jid, {
+    const sent = await linked.client.sock!.sendMessage(jid, {
       document: bytes,
       mimetype: 'application/pdf',
       fileName: 'invoice.pdf',
@@ -59,7 +45,7 @@ describe('media and rich messages', () => {
   });
 
   it('records location, contact card, quoted reply and reaction', async () => {
-    const sock = client.sock!;
+    const sock = linked.client.sock!;
     const location = await sock.sendMessage(jid, {
       location: { degreesLatitude: -6.2088, degreesLongitude: 106.8456 },
     });
@@ -92,13 +78,13 @@ describe('media and rich messages', () => {
 
   it('delivers an inbound image with caption that downloadMediaMessage decrypts to the same bytes', async () => {
     const bytes = Buffer.concat([Buffer.from('inbound picture '), Buffer.alloc(3000, 9)]);
-    const { id } = await sandbox.contactSend(
+    const { id } = await linked.sandbox.contactSend(
       contact,
-      phone,
+      linked.phone,
       { image: { caption: 'look at this', mimetype: 'image/jpeg', bytes } },
       { pushName: 'Carol' },
     );
-    const upsert = await client.waitFor(
+    const upsert = await linked.client.waitFor(
       'messages.upsert',
       (u) => u.type === 'notify' && u.messages.some((m) => m.key.id === id),
     );
@@ -106,7 +92,7 @@ describe('media and rich messages', () => {
     expect(msg.message?.imageMessage?.caption).toBe('look at this');
     expect(msg.message?.imageMessage?.mimetype).toBe('image/jpeg');
     const downloaded = await downloadMediaMessage(msg, 'buffer', {
-      options: { dispatcher: sandbox.mediaDispatcher } as RequestInit,
+      options: { dispatcher: linked.sandbox.mediaDispatcher } as RequestInit,
     });
     expect(sha256(downloaded)).toBe(sha256(bytes));
   });

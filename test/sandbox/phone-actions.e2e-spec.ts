@@ -1,42 +1,30 @@
-import { WhatsAppSandbox } from '../../src/sandbox/whatsapp-sandbox';
-import { BaileysTestClient } from '../support/baileys-test-client';
+import { useLinkedClient } from '../support/linked-client';
 
 describe('what the simulated phone and network do to a linked client', () => {
-  let sandbox: WhatsAppSandbox;
-  let client: BaileysTestClient;
-  let phone: string;
-
-  beforeAll(async () => {
-    sandbox = await WhatsAppSandbox.start({ port: 0 });
-    client = new BaileysTestClient(sandbox);
-    ({ phone } = await client.link());
-  });
-
-  afterAll(async () => {
-    await client.end();
-    await sandbox.stop();
-  });
+  const linked = useLinkedClient();
 
   it('answers onWhatsApp: registered numbers exist, 999… and setRegistered(false) numbers do not', async () => {
-    const sock = client.sock!;
+    const sock = linked.client.sock!;
     expect(await sock.onWhatsApp('6281234500201')).toEqual([
       { jid: '6281234500201@s.whatsapp.net', exists: true },
     ]);
     const missing = await sock.onWhatsApp('9991234500201');
     expect(missing?.some((r) => r.exists)).toBe(false);
-    sandbox.setRegistered('6281234500202', false);
+    linked.sandbox.setRegistered('6281234500202', false);
     const removed = await sock.onWhatsApp('6281234500202');
     expect(removed?.some((r) => r.exists)).toBe(false);
   });
 
   it("delivers a message sent from the account's own phone as fromMe", async () => {
-    const { id } = await sandbox.phoneSend(phone, '6281234500203', 'sent on the phone');
-    const upsert = await client.waitFor('messages.upsert', (u) => u.messages.some((m) => m.key.id === id));
+    const { id } = await linked.sandbox.phoneSend(linked.phone, '6281234500203', 'sent on the phone');
+    const upsert = await linked.client.waitFor('messages.upsert', (u) =>
+      u.messages.some((m) => m.key.id === id),
+    );
     const msg = upsert.messages.find((m) => m.key.id === id)!;
     expect(msg.key.fromMe).toBe(true);
     expect(msg.key.remoteJid).toBe('6281234500203@s.whatsapp.net');
     expect(msg.message?.conversation).toBe('sent on the phone');
-    expect(sandbox.received('6281234500203')[0]).toMatchObject({
+    expect(linked.sandbox.received('6281234500203')[0]).toMatchObject({
       id,
       text: 'sent on the phone',
       fromDevice: 0,
@@ -45,18 +33,20 @@ describe('what the simulated phone and network do to a linked client', () => {
 
   it('drops the connection; the client reconnects and gets messages queued while it was offline', async () => {
     for (const how of ['drop', 'stream-error'] as const) {
-      const closed = client.waitForClose();
-      sandbox.disconnect(phone, how);
+      const closed = linked.client.waitForClose();
+      linked.sandbox.disconnect(linked.phone, how);
       const code = await closed;
       expect(code).toBeDefined();
       expect(code).not.toBe(401);
-      expect(sandbox.isConnected(phone)).toBe(false);
+      expect(linked.sandbox.isConnected(linked.phone)).toBe(false);
 
-      const queued = await sandbox.contactSend('6281234500204', phone, { text: `while offline (${how})` });
-      expect(sandbox.accounts()[0].devices[0].queued).toBe(1);
-      client.connect();
-      await client.waitForOpen();
-      const upsert = await client.waitFor('messages.upsert', (u) =>
+      const queued = await linked.sandbox.contactSend('6281234500204', linked.phone, {
+        text: `while offline (${how})`,
+      });
+      expect(linked.sandbox.accounts()[0].devices[0].queued).toBe(1);
+      linked.client.connect();
+      await linked.client.waitForOpen();
+      const upsert = await linked.client.waitFor('messages.upsert', (u) =>
         u.messages.some((m) => m.key.id === queued.id),
       );
       expect(upsert.type).toBe('append');
@@ -65,11 +55,11 @@ describe('what the simulated phone and network do to a linked client', () => {
   });
 
   it('unlinks from the phone: the client closes with 401 and its creds are refused afterwards', async () => {
-    const closed = client.waitForClose();
-    sandbox.unlink(phone);
+    const closed = linked.client.waitForClose();
+    linked.sandbox.unlink(linked.phone);
     expect(await closed).toBe(401);
-    client.connect();
-    expect(await client.waitForClose()).toBe(401);
-    expect(sandbox.accounts()[0].devices).toEqual([]);
+    linked.client.connect();
+    expect(await linked.client.waitForClose()).toBe(401);
+    expect(linked.sandbox.accounts()[0].devices).toEqual([]);
   });
 });

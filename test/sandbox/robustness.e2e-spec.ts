@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { WhatsAppSandbox } from '../../src/sandbox/whatsapp-sandbox';
-import { BaileysTestClient } from '../support/baileys-test-client';
+import { useLinkedClient } from '../support/linked-client';
 import { loginHandshake, RawSocket } from '../support/raw-noise-client';
 
 const INTRO = Buffer.from([0x57, 0x41, 0x06, 0x03]);
@@ -11,33 +10,20 @@ const frame = (payload: Buffer) =>
   ]);
 
 describe('hostile and broken clients', () => {
-  let sandbox: WhatsAppSandbox;
-  let client: BaileysTestClient;
-  let phone: string;
-
-  beforeAll(async () => {
-    sandbox = await WhatsAppSandbox.start({ port: 0 });
-    client = new BaileysTestClient(sandbox);
-    ({ phone } = await client.link());
-  });
-
-  afterAll(async () => {
-    await client.end();
-    await sandbox.stop();
-  });
+  const linked = useLinkedClient();
 
   /** The linked client still sends and receives after each attack. */
   async function stillServing(tag: string): Promise<void> {
     const contact = '6281234500301';
-    const sent = await client.sock!.sendMessage(`${contact}@s.whatsapp.net`, { text: `after ${tag}` });
-    await sandbox.waitForReceived(contact, (m) => m.id === sent!.key.id);
-    const inbound = await sandbox.contactSend(contact, phone, { text: `reply after ${tag}` });
-    await client.waitFor('messages.upsert', (u) => u.messages.some((m) => m.key.id === inbound.id));
-    expect(sandbox.isConnected(phone)).toBe(true);
+    const sent = await linked.client.sock!.sendMessage(`${contact}@s.whatsapp.net`, { text: `after ${tag}` });
+    await linked.sandbox.waitForReceived(contact, (m) => m.id === sent!.key.id);
+    const inbound = await linked.sandbox.contactSend(contact, linked.phone, { text: `reply after ${tag}` });
+    await linked.client.waitFor('messages.upsert', (u) => u.messages.some((m) => m.key.id === inbound.id));
+    expect(linked.sandbox.isConnected(linked.phone)).toBe(true);
   }
 
   it('closes a connection that sends garbage instead of the intro', async () => {
-    const raw = new RawSocket(sandbox.wsUrl);
+    const raw = new RawSocket(linked.sandbox.wsUrl);
     await raw.opened;
     raw.send(randomBytes(64));
     await raw.expectClosedBy();
@@ -45,7 +31,7 @@ describe('hostile and broken clients', () => {
   });
 
   it('closes a connection whose first frame is not a ClientHello', async () => {
-    const raw = new RawSocket(sandbox.wsUrl);
+    const raw = new RawSocket(linked.sandbox.wsUrl);
     await raw.opened;
     raw.send(Buffer.concat([INTRO, frame(randomBytes(100))]));
     await raw.expectClosedBy();
@@ -53,7 +39,7 @@ describe('hostile and broken clients', () => {
   });
 
   it('closes a connection that announces an oversized frame', async () => {
-    const raw = new RawSocket(sandbox.wsUrl);
+    const raw = new RawSocket(linked.sandbox.wsUrl);
     await raw.opened;
     raw.send(Buffer.concat([INTRO, Buffer.from([0xff, 0xff, 0xff]), randomBytes(32)]));
     await raw.expectClosedBy();
@@ -61,7 +47,7 @@ describe('hostile and broken clients', () => {
   });
 
   it('survives a client that hangs up in the middle of the handshake', async () => {
-    const raw = new RawSocket(sandbox.wsUrl);
+    const raw = new RawSocket(linked.sandbox.wsUrl);
     await raw.opened;
     const { proto, Curve } = await import('@whiskeysockets/baileys');
     const hello = Buffer.from(
@@ -76,12 +62,12 @@ describe('hostile and broken clients', () => {
   });
 
   it('refuses a replayed handshake and answers an unknown device with failure 401', async () => {
-    const { sent, firstNode, socket } = await loginHandshake(sandbox.wsUrl);
+    const { sent, firstNode, socket } = await loginHandshake(linked.sandbox.wsUrl);
     expect(firstNode).toMatchObject({ tag: 'failure', attrs: { reason: '401' } });
     await socket.expectClosedBy();
 
     // The same ClientHello and ClientFinish bytes again: the server's fresh ephemeral makes the finish undecryptable.
-    const replay = new RawSocket(sandbox.wsUrl);
+    const replay = new RawSocket(linked.sandbox.wsUrl);
     await replay.opened;
     replay.send(sent[0]);
     await replay.nextMessage();
