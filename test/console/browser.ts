@@ -50,3 +50,14 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
 }
+
+/** Types the API key into the console's prompt and submits it. */
+export async function enterKey(page: Page, key: string): Promise<void> {
+  await page.fill('#key-input', key);
+  await page.click('#key-submit');
+}
+
+/** The status indicator's state: connected, qr_ready, disconnected, ... */
+export function status(page: Page): Promise<string | null> {
+  return page.getAttribute('#status', 'data-status');
+}

@@ -1,8 +1,7 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
-import { collectErrors, launchBrowser, screenshot } from './browser';
+import { collectErrors, enterKey, launchBrowser, screenshot, status } from './browser';
+import { HookReceiver } from './hook-receiver';
 
 // Callbacks passed to page.evaluate run in the browser; the project compiles without the DOM library.
 declare const window: any;
@@ -19,33 +18,15 @@ describe('web console (headless Chromium against the sandbox)', () => {
   let page: Page;
   let errors: string[];
 
-  async function enterKey(p: Page, key: string) {
-    await p.fill('#key-input', key);
-    await p.click('#key-submit');
-  }
-
   async function ensureLinked() {
     const res = await t.get('/api/sessions/default');
     if (res.body.status !== 'connected') await t.link('default');
   }
 
-  async function status(p: Page) {
-    return p.getAttribute('#status', 'data-status');
-  }
-
-  // A webhook receiver whose answer the test chooses.
-  const hook = { status: 500, bodies: [] as string[] };
-  const receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      hook.bodies.push(body);
-      res.writeHead(hook.status).end();
-    });
-  });
+  const hook = new HookReceiver();
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    await hook.listen();
     [t, browser] = await Promise.all([
       startSandboxApp(
         {
@@ -61,7 +42,7 @@ describe('web console (headless Chromium against the sandbox)', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-    await new Promise((resolve) => receiver.close(resolve));
+    await hook.close();
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
@@ -239,7 +220,7 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.goto(t.url + '/');
     await enterKey(page, t.apiKey);
     await page.waitForSelector('#live-state[data-state="connected"]', WAIT);
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const url = hook.url;
 
     await page.fill('#webhook-url', url);
     await page.fill('#webhook-description', 'CRM');
