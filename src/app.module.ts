@@ -36,11 +36,13 @@ export class AppModule {
         AuthModule,
         DatabaseModule,
         EventsModule,
+        // Express tries routes in the order they were registered (module by module): the busiest routes, sending
+        // and receiving messages, come first.
+        MessagingModule,
         HealthModule,
         AutoReplyModule,
         SandboxCoreModule,
         WhatsAppModule,
-        MessagingModule,
         ...(config.SANDBOX ? [SandboxControlModule] : []),
         RealtimeModule,
         WebhooksModule,

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { DataSource } from 'typeorm';
-import { serializeTransactions } from './serialized-transactions';
+import { rawDb, serializeTransactions, writeTransaction } from './serialized-transactions';
 
 describe('serializeTransactions', () => {
   let ds: DataSource;
@@ -37,5 +37,55 @@ describe('serializeTransactions', () => {
       await ds.transaction((inner) => inner.query("INSERT INTO t VALUES ('inner')"));
     });
     expect((await ds.query('SELECT v FROM t ORDER BY v')).map((r: any) => r.v)).toEqual(['inner', 'outer']);
+  });
+
+  describe('writeTransaction (group commit)', () => {
+    const insert = (v: string) => () => rawDb(ds).prepare('INSERT INTO t VALUES (?)').run(v).changes;
+    const values = async () => (await ds.query('SELECT v FROM t ORDER BY rowid')).map((r: any) => r.v);
+
+    // Frames appended to the WAL by `run`: one commit rewrites table t's page once, three commits three times.
+    const walFrames = async (run: () => Promise<unknown>) => {
+      rawDb(ds).pragma('wal_checkpoint(TRUNCATE)');
+      await run();
+      return (rawDb(ds).pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0].log;
+    };
+
+    it('commits the writes of one event-loop turn together, in the order they were asked for', async () => {
+      rawDb(ds).pragma('journal_mode = WAL');
+      const together = await walFrames(() =>
+        Promise.all(['a', 'b', 'c'].map((v) => writeTransaction(ds, insert(v)))),
+      );
+      const oneByOne = await walFrames(async () => {
+        for (const v of ['d', 'e', 'f']) await writeTransaction(ds, insert(v));
+      });
+      expect(together).toBeLessThan(oneByOne);
+      expect(await values()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    });
+
+    it('rolls back and rejects only the write that threw; the others in its batch commit', async () => {
+      const failing = writeTransaction(ds, () => {
+        insert('half-done')();
+        throw new Error('boom');
+      });
+      const ok = [writeTransaction(ds, insert('x')), writeTransaction(ds, insert('y'))];
+      await expect(failing).rejects.toThrow('boom');
+      await Promise.all(ok);
+      expect(await values()).toEqual(['x', 'y']);
+    });
+
+    it('keeps its place in line with transactions asked for after it', async () => {
+      const first = writeTransaction(ds, insert('sync-first'));
+      const second = ds.transaction((em) => em.query("INSERT INTO t VALUES ('async-second')"));
+      await Promise.all([first, second]);
+      expect(await values()).toEqual(['sync-first', 'async-second']);
+    });
+
+    it('runs inside a transaction that calls it, without waiting for itself', async () => {
+      await ds.transaction(async (em) => {
+        await em.query("INSERT INTO t VALUES ('outer')");
+        await writeTransaction(ds, insert('inner'));
+      });
+      expect(await values()).toEqual(['outer', 'inner']);
+    });
   });
 });

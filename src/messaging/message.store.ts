@@ -39,6 +39,8 @@ type Column = { property: keyof MessageEntity; column: string; boolean: boolean 
 @Injectable()
 export class MessageStore {
   private readonly columns: Column[];
+  private readonly insertColumns: Column[];
+  private readonly insertSql: string;
   private readonly statements = new Map<string, Statement>();
 
   constructor(
@@ -50,6 +52,10 @@ export class MessageStore {
       column: c.databaseName,
       boolean: c.type === 'boolean',
     }));
+    this.insertColumns = this.columns.filter((c) => c.property !== 'seq');
+    this.insertSql =
+      `INSERT OR IGNORE INTO messages (${this.insertColumns.map((c) => `"${c.column}"`).join(', ')}) ` +
+      `VALUES (${this.insertColumns.map(() => '?').join(', ')})`;
   }
 
   private get db(): Database {
@@ -77,15 +83,11 @@ export class MessageStore {
 
   /** INSERT OR IGNORE on the unique keys (WhatsApp id, Idempotency-Key); returns whether the row was new. */
   insertSync(row: Omit<MessageEntity, 'seq'>): boolean {
-    const cols = this.columns.filter((c) => c.property !== 'seq');
-    const sql =
-      `INSERT OR IGNORE INTO messages (${cols.map((c) => `"${c.column}"`).join(', ')}) ` +
-      `VALUES (${cols.map(() => '?').join(', ')})`;
-    const values = cols.map((c) => {
+    const values = this.insertColumns.map((c) => {
       const v = (row as MessageEntity)[c.property];
       return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
     });
-    return this.stmt(sql).run(...values).changes > 0;
+    return this.stmt(this.insertSql).run(...values).changes > 0;
   }
 
   /** Sets the given fields of one row; with `onlyIfStatus`, only while the row still has that status. */
