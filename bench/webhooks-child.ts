@@ -32,6 +32,8 @@ async function gateway(): Promise<void> {
   // For profiling (node --cpu-prof writes the profile on a normal exit).
   if (process.env.BENCH_EXIT_AFTER_MS)
     setTimeout(() => process.exit(0), Number(process.env.BENCH_EXIT_AFTER_MS));
+  // A normal exit on SIGTERM, so that --cpu-prof writes its profile.
+  if (process.execArgv.includes('--cpu-prof')) process.once('SIGTERM', () => process.exit(0));
   process.stdout.write(`ready ${(app.getHttpServer().address() as AddressInfo).port}\n`);
 }
 

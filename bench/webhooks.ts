@@ -7,7 +7,7 @@
  *
  * Measures (1) sustained throughput: BENCH_MESSAGES messages sent with BENCH_CONCURRENCY in flight, until all
  * arrived at the receiver; (2) latency at a fixed BENCH_RATE msg/s for BENCH_SECONDS: time from sending the
- * message to the webhook arriving, p50/p99.
+ * message to the webhook arriving, p50/p99. GW_CPU_PROF=dir writes a CPU profile of each gateway child there.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -67,6 +67,10 @@ async function spawnChild(role: 'gateway' | 'forwarder', env: Record<string, str
   const child = spawn(
     process.execPath,
     [
+      // GW_CPU_PROF=dir: CPU-profile the gateway children (summarise with bench/lib/cpuprofile-summary.ts).
+      ...(role === 'gateway' && process.env.GW_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GW_CPU_PROF}`]
+        : []),
       '-r',
       path.join(ROOT, 'test/webhooks/support/swc-register.js'),
       path.join(__dirname, 'webhooks-child.ts'),

@@ -15,7 +15,7 @@ import { OutboxWriter } from './outbox.writer';
 import { nextDelayMs, parseRetryAfter } from './retry-schedule';
 import { createSafeAgents } from './safe-agent';
 import { signatureHeaders } from './signer';
-import { outsideTransaction, rawDatabase } from './sqlite';
+import { rawDb, writeTransaction } from '../database/serialized-transactions';
 import { WebhookSettings } from './webhook-settings';
 
 /** Payload of `webhook.endpoint_disabled`. */
@@ -65,7 +65,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.db = rawDatabase(this.dataSource);
+    this.db = rawDb(this.dataSource);
     this.store = new DeliveryStore(this.db);
     for (const type of EVENT_TYPES) this.emitter.on(type, this.wake);
     this.started = true;
@@ -79,8 +79,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.started) return;
     const deadline = new Promise((resolve) => setTimeout(resolve, this.config.SHUTDOWN_TIMEOUT_MS).unref());
     await Promise.race([Promise.allSettled([...this.running, this.loopDone]), deadline]);
-    await outsideTransaction(this.db);
-    const released = this.store.release(this.owner, Date.now());
+    const released = await writeTransaction(this.dataSource, () =>
+      this.store.release(this.owner, Date.now()),
+    );
     if (released) this.logger.log(`Released ${released} webhook deliveries still in flight at shutdown`);
     this.agents.http.destroy();
     this.agents.https.destroy();
@@ -101,11 +102,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       do {
         this.again = false;
-        await outsideTransaction(this.db);
         if (this.stopping) break;
-        this.claimAndDispatch();
+        // The claim shares a commit with whatever else is being written in this turn (group commit).
+        const claimed = await writeTransaction(this.dataSource, () => this.claimDue());
+        for (const work of claimed) this.dispatch(work);
       } while (this.again && !this.stopping);
-      if (!this.stopping) this.pruneIfDue();
+      if (!this.stopping) await this.pruneIfDue();
     } catch (err) {
       this.logger.error(`Webhook delivery cycle failed: ${(err as Error).message}`);
     } finally {
@@ -114,9 +116,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Synchronous: claims and starts attempts without yielding, so no other query interleaves. */
-  private claimAndDispatch(): void {
+  /** Inside one transaction: claims due rows per enabled endpoint, up to its free concurrency, with a lease. */
+  private claimDue(): Claimed[] {
     const now = Date.now();
+    const out: Claimed[] = [];
     for (const endpointId of this.store.dueEndpoints(now)) {
       const free = this.settings.concurrency - (this.inflight.get(endpointId) ?? 0);
       if (free <= 0) continue;
@@ -127,16 +130,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const payloads = this.store.payloads([...new Set(claimed.map((c) => c.eventId))]);
       for (const delivery of claimed) {
         const payload = payloads.get(delivery.eventId);
-        if (payload === undefined) continue;
-        this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 0) + 1);
-        const run = this.attempt(delivery, endpoint, payload).finally(() => {
-          this.running.delete(run);
-          this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 1) - 1);
-          this.kick();
-        });
-        this.running.add(run);
+        if (payload !== undefined) out.push({ delivery, endpoint, payload });
       }
     }
+    return out;
+  }
+
+  /** Starts one attempt of a claimed delivery (after the claim committed). */
+  private dispatch({ delivery, endpoint, payload }: Claimed): void {
+    const endpointId = endpoint.id;
+    this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 0) + 1);
+    const run = this.attempt(delivery, endpoint, payload).finally(() => {
+      this.running.delete(run);
+      this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 1) - 1);
+      this.kick();
+    });
+    this.running.add(run);
   }
 
   private scheduleNext(): void {
@@ -218,11 +227,21 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     outcome: AttemptOutcome,
     gone: boolean,
   ): Promise<void> {
-    await outsideTransaction(this.db);
     const now = Date.now();
+    let reason: 'gone' | 'failing' | null = null;
+    if (gone) reason = 'gone';
+    else if (!outcome.success) {
+      const since = endpoint.failing_since ?? outcome.startedAt;
+      if (now - since >= this.settings.disableAfterMs) reason = 'failing';
+    }
     let held: boolean;
+    let disabled = false;
     try {
-      held = this.store.complete(delivery, this.owner, outcome, now);
+      // Attempts finishing together share one commit (group commit).
+      [held, disabled] = await writeTransaction(this.dataSource, () => [
+        this.store.complete(delivery, this.owner, outcome, now),
+        reason !== null && this.store.disable(endpoint.id, reason, now),
+      ]);
     } catch (err) {
       // The lease runs out and another cycle retries the delivery: nothing is lost.
       this.logger.error(`Could not record webhook delivery ${delivery.id}: ${(err as Error).message}`);
@@ -236,13 +255,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     this.attempts.emit('attempt', delivery.id);
-    let reason: 'gone' | 'failing' | null = null;
-    if (gone) reason = 'gone';
-    else if (!outcome.success) {
-      const since = endpoint.failing_since ?? outcome.startedAt;
-      if (now - since >= this.settings.disableAfterMs) reason = 'failing';
-    }
-    if (reason && this.store.disable(endpoint.id, reason, now)) {
+    if (disabled && reason) {
       this.outbox.invalidate();
       await this.announceDisabled(endpoint, reason, now);
     }
@@ -269,11 +282,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private pruneIfDue(): void {
+  private async pruneIfDue(): Promise<void> {
     const now = Date.now();
     if (now - this.lastPrune < 3600_000) return;
     this.lastPrune = now;
-    const removed = this.store.prune(now - this.settings.retentionMs);
+    const removed = await writeTransaction(this.dataSource, () =>
+      this.store.prune(now - this.settings.retentionMs),
+    );
     if (removed) this.logger.log(`Removed ${removed} webhook events older than the retention period`);
   }
+}
+
+interface Claimed {
+  delivery: ClaimedDelivery;
+  endpoint: EndpointRow;
+  payload: string;
 }

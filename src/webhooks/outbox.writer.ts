@@ -5,7 +5,7 @@ import type { DomainEvent } from '../events/domain-event';
 import { newDeliveryId } from './delivery.store';
 import { subscribes } from './event-filter';
 import { withJitter } from './retry-schedule';
-import { rawDatabase } from './sqlite';
+import { rawDb } from '../database/serialized-transactions';
 import { WebhookSettings } from './webhook-settings';
 
 interface EndpointFilter {
@@ -50,7 +50,7 @@ export class OutboxWriter {
 
   /** Synchronous on purpose: it must run inside the caller's open transaction, and a failure must throw there. */
   write(em: EntityManager, event: DomainEvent, onlyEndpointId?: string): string[] {
-    const db = rawDatabase(em.connection);
+    const db = rawDb(em.connection);
     const all = this.endpoints(db);
     const matching = onlyEndpointId
       ? all.filter((e) => e.id === onlyEndpointId)
