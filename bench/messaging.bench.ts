@@ -4,7 +4,8 @@
  * accept  - POST /api/sessions/default/messages through the full HTTP stack (auth, validation, store) of the
  *           compiled gateway, session unlinked so sends only queue (pacing on). Baseline in the same run: a bare
  *           NestJS app with one POST route (bench/lib/bare-nest-app.ts); GET /api/info of the gateway is shown
- *           too. Closed loop (autocannon, 10 connections, max rate), then a fixed 500 req/s.
+ *           too. Closed loop (autocannon, 10 connections, max rate), then a fixed 500 req/s, open loop, evenly
+ *           paced (bench/lib/paced-load.ts; latency counted from when each request was due).
  *           Target: >= 0.5x the bare route's req/s; p99 <= 20 ms at 500 req/s.
  * e2e     - text sends per second through the gateway (SEND_MIN_INTERVAL_MS=0, SEND_JITTER_MS=0) to the
  *           sandbox (own process, receipts off) vs raw Baileys sendMessage in a loop (own process).
@@ -36,6 +37,7 @@ import {
   stopChild,
   tempDir,
 } from './lib/processes';
+import { pacedLoad } from './lib/paced-load';
 import { fmt, summarize, table, verdict } from './lib/stats';
 
 const PARTS = (process.env.PARTS ?? 'accept,e2e,history').split(',');
@@ -119,14 +121,22 @@ async function benchAccept(sandbox: SandboxProcess): Promise<void> {
   const bareMax = await load({ url: `${bare.url}/bare`, method: 'POST', body: SEND_BODY });
   const infoMax = await load({ url: `${gw.url}/api/info` });
   const sendMax = await load({ url: sendUrl, method: 'POST', body: SEND_BODY });
-  const bare500 = await load({
+  const bare500 = await pacedLoad({
     url: `${bare.url}/bare`,
     method: 'POST',
+    headers: AUTH,
     body: SEND_BODY,
     rate: 500,
-    connections: 20,
+    durationS: DURATION_S,
   });
-  const send500 = await load({ url: sendUrl, method: 'POST', body: SEND_BODY, rate: 500, connections: 20 });
+  const send500 = await pacedLoad({
+    url: sendUrl,
+    method: 'POST',
+    headers: AUTH,
+    body: SEND_BODY,
+    rate: 500,
+    durationS: DURATION_S,
+  });
   const add = (name: string, r: LoadResult, base?: LoadResult) =>
     rows.push([
       name,

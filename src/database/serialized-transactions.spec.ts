@@ -12,7 +12,9 @@ describe('serializeTransactions', () => {
     await ds.initialize();
     await ds.query('CREATE TABLE t (v TEXT)');
   });
-  afterEach(() => ds.destroy());
+  afterEach(async () => {
+    if (ds.isInitialized) await ds.destroy();
+  });
 
   it("keeps overlapping transactions apart: one's rollback never undoes the other's commit", async () => {
     let release!: () => void;
@@ -78,6 +80,12 @@ describe('serializeTransactions', () => {
       const second = ds.transaction((em) => em.query("INSERT INTO t VALUES ('async-second')"));
       await Promise.all([first, second]);
       expect(await values()).toEqual(['sync-first', 'async-second']);
+    });
+
+    it('finishes the writes asked for before the DataSource is destroyed', async () => {
+      const write = writeTransaction(ds, insert('just before close'));
+      await ds.destroy();
+      await expect(write).resolves.toBe(1);
     });
 
     it('runs inside a transaction that calls it, without waiting for itself', async () => {

@@ -10,7 +10,10 @@ interface PendingWrite {
 
 interface Lane {
   tail: Promise<unknown>;
+  /** Set while an asynchronous transaction (TypeORM's) holds the lane, for calls made from inside it. */
   inside: AsyncLocalStorage<true>;
+  /** Set while a synchronous batch holds the lane. */
+  insideSync: boolean;
   /** Synchronous writes collected during this turn of the event loop, committed together. */
   batch: PendingWrite[] | null;
 }
@@ -22,30 +25,58 @@ function laneOf(dataSource: DataSource): Lane {
   if (!lane)
     lanes.set(
       dataSource,
-      (lane = { tail: Promise.resolve(), inside: new AsyncLocalStorage<true>(), batch: null }),
+      (lane = {
+        tail: Promise.resolve(),
+        inside: new AsyncLocalStorage<true>(),
+        insideSync: false,
+        batch: null,
+      }),
     );
   return lane;
 }
 
-function enqueue<T>(lane: Lane, fn: () => T | Promise<T>): Promise<T> {
-  const run = lane.tail.then(() => lane.inside.run(true, fn));
+/** Queues synchronous work on the lane (a batch commit); the lane goes on whatever it throws. */
+function enqueueSync(lane: Lane, fn: () => void): void {
+  lane.tail = lane.tail.then(() => {
+    lane.insideSync = true;
+    try {
+      fn();
+    } catch {
+      // commitBatch settles every write's promise itself; nothing is left to report here.
+    } finally {
+      lane.insideSync = false;
+    }
+  });
+}
+
+/**
+ * Runs `fn` (an asynchronous transaction, TypeORM's) when no other write on this SQLite connection is in
+ * progress. better-sqlite3 gives TypeORM a single connection: two overlapping transactions would otherwise share
+ * one SQLite transaction (the second a savepoint of the first, undone by the first's rollback), and a
+ * synchronous raw write issued while an async transaction is open would silently join it. Called again from
+ * inside (same async context), it runs at once.
+ *
+ * The async context is an AsyncLocalStorage that is disabled again when the transaction ends: while any
+ * AsyncLocalStorage is enabled, Node 20 tracks every promise of the process (a measurable share of each
+ * request), and the lane only needs it during these rare asynchronous transactions.
+ */
+export function exclusive<T>(dataSource: DataSource, fn: () => Promise<T>): Promise<T> {
+  const lane = laneOf(dataSource);
+  if (isInside(lane)) return Promise.resolve().then(fn);
+  // Writes asked for earlier keep their place in line.
+  if (lane.batch) closeBatch(dataSource, lane);
+  const run = lane.tail.then(async () => {
+    try {
+      return await lane.inside.run(true, fn);
+    } finally {
+      lane.inside.disable();
+    }
+  });
   lane.tail = run.catch(() => undefined);
   return run;
 }
 
-/**
- * Runs `fn` when no other write on this SQLite connection is in progress. better-sqlite3 gives TypeORM a single
- * connection: two overlapping transactions would otherwise share one SQLite transaction (the second a savepoint
- * of the first, undone by the first's rollback), and a synchronous raw write issued while an async transaction
- * is open would silently join it. Called again from inside (same async context), it runs at once.
- */
-export function exclusive<T>(dataSource: DataSource, fn: () => T | Promise<T>): Promise<T> {
-  const lane = laneOf(dataSource);
-  if (lane.inside.getStore()) return Promise.resolve().then(fn);
-  // Writes asked for earlier keep their place in line.
-  if (lane.batch) closeBatch(dataSource, lane);
-  return enqueue(lane, fn);
-}
+const isInside = (lane: Lane) => lane.insideSync || lane.inside.getStore() === true;
 
 /** The raw better-sqlite3 handle behind TypeORM's DataSource. */
 export function rawDb(dataSource: DataSource): Database {
@@ -66,7 +97,7 @@ export function rawDb(dataSource: DataSource): Database {
  */
 export function writeTransaction<T>(dataSource: DataSource, fn: () => T): Promise<T> {
   const lane = laneOf(dataSource);
-  if (lane.inside.getStore()) return Promise.resolve().then(() => rawDb(dataSource).transaction(fn)());
+  if (isInside(lane)) return Promise.resolve().then(() => rawDb(dataSource).transaction(fn)());
   return new Promise<T>((resolve, reject) => {
     const write: PendingWrite = { fn, resolve: resolve as (value: unknown) => void, reject };
     if (lane.batch) {
@@ -85,7 +116,7 @@ export function writeTransaction<T>(dataSource: DataSource, fn: () => T): Promis
 function closeBatch(dataSource: DataSource, lane: Lane): void {
   const batch = lane.batch!;
   lane.batch = null;
-  void enqueue(lane, () => commitBatch(rawDb(dataSource), batch));
+  enqueueSync(lane, () => commitBatch(rawDb(dataSource), batch));
 }
 
 function commitBatch(db: Database, batch: PendingWrite[]): void {
@@ -116,10 +147,20 @@ function commitBatch(db: Database, batch: PendingWrite[]): void {
   batch.forEach((write, i) => (outcomes[i].ok ? write.resolve : write.reject)(outcomes[i].value));
 }
 
-/** Makes `dataSource.transaction()` take its turn with every other write (see `exclusive`). */
+/**
+ * Makes `dataSource.transaction()` take its turn with every other write (see `exclusive`), and
+ * `dataSource.destroy()` wait for the writes already asked for, so none is cut off by the close.
+ */
 export function serializeTransactions(dataSource: DataSource): DataSource {
   const original = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
   (dataSource as { transaction: unknown }).transaction = (...args: unknown[]) =>
     exclusive(dataSource, () => original(...args));
+  const destroy = dataSource.destroy.bind(dataSource);
+  (dataSource as { destroy: () => Promise<void> }).destroy = async () => {
+    const lane = laneOf(dataSource);
+    if (lane.batch) closeBatch(dataSource, lane);
+    await lane.tail;
+    await destroy();
+  };
   return dataSource;
 }
