@@ -27,7 +27,7 @@ export interface EndpointDisabledData {
 }
 
 /**
- * Posts due deliveries. Woken at once by every event on the bus (after the producer's commit), and by a timer
+ * Posts due deliveries. Woken at once by events whose transaction wrote deliveries (after the commit), and by a timer
  * for retries and for rows other processes wrote. Each cycle claims due rows per enabled endpoint, up to the
  * endpoint's free concurrency, with a lease; each attempt is then recorded and the row moved on (delivered,
  * retried later, or failed), unless the lease was lost meanwhile. Ordering between deliveries is not promised.
@@ -50,7 +50,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
-  private readonly wake = () => this.kick();
+  /** After each event: look for work only if its transaction wrote deliveries (most events have none to do). */
+  private readonly wake = () => {
+    if (this.outbox.takeWrittenDeliveries()) this.kick();
+  };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

@@ -40,8 +40,16 @@ export function envelope(event: DomainEvent): string {
 export class OutboxWriter {
   private cache: { db: Database; version: number; endpoints: EndpointFilter[] } | null = null;
   private readonly statements = new WeakMap<Database, Map<string, Statement>>();
+  private wroteDeliveries = false;
 
   constructor(private readonly settings: WebhookSettings) {}
+
+  /** Whether delivery rows were written since the last call (the worker's wake-up check after each event). */
+  takeWrittenDeliveries(): boolean {
+    const wrote = this.wroteDeliveries;
+    this.wroteDeliveries = false;
+    return wrote;
+  }
 
   /** Call after changing webhook_endpoints in this process. */
   invalidate(): void {
@@ -72,6 +80,7 @@ export class OutboxWriter {
        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
     );
     targets.forEach((t, i) => insert.run(ids[i], event.id, t.id, event.type, dueAt, now, now));
+    this.wroteDeliveries = true;
     return ids;
   }
 

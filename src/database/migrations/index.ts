@@ -2,10 +2,12 @@ import { WhatsappSessions1764000001000 } from './1764000001000-WhatsappSessions'
 import { Messages1764000002000 } from './1764000002000-Messages';
 import { Webhooks1764000003000 } from './1764000003000-Webhooks';
 import { AutoReplyRules1764000004000 } from './1764000004000-AutoReplyRules';
+import { DropMessagesWaIdIndex1764000005000 } from './1764000005000-DropMessagesWaIdIndex';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
   Messages1764000002000,
   Webhooks1764000003000,
   AutoReplyRules1764000004000,
+  DropMessagesWaIdIndex1764000005000,
 ];

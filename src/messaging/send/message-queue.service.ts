@@ -174,55 +174,70 @@ export class MessageQueueService
   }
 
   private async drain(sessionId: string): Promise<void> {
-    while (!this.stopping) {
-      this.again.delete(sessionId);
-      const rt = this.sessions.get(sessionId);
-      const conn = rt?.conn;
-      if (!rt || rt.status !== 'connected' || !conn) return;
-      const wait = nextSendDelay(
-        this.lastSentAt.get(sessionId) ?? 0,
-        Date.now(),
-        this.config.SEND_MIN_INTERVAL_MS,
-        this.config.SEND_JITTER_MS,
-      );
-      if (wait > 0) {
-        await new Promise((r) => setTimeout(r, wait).unref());
-        continue;
-      }
-      const row = await this.store.write(() => this.store.claimNextSync(sessionId));
-      if (!row) return;
-      if (row.expiresAt != null && row.expiresAt < Date.now()) {
-        await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
-        continue;
-      }
-      const request = JSON.parse(row.request ?? '{}') as StoredRequest;
-      let content: OutgoingContent;
-      try {
-        content = await this.materialize(request.content);
-      } catch (err) {
-        await this.fail(
-          row,
-          'sending',
-          err instanceof DomainError ? String(err.details) : (err as Error).message,
+    // With pacing off, the next row is claimed in the same write that marks the previous one sent (one commit
+    // per message instead of two); with pacing on, it is claimed only once its turn has come.
+    const claimAhead = this.config.SEND_MIN_INTERVAL_MS <= 0 && this.config.SEND_JITTER_MS <= 0;
+    let row: MessageEntity | null = null;
+    try {
+      while (!this.stopping) {
+        this.again.delete(sessionId);
+        const rt = this.sessions.get(sessionId);
+        const conn = rt?.conn;
+        if (!rt || rt.status !== 'connected' || !conn) return;
+        const wait = nextSendDelay(
+          this.lastSentAt.get(sessionId) ?? 0,
+          Date.now(),
+          this.config.SEND_MIN_INTERVAL_MS,
+          this.config.SEND_JITTER_MS,
         );
-        continue;
-      }
-      try {
-        const result = await conn.send(row.chatJid, content, {
-          waMessageId: row.waMessageId ?? undefined,
-          quoted: request.quoted,
-        });
-        this.lastSentAt.set(sessionId, Date.now());
-        await this.markSent(row, result.waMessageId, result.timestamp, result.payload ?? null);
-      } catch (err) {
-        if (this.sessions.get(sessionId)?.status !== 'connected' || isConnectionError(err)) {
-          // The connection went away under us: the message waits for the next connection (same WhatsApp id).
-          await this.store.write(() => this.store.updateSync(row.seq, { status: 'queued' }, 'sending'));
-          return;
+        if (wait > 0) {
+          await new Promise((r) => setTimeout(r, wait).unref());
+          continue;
         }
-        await this.fail(row, 'sending', (err as Error).message);
+        row ??= await this.store.write(() => this.store.claimNextSync(sessionId));
+        if (!row) return;
+        const current: MessageEntity = row;
+        row = null;
+        if (current.expiresAt != null && current.expiresAt < Date.now()) {
+          await this.fail(current, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+          continue;
+        }
+        const request = JSON.parse(current.request ?? '{}') as StoredRequest;
+        let content: OutgoingContent;
+        try {
+          content = await this.materialize(request.content);
+        } catch (err) {
+          await this.fail(
+            current,
+            'sending',
+            err instanceof DomainError ? String(err.details) : (err as Error).message,
+          );
+          continue;
+        }
+        try {
+          const result = await conn.send(current.chatJid, content, {
+            waMessageId: current.waMessageId ?? undefined,
+            quoted: request.quoted,
+          });
+          this.lastSentAt.set(sessionId, Date.now());
+          row = await this.markSent(current, result, claimAhead && !this.stopping);
+        } catch (err) {
+          if (this.sessions.get(sessionId)?.status !== 'connected' || isConnectionError(err)) {
+            // The connection went away under us: the message waits for the next connection (same WhatsApp id).
+            await this.requeue(current);
+            return;
+          }
+          await this.fail(current, 'sending', (err as Error).message);
+        }
       }
+    } finally {
+      // A row claimed ahead but not sent (stopping, disconnected) goes back to the queue.
+      if (row) await this.requeue(row);
     }
+  }
+
+  private requeue(row: MessageEntity): Promise<boolean> {
+    return this.store.write(() => this.store.updateSync(row.seq, { status: 'queued' }, 'sending'));
   }
 
   private async materialize(content: StoredRequest['content']): Promise<OutgoingContent> {
@@ -244,26 +259,30 @@ export class MessageQueueService
     } as OutgoingContent;
   }
 
+  /** Marks the row sent and, with `claimNext`, claims the session's next queued row in the same commit. */
   private async markSent(
     row: MessageEntity,
-    waMessageId: string,
-    timestamp: number,
-    payload: string | null,
-  ): Promise<void> {
+    result: { waMessageId: string; timestamp: number; payload?: string | null },
+    claimNext: boolean,
+  ): Promise<MessageEntity | null> {
     const patch = {
       status: 'sent' as const,
-      waMessageId,
+      waMessageId: result.waMessageId,
       sentAt: Date.now(),
-      waTimestamp: timestamp,
-      waPayload: payload,
+      waTimestamp: result.timestamp,
+      waPayload: result.payload ?? null,
     };
-    const event = await this.store.write(() => {
+    const [event, next] = await this.store.write(() => {
       Object.assign(row, patch);
       this.store.updateSync(row.seq, patch);
-      return this.events.message('message.sent', row);
+      return [
+        this.events.message('message.sent', row),
+        claimNext ? this.store.claimNextSync(row.sessionId) : null,
+      ] as const;
     });
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
     this.events.emit([event]);
+    return next;
   }
 
   /** Fails the row (only if it is still `expected`); returns whether it did. */

@@ -1,9 +1,12 @@
+import type { Database, Statement } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import type { AuthStateStore } from '../engine/auth-state-store';
 import { rawDb, writeTransaction } from '../../database/serialized-transactions';
 
 /** SQLite limits bound parameters per statement; 812 pre-keys arrive in one write at first login. */
 const CHUNK = 200;
+
+const STATEMENTS = new WeakMap<Database, Map<string, Statement>>();
 
 /**
  * A session's auth state in SQLite. Uses the raw better-sqlite3 handle through TypeORM's DataSource: Baileys
@@ -16,23 +19,35 @@ export class SqliteAuthStateStore implements AuthStateStore {
     private readonly sessionId: string,
   ) {}
 
-  private get db(): any {
+  private get db(): Database {
     return rawDb(this.dataSource);
   }
 
+  /**
+   * Prepared statements, kept per connection: Baileys reads and writes keys several times per message, and
+   * compiling the SQL each time was a measurable share of a send.
+   */
+  private stmt(sql: string): Statement {
+    const db = this.db;
+    let cache = STATEMENTS.get(db);
+    if (!cache) STATEMENTS.set(db, (cache = new Map()));
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  }
+
   async readCreds(): Promise<string | null> {
-    const row = this.db.prepare('SELECT value FROM auth_creds WHERE session_id = ?').get(this.sessionId);
-    return row ? (row.value as string) : null;
+    const row = this.stmt('SELECT value FROM auth_creds WHERE session_id = ?').get(this.sessionId) as
+      { value: string } | undefined;
+    return row ? row.value : null;
   }
 
   async writeCreds(value: string): Promise<void> {
     await writeTransaction(this.dataSource, () =>
-      this.db
-        .prepare(
-          'INSERT INTO auth_creds (session_id, value, updated_at) VALUES (?, ?, ?) ' +
-            'ON CONFLICT(session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-        )
-        .run(this.sessionId, value, Date.now()),
+      this.stmt(
+        'INSERT INTO auth_creds (session_id, value, updated_at) VALUES (?, ?, ?) ' +
+          'ON CONFLICT(session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      ).run(this.sessionId, value, Date.now()),
     );
   }
 
@@ -40,11 +55,9 @@ export class SqliteAuthStateStore implements AuthStateStore {
     const out = new Map<string, string>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      const rows = this.db
-        .prepare(
-          `SELECT id, value FROM auth_keys WHERE session_id = ? AND type = ? AND id IN (${chunk.map(() => '?').join(',')})`,
-        )
-        .all(this.sessionId, type, ...chunk) as { id: string; value: string }[];
+      const rows = this.stmt(
+        `SELECT id, value FROM auth_keys WHERE session_id = ? AND type = ? AND id IN (${chunk.map(() => '?').join(',')})`,
+      ).all(this.sessionId, type, ...chunk) as { id: string; value: string }[];
       for (const r of rows) out.set(r.id, r.value);
     }
     return out;
@@ -52,11 +65,11 @@ export class SqliteAuthStateStore implements AuthStateStore {
 
   async writeKeys(entries: { type: string; id: string; value: string | null }[]): Promise<void> {
     if (!entries.length) return;
-    const upsert = this.db.prepare(
+    const upsert = this.stmt(
       'INSERT INTO auth_keys (session_id, type, id, value) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT(session_id, type, id) DO UPDATE SET value = excluded.value',
     );
-    const remove = this.db.prepare('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?');
+    const remove = this.stmt('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?');
     await writeTransaction(this.dataSource, () => {
       for (const e of entries) {
         if (e.value === null) remove.run(this.sessionId, e.type, e.id);
@@ -74,12 +87,10 @@ export class SqliteAuthStateStore implements AuthStateStore {
 
   /** Rows held for this session (creds + keys), for tests and diagnostics. */
   countRows(): number {
-    const a = this.db
-      .prepare('SELECT COUNT(*) AS n FROM auth_keys WHERE session_id = ?')
-      .get(this.sessionId).n;
-    const b = this.db
-      .prepare('SELECT COUNT(*) AS n FROM auth_creds WHERE session_id = ?')
-      .get(this.sessionId).n;
-    return Number(a) + Number(b);
+    const count = (sql: string) => Number((this.stmt(sql).get(this.sessionId) as { n: number }).n);
+    return (
+      count('SELECT COUNT(*) AS n FROM auth_keys WHERE session_id = ?') +
+      count('SELECT COUNT(*) AS n FROM auth_creds WHERE session_id = ?')
+    );
   }
 }
