@@ -89,11 +89,15 @@ export function rawDb(dataSource: DataSource): Database {
  * ORM round trips.
  *
  * Group commit: the writes asked for during one turn of the event loop (typically several HTTP requests or
- * incoming messages that arrived together) share one SQLite commit, each in its own savepoint, so one that
- * throws is rolled back alone and rejects alone. The promise of each settles only after the commit, so a caller
- * that answers "stored" after awaiting it never answers before the row is durable. Under load, one commit per
- * batch instead of one per write is what keeps SQLite off the critical path (the commit writes every touched
- * index page to the WAL).
+ * incoming messages that arrived together) share one SQLite commit. The promise of each settles only after the
+ * commit, so a caller that answers "stored" after awaiting it never answers before the row is durable. Under
+ * load, one commit per batch instead of one per write is what keeps SQLite off the critical path (a commit
+ * writes every touched index page to the WAL).
+ *
+ * If one write of a batch throws, the whole batch is rolled back and each write runs again alone, so only the
+ * failing one is refused (savepoints around each write would cost more on every batch than this costs on the
+ * rare failure). So `fn` may run twice: it must keep its effects inside the database, or return them, rather
+ * than push into outside state before it returns.
  */
 export function writeTransaction<T>(dataSource: DataSource, fn: () => T): Promise<T> {
   const lane = laneOf(dataSource);
@@ -129,22 +133,18 @@ function commitBatch(db: Database, batch: PendingWrite[]): void {
     }
     return;
   }
-  const outcomes: { ok: boolean; value: unknown }[] = [];
+  let results: unknown[] = [];
   try {
     db.transaction(() => {
-      for (const write of batch) {
-        try {
-          outcomes.push({ ok: true, value: db.transaction(write.fn)() });
-        } catch (err) {
-          outcomes.push({ ok: false, value: err });
-        }
-      }
+      results = batch.map((write) => write.fn());
     })();
-  } catch (err) {
-    for (const write of batch) write.reject(err);
+  } catch {
+    // One of them threw (or the commit failed) and nothing of the batch was kept: each runs again in its own
+    // transaction, so only a write that fails by itself is refused.
+    for (const write of batch) commitBatch(db, [write]);
     return;
   }
-  batch.forEach((write, i) => (outcomes[i].ok ? write.resolve : write.reject)(outcomes[i].value));
+  batch.forEach((write, i) => write.resolve(results[i]));
 }
 
 /**

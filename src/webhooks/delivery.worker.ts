@@ -143,11 +143,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private dispatch({ delivery, endpoint, payload }: Claimed): void {
     const endpointId = endpoint.id;
     this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 0) + 1);
-    const run = this.attempt(delivery, endpoint, payload).finally(() => {
-      this.running.delete(run);
-      this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 1) - 1);
-      this.kick();
-    });
+    let delivered = false;
+    const run = this.attempt(delivery, endpoint, payload)
+      .then((ok) => void (delivered = ok))
+      .finally(() => {
+        this.running.delete(run);
+        const wasFull = (this.inflight.get(endpointId) ?? 1) >= this.settings.concurrency;
+        this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 1) - 1);
+        // Look again when rows may be waiting for this slot, or when this one needs its retry timed; a
+        // delivery that simply succeeded leaves nothing to do (new rows wake the worker themselves).
+        if (wasFull || !delivered) this.kick();
+      });
     this.running.add(run);
   }
 
@@ -173,7 +179,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return secrets;
   }
 
-  private async attempt(delivery: ClaimedDelivery, endpoint: EndpointRow, payload: string): Promise<void> {
+  /** One attempt, recorded; resolves whether the delivery succeeded. */
+  private async attempt(delivery: ClaimedDelivery, endpoint: EndpointRow, payload: string): Promise<boolean> {
     const startedAt = Date.now();
     let outcome: AttemptOutcome;
     let gone = false;
@@ -222,6 +229,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       };
     }
     await this.record(delivery, endpoint, outcome, gone);
+    return outcome.success;
   }
 
   private async record(

@@ -164,10 +164,24 @@ async function loadQr(id) {
 
 async function loadSession(id) {
   const v = state.version.get(id) ?? 0;
-  const view = await api.get(`/api/sessions/${enc(id)}`);
+  let view;
+  try {
+    view = await api.get(`/api/sessions/${enc(id)}`);
+  } catch (err) {
+    // A late event about a session deleted meanwhile (here or elsewhere) must not bring it back.
+    if (err.status === 404) forget(id);
+    throw err;
+  }
   if ((state.version.get(id) ?? 0) === v) state.sessions.set(id, view);
   if (state.sessions.get(id)?.status === 'qr_ready') await loadQr(id);
   render();
+}
+
+function forget(id) {
+  if (!state.sessions.delete(id)) return;
+  state.qr.delete(id);
+  if (state.current === id) void reloadAll().catch(() => undefined);
+  else render();
 }
 
 /** Reads every session and the selected one's QR and messages (at start and after each reconnection). */

@@ -369,7 +369,13 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.click('#session-delete');
     expect(await page.textContent('#session-delete')).toBe('Really delete?');
     await page.click('#session-delete');
-    await page.waitForSelector('#session-select option[value="sales"]', { state: 'detached', ...WAIT });
+    await page
+      .waitForSelector('#session-select option[value="sales"]', { state: 'detached', ...WAIT })
+      .catch(async (err) => {
+        const notice = await page.textContent('#notice-text').catch(() => null);
+        const api = await t.get('/api/sessions/sales');
+        throw new Error(`${err.message}\nnotice: ${notice}\nGET sales: ${api.status} ${JSON.stringify(api.body)}`);
+      });
     expect(await page.inputValue('#session-select')).toBe('default');
     expect((await t.get('/api/sessions/sales')).status).toBe(404);
   });

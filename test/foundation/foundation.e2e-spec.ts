@@ -85,9 +85,14 @@ describe('rate limiting', () => {
   });
   afterAll(() => t.close());
 
-  it('answers 429 with Retry-After once the limit is reached', async () => {
+  it('counts down in X-RateLimit-Remaining, then answers 429 with Retry-After', async () => {
+    const remaining: string[] = [];
     let last: any;
-    for (let i = 0; i < 6; i++) last = await t.http().get('/api/info').set('X-API-Key', TEST_API_KEY);
+    for (let i = 0; i < 6; i++) {
+      last = await t.http().get('/api/info').set('X-API-Key', TEST_API_KEY);
+      if (last.status === 200) remaining.push(last.headers['x-ratelimit-remaining']);
+    }
+    expect(remaining).toEqual(['4', '3', '2', '1', '0']);
     expect(last.status).toBe(429);
     expectErrorShape(last.body);
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);

@@ -29,6 +29,17 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnModuleDe
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
+    return this.hit(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  /** `increment`, synchronously (the guard's fast path). */
+  hit(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): ThrottlerStorageRecord {
     const now = Date.now();
     const id = `${throttlerName}:${key}`;
     let w = this.windows.get(id);

@@ -71,15 +71,16 @@ export class InboundService {
 
   /** Stores what is new (one transaction with its outbox rows); returns the views of the rows it stored. */
   async ingest(sessionId: string, messages: InboundMessage[], source: MessageSource): Promise<MessageView[]> {
-    const stored: MessageEntity[] = [];
-    const emitted: DomainEvent[] = [];
-    await this.store.write(() => {
+    const [stored, emitted] = await this.store.write(() => {
+      const rows: MessageEntity[] = [];
+      const events: DomainEvent[] = [];
       for (const m of messages) {
         const row = toRow(sessionId, m, source);
         if (!this.store.insertSync(row)) continue;
-        stored.push(row);
-        emitted.push(this.events.message(m.fromMe ? 'message.sent' : 'message.received', row));
+        rows.push(row);
+        events.push(this.events.message(m.fromMe ? 'message.sent' : 'message.received', row));
       }
+      return [rows, events] as const;
     });
     this.events.emit(emitted);
     return stored.map(toMessageView);

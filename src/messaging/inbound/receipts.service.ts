@@ -16,8 +16,8 @@ export class ReceiptsService {
 
   @OnEvent(ENGINE_RECEIPTS, { async: true, promisify: true })
   async onReceipts({ sessionId, receipts }: EngineReceiptsEvent): Promise<void> {
-    const emitted: DomainEvent[] = [];
-    await this.store.write(() => {
+    const emitted = await this.store.write(() => {
+      const events: DomainEvent[] = [];
       for (const r of receipts) {
         const row = this.store.outgoingByWaIdSync(sessionId, r.waMessageId);
         if (!row) continue;
@@ -34,8 +34,9 @@ export class ReceiptsService {
           Object.assign(patch, { failedAt: at, error: r.error ?? 'rejected by WhatsApp' });
         Object.assign(row, patch);
         this.store.updateSync(row.seq, patch);
-        emitted.push(this.events.status(row, previous, at));
+        events.push(this.events.status(row, previous, at));
       }
+      return events;
     });
     this.events.emit(emitted);
   }
