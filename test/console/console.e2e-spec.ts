@@ -374,7 +374,9 @@ describe('web console (headless Chromium against the sandbox)', () => {
       .catch(async (err) => {
         const notice = await page.textContent('#notice-text').catch(() => null);
         const api = await t.get('/api/sessions/sales');
-        throw new Error(`${err.message}\nnotice: ${notice}\nGET sales: ${api.status} ${JSON.stringify(api.body)}`);
+        throw new Error(
+          `${err.message}\nnotice: ${notice}\nGET sales: ${api.status} ${JSON.stringify(api.body)}`,
+        );
       });
     expect(await page.inputValue('#session-select')).toBe('default');
     expect((await t.get('/api/sessions/sales')).status).toBe(404);
