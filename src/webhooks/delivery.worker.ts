@@ -7,11 +7,11 @@ import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { EVENT_TYPES, newEvent } from '../events/domain-event';
+import { DomainEvent, EVENT_TYPES, newEvent } from '../events/domain-event';
 import { EventBus } from '../events/event-bus';
 import { AttemptOutcome, ClaimedDelivery, DeliveryStore, EndpointRow } from './delivery.store';
 import { postWebhook } from './http-poster';
-import { OutboxWriter } from './outbox.writer';
+import { DeliveryHandoff, HandedOver, OutboxWriter } from './outbox.writer';
 import { nextDelayMs, parseRetryAfter } from './retry-schedule';
 import { createSafeAgents } from './safe-agent';
 import { signatureHeaders } from './signer';
@@ -27,13 +27,16 @@ export interface EndpointDisabledData {
 }
 
 /**
- * Posts due deliveries. Woken at once by events whose transaction wrote deliveries (after the commit), and by a timer
- * for retries and for rows other processes wrote. Each cycle claims due rows per enabled endpoint, up to the
- * endpoint's free concurrency, with a lease; each attempt is then recorded and the row moved on (delivered,
- * retried later, or failed), unless the lease was lost meanwhile. Ordering between deliveries is not promised.
+ * Posts deliveries. The common case never touches the queue: the outbox writer writes a new row already leased
+ * to this worker (when the endpoint has a free slot and the first attempt is due at once) and hands it over in
+ * memory; the worker posts it when the event is emitted after commit. Everything else (no free slot, retries,
+ * rows of other processes, leases that ran out after a crash) is found by the claim cycle: woken by events whose
+ * transaction wrote pending rows, and by a timer; each cycle claims due rows per enabled endpoint, up to its
+ * free concurrency, with a lease. Each attempt is then recorded and the row moved on (delivered, retried later,
+ * or failed), unless the lease was lost meanwhile (compare-and-swap on the owner). Ordering is not promised.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, DeliveryHandoff {
   private readonly logger = new Logger(DeliveryWorker.name);
   readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   /** Emits `attempt` with the delivery id after each recorded attempt (used by POST .../test). */
@@ -50,8 +53,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
-  /** After each event: look for work only if its transaction wrote deliveries (most events have none to do). */
-  private readonly wake = () => {
+  /** Rows handed over by the outbox writer, by event, until the event is emitted (after its commit). */
+  private readonly handedOver = new Map<string, { rows: HandedOver[]; at: number }>();
+  /**
+   * After each event: post what was handed over for it, and look for work only if its transaction also wrote
+   * pending rows (most events have nothing for webhooks at all).
+   */
+  private readonly wake = (event?: DomainEvent) => {
+    const handed = event?.id ? this.handedOver.get(event.id) : undefined;
+    if (handed) {
+      this.handedOver.delete(event!.id);
+      for (const row of handed.rows) this.startHandedOver(row);
+    }
     if (this.outbox.takeWrittenDeliveries()) this.kick();
   };
 
@@ -72,12 +85,62 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.store = new DeliveryStore(this.db);
     for (const type of EVENT_TYPES) this.emitter.on(type, this.wake);
     this.started = true;
+    this.outbox.setHandoff(this);
     this.kick();
+  }
+
+  reserve(endpointId: string, now: number): { owner: string; leaseUntil: number } | null {
+    if (!this.started || this.stopping) return null;
+    const busy = this.inflight.get(endpointId) ?? 0;
+    if (busy >= this.settings.concurrency) return null;
+    this.inflight.set(endpointId, busy + 1);
+    return { owner: this.owner, leaseUntil: now + this.settings.leaseMs };
+  }
+
+  unreserve(endpointId: string): void {
+    this.inflight.set(endpointId, Math.max(0, (this.inflight.get(endpointId) ?? 1) - 1));
+  }
+
+  handOver(eventId: string, rows: HandedOver[]): void {
+    // The same event written again in one process means the first try was rolled back (a group commit runs a
+    // batch's writes again after a failure): its rows never existed, so its slots are free again.
+    const earlier = this.handedOver.get(eventId);
+    if (earlier) for (const row of earlier.rows) this.unreserve(row.endpointId);
+    this.handedOver.set(eventId, { rows, at: Date.now() });
+  }
+
+  /** Posts a handed-over row (its slot is already taken). */
+  private startHandedOver(row: HandedOver): void {
+    const endpoint = this.store.endpoint(row.endpointId);
+    if (!endpoint || !endpoint.enabled || this.stopping) {
+      // Its lease runs out and it waits like any other row of the endpoint (or is released at shutdown).
+      this.unreserve(row.endpointId);
+      return;
+    }
+    const delivery = {
+      id: row.deliveryId,
+      eventId: row.eventId,
+      endpointId: row.endpointId,
+      attempts: 0,
+      runAttempts: 0,
+      runLimit: null,
+    };
+    this.start({ delivery, endpoint, payload: row.payload });
+  }
+
+  /** Hand-overs whose event never came (their transaction rolled back) give their slots back. */
+  private dropStaleHandOvers(now: number): void {
+    for (const [eventId, { rows, at }] of this.handedOver) {
+      if (now - at < this.settings.leaseMs) continue;
+      this.handedOver.delete(eventId);
+      for (const row of rows) this.unreserve(row.endpointId);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
+    this.outbox.setHandoff(null);
     for (const type of EVENT_TYPES) this.emitter.off(type, this.wake);
     if (!this.started) return;
     const deadline = new Promise((resolve) => setTimeout(resolve, this.config.SHUTDOWN_TIMEOUT_MS).unref());
@@ -140,9 +203,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Starts one attempt of a claimed delivery (after the claim committed). */
-  private dispatch({ delivery, endpoint, payload }: Claimed): void {
-    const endpointId = endpoint.id;
+  private dispatch(work: Claimed): void {
+    const endpointId = work.endpoint.id;
     this.inflight.set(endpointId, (this.inflight.get(endpointId) ?? 0) + 1);
+    this.start(work);
+  }
+
+  /** Runs one attempt in a slot already counted in `inflight`. */
+  private start({ delivery, endpoint, payload }: Claimed): void {
+    const endpointId = endpoint.id;
     let delivered = false;
     const run = this.attempt(delivery, endpoint, payload)
       .then((ok) => void (delivered = ok))
@@ -160,6 +229,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private scheduleNext(): void {
     if (this.stopping || !this.started) return;
     clearTimeout(this.timer);
+    if (this.handedOver.size) this.dropStaleHandOvers(Date.now());
     let delay = this.settings.pollIntervalMs;
     try {
       const next = this.store.nextDueAt();

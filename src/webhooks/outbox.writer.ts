@@ -14,6 +14,28 @@ interface EndpointFilter {
   enabled: boolean;
 }
 
+/** A delivery row written already leased to this process's worker, to post as soon as its event is emitted. */
+export interface HandedOver {
+  deliveryId: string;
+  eventId: string;
+  endpointId: string;
+  payload: string;
+}
+
+/**
+ * The delivery worker's side of the hand-over (set by the worker at start): a delivery that can be attempted at
+ * once is written leased to the worker and handed over in memory, so the worker neither claims it with an
+ * UPDATE nor reads its payload back; the row and its lease keep it safe if this process dies first.
+ */
+export interface DeliveryHandoff {
+  /** Takes a free slot of the endpoint's concurrency now; null when none is free (the row waits as pending). */
+  reserve(endpointId: string, now: number): { owner: string; leaseUntil: number } | null;
+  /** The rows leased in the open transaction, keyed by event: posted once the event is emitted after commit. */
+  handOver(eventId: string, rows: HandedOver[]): void;
+  /** Gives back a slot reserved for a row that was not written. */
+  unreserve(endpointId: string): void;
+}
+
 /** The webhook envelope, serialised once: every attempt sends these exact bytes. */
 export function envelope(event: DomainEvent): string {
   return JSON.stringify({
@@ -41,10 +63,15 @@ export class OutboxWriter {
   private cache: { db: Database; version: number; endpoints: EndpointFilter[] } | null = null;
   private readonly statements = new WeakMap<Database, Map<string, Statement>>();
   private wroteDeliveries = false;
+  private handoff: DeliveryHandoff | null = null;
 
   constructor(private readonly settings: WebhookSettings) {}
 
-  /** Whether delivery rows were written since the last call (the worker's wake-up check after each event). */
+  setHandoff(handoff: DeliveryHandoff | null): void {
+    this.handoff = handoff;
+  }
+
+  /** Whether pending delivery rows were written since the last call (the worker's wake-up check after each event). */
   takeWrittenDeliveries(): boolean {
     const wrote = this.wroteDeliveries;
     this.wroteDeliveries = false;
@@ -65,22 +92,44 @@ export class OutboxWriter {
       : all.filter((e) => subscribes(e.events, event.type));
     if (!matching.length) return [];
     const now = Date.now();
+    const payload = envelope(event);
     this.stmt(
       db,
       `INSERT OR IGNORE INTO webhook_events (id, type, session, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
-    ).run(event.id, event.type, event.session, envelope(event), now);
+    ).run(event.id, event.type, event.session, payload, now);
     const targets = onlyEndpointId ? matching : matching.filter((e) => e.enabled);
     if (!targets.length) return [];
     const ids = targets.map(() => newDeliveryId());
-    const dueAt = now + withJitter(this.settings.schedule[0]);
+    const firstDelay = withJitter(this.settings.schedule[0]);
+    // Hand-over only for events that are emitted after commit (the bus's), and only when the first attempt is
+    // due at once.
+    const handoff = onlyEndpointId === undefined && firstDelay <= 0 ? this.handoff : null;
     const insert = this.stmt(
       db,
       `INSERT OR IGNORE INTO webhook_deliveries
-         (id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
+         (id, event_id, endpoint_id, event_type, status, lease_owner, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    targets.forEach((t, i) => insert.run(ids[i], event.id, t.id, event.type, dueAt, now, now));
-    this.wroteDeliveries = true;
+    const handed: HandedOver[] = [];
+    targets.forEach((t, i) => {
+      const lease = handoff?.reserve(t.id, now) ?? null;
+      const written =
+        insert.run(
+          ids[i],
+          event.id,
+          t.id,
+          event.type,
+          lease ? 'delivering' : 'pending',
+          lease?.owner ?? null,
+          lease ? lease.leaseUntil : now + firstDelay,
+          now,
+          now,
+        ).changes > 0;
+      if (lease && written) handed.push({ deliveryId: ids[i], eventId: event.id, endpointId: t.id, payload });
+      else if (lease) handoff!.unreserve(t.id);
+      else this.wroteDeliveries = true;
+    });
+    if (handed.length) handoff!.handOver(event.id, handed);
     return ids;
   }
 
