@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { DataSource } from 'typeorm';
-import { rawDb, serializeTransactions, writeTransaction } from './serialized-transactions';
+import { onRollback, rawDb, serializeTransactions, writeTransaction } from './serialized-transactions';
 
 describe('serializeTransactions', () => {
   let ds: DataSource;
@@ -73,6 +73,24 @@ describe('serializeTransactions', () => {
       await expect(failing).rejects.toThrow('boom');
       await Promise.all(ok);
       expect(await values()).toEqual(['x', 'y']);
+    });
+
+    it('runs the rollback hooks of a write that is rolled back, and only of that one', async () => {
+      const rolledBack: string[] = [];
+      const ok = writeTransaction(ds, () => {
+        onRollback(() => rolledBack.push('ok'));
+        return insert('kept')();
+      });
+      const failing = writeTransaction(ds, () => {
+        onRollback(() => rolledBack.push('failing'));
+        throw new Error('boom');
+      });
+      await expect(failing).rejects.toThrow('boom');
+      await ok;
+      // The batch was rolled back once as a whole (both hooks), then 'ok' ran again alone and committed.
+      expect(rolledBack.filter((h) => h === 'failing').length).toBe(2);
+      expect(rolledBack.filter((h) => h === 'ok').length).toBe(1);
+      expect(await values()).toEqual(['kept']);
     });
 
     it('keeps its place in line with transactions asked for after it', async () => {

@@ -123,12 +123,39 @@ function closeBatch(dataSource: DataSource, lane: Lane): void {
   enqueueSync(lane, () => commitBatch(rawDb(dataSource), batch));
 }
 
+/** Rollback hooks of the write(s) running now (see `onRollback`); null outside a `writeTransaction`. */
+let rollbackHooks: (() => void)[] | null = null;
+
+/**
+ * Inside a `writeTransaction`'s function: runs `hook` if this write is rolled back (its promise then rejects),
+ * for in-memory state taken alongside the rows (e.g. a webhook delivery slot). Outside one it does nothing.
+ */
+export function onRollback(hook: () => void): void {
+  rollbackHooks?.push(hook);
+}
+
+function runHooks(hooks: (() => void)[]): void {
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch {
+      // A hook only gives back in-memory state; one failing must not keep the others from running.
+    }
+  }
+}
+
 function commitBatch(db: Database, batch: PendingWrite[]): void {
+  const hooks: (() => void)[] = [];
+  rollbackHooks = hooks;
   if (batch.length === 1) {
     const [write] = batch;
     try {
-      write.resolve(db.transaction(write.fn)());
+      const result = db.transaction(write.fn)();
+      rollbackHooks = null;
+      write.resolve(result);
     } catch (err) {
+      rollbackHooks = null;
+      runHooks(hooks);
       write.reject(err);
     }
     return;
@@ -141,9 +168,12 @@ function commitBatch(db: Database, batch: PendingWrite[]): void {
   } catch {
     // One of them threw (or the commit failed) and nothing of the batch was kept: each runs again in its own
     // transaction, so only a write that fails by itself is refused.
+    rollbackHooks = null;
+    runHooks(hooks);
     for (const write of batch) commitBatch(db, [write]);
     return;
   }
+  rollbackHooks = null;
   batch.forEach((write, i) => write.resolve(results[i]));
 }
 

@@ -109,6 +109,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     this.handedOver.set(eventId, { rows, at: Date.now() });
   }
 
+  cancel(eventId: string): void {
+    const handed = this.handedOver.get(eventId);
+    if (!handed) return;
+    this.handedOver.delete(eventId);
+    for (const row of handed.rows) this.unreserve(row.endpointId);
+  }
+
   /** Posts a handed-over row (its slot is already taken). */
   private startHandedOver(row: HandedOver): void {
     const endpoint = this.store.endpoint(row.endpointId);
@@ -128,7 +135,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     this.start({ delivery, endpoint, payload: row.payload });
   }
 
-  /** Hand-overs whose event never came (their transaction rolled back) give their slots back. */
+  /**
+   * Hand-overs whose event never came give their slots back: a rollback normally cancels them at once, this
+   * catches one written inside a transaction that has no rollback hook (an asynchronous TypeORM transaction).
+   */
   private dropStaleHandOvers(now: number): void {
     for (const [eventId, { rows, at }] of this.handedOver) {
       if (now - at < this.settings.leaseMs) continue;

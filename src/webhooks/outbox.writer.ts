@@ -5,7 +5,7 @@ import type { DomainEvent } from '../events/domain-event';
 import { newDeliveryId } from './delivery.store';
 import { subscribes } from './event-filter';
 import { withJitter } from './retry-schedule';
-import { rawDb } from '../database/serialized-transactions';
+import { onRollback, rawDb } from '../database/serialized-transactions';
 import { WebhookSettings } from './webhook-settings';
 
 interface EndpointFilter {
@@ -34,6 +34,8 @@ export interface DeliveryHandoff {
   handOver(eventId: string, rows: HandedOver[]): void;
   /** Gives back a slot reserved for a row that was not written. */
   unreserve(endpointId: string): void;
+  /** The transaction of the event's hand-over rolled back: its rows never existed. */
+  cancel(eventId: string): void;
 }
 
 /** The webhook envelope, serialised once: every attempt sends these exact bytes. */
@@ -129,7 +131,10 @@ export class OutboxWriter {
       else if (lease) handoff!.unreserve(t.id);
       else this.wroteDeliveries = true;
     });
-    if (handed.length) handoff!.handOver(event.id, handed);
+    if (handed.length) {
+      handoff!.handOver(event.id, handed);
+      onRollback(() => handoff!.cancel(event.id));
+    }
     return ids;
   }
 

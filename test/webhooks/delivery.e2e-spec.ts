@@ -2,6 +2,10 @@ import { Webhook } from 'standardwebhooks';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { freePort, Receiver } from './support/receiver';
+import { DataSource } from 'typeorm';
+import { writeTransaction } from '../../src/database/serialized-transactions';
+import { newEvent } from '../../src/events/domain-event';
+import { EventBus } from '../../src/events/event-bus';
 import { api, publish, removeAllEndpoints } from './support/webhook-helpers';
 
 const message = (text: string) => ({
@@ -72,6 +76,34 @@ describe('webhook delivery', () => {
     const otherLog = await a.get(`/api/webhook-endpoints/${o.id}/deliveries`).expect(200);
     expect(otherLog.body.items).toEqual([]);
     expect(other.requests).toHaveLength(0);
+  });
+
+  it('a rolled-back transaction delivers nothing and gives its delivery slot back at once', async () => {
+    // One slot per endpoint and a lease far longer than the wait below: a slot kept by the rolled-back
+    // hand-over would hold the next event back until that lease ran out.
+    const one = await startTestApp({
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_CONCURRENCY: '1',
+      WEBHOOK_TIMEOUT_MS: '60000',
+    });
+    try {
+      const r = await receiver();
+      await api(one)
+        .post('/api/webhook-endpoints', { url: r.url, events: ['message.received'] })
+        .expect(201);
+      const rolledBack = newEvent('message.received', 'default', message('never'));
+      await expect(
+        writeTransaction(one.app.get(DataSource), () => {
+          one.app.get(EventBus).record(rolledBack);
+          throw new Error('the source row failed');
+        }),
+      ).rejects.toThrow('the source row failed');
+      const next = await publish(one, 'message.received', message('after the rollback'));
+      await waitUntil(() => r.requests.length >= 1, { timeoutMs: 10_000 });
+      expect(r.requests.map((q) => JSON.parse(q.body).id)).toEqual([next.id]);
+    } finally {
+      await one.close();
+    }
   });
 
   it('500 three times then 200: delivered once, 4 attempts logged, same webhook-id each time', async () => {
