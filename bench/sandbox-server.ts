@@ -5,6 +5,8 @@
  *   POST /wait      {contact, count, timeoutMs?}  -> {count, firstAt, lastAt} once the contact has `count` messages
  *   GET  /received?contact=...                    -> {count, firstAt, lastAt}
  *   GET  /accounts                                -> {accounts, connected}
+ *   POST /contact-send {from, to, n, prefix}      -> {ms} once `n` texts from contact `from` to account `to` are
+ *                                                    out (sent one after another, as one chatty contact would)
  * Env: SANDBOX_RECEIPTS=off turns simulated receipts off (default on, 300/800 ms).
  */
 import * as http from 'node:http';
@@ -68,6 +70,12 @@ async function main(): Promise<void> {
       }
       if (req.method === 'GET' && url.pathname === '/received') {
         return reply(200, summary(sandbox, url.searchParams.get('contact') ?? ''));
+      }
+      if (req.method === 'POST' && url.pathname === '/contact-send') {
+        const { from, to, n, prefix } = await readBody(req);
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) await sandbox.contactSend(from, to, { text: `${prefix} ${i}` });
+        return reply(200, { ms: performance.now() - t0 });
       }
       if (req.method === 'GET' && url.pathname === '/accounts') {
         const accounts = sandbox.accounts();

@@ -1,7 +1,7 @@
 /**
  * The baseline: raw Baileys sockets with in-memory auth (test/support/BaileysTestClient), in their own process,
  * against the external sandbox. Driven over IPC by the benchmarks (see rpc() in processes.ts):
- *   init {wsUrl, control, tlsCa} | link {n} | mem | send {contact, n} | end
+ *   init {wsUrl, control, tlsCa} | link {n} | phone | mem | send {contact, n} | expect {prefix, n} | end
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { Agent as UndiciAgent } from 'undici';
@@ -21,6 +21,7 @@ for (const method of ['info', 'log', 'warn'] as const) {
   };
 }
 const clients: BaileysTestClient[] = [];
+const phones: string[] = [];
 let sandbox: WhatsAppSandbox;
 
 async function link(n: number): Promise<number> {
@@ -30,7 +31,7 @@ async function link(n: number): Promise<number> {
     Array.from({ length: 5 }, async () => {
       while (next < todo.length) {
         const c = todo[next++];
-        await c.link({ timeoutMs: 30_000 });
+        phones.push((await c.link({ timeoutMs: 30_000 })).phone);
         // The test client logs every event for tests to wait on; a gateway would not keep them.
         c.log.length = 0;
         clients.push(c);
@@ -38,6 +39,34 @@ async function link(n: number): Promise<number> {
     }),
   );
   return clients.length;
+}
+
+/**
+ * Resolves when the first client has received `n` texts starting with `prefix` (decrypted, as `messages.upsert`
+ * delivers them): the raw receive rate, the baseline of the full webhook path. Call before the contact sends.
+ */
+function expect(prefix: string, n: number): Promise<{ count: number; firstAt: number; lastAt: number }> {
+  const sock = clients[0].sock!;
+  let firstAt = 0;
+  let count = 0;
+  return new Promise((resolve) => {
+    const onUpsert = ({
+      messages,
+    }: {
+      messages: { message?: { conversation?: string | null } | null }[];
+    }) => {
+      for (const m of messages) {
+        if (!m.message?.conversation?.startsWith(prefix)) continue;
+        count++;
+        if (count === 1) firstAt = Date.now();
+        if (count === n) {
+          sock.ev.off('messages.upsert', onUpsert);
+          resolve({ count, firstAt, lastAt: Date.now() });
+        }
+      }
+    };
+    sock.ev.on('messages.upsert', onUpsert);
+  });
 }
 
 async function send(contact: string, n: number): Promise<{ ms: number }> {
@@ -74,6 +103,8 @@ const handlers: Record<string, (m: any) => Promise<unknown>> = {
     return process.memoryUsage();
   },
   send: ({ contact, n }) => send(contact, n),
+  phone: async () => phones[0],
+  expect: ({ prefix, n }) => expect(prefix, n),
   end: async () => {
     await Promise.all(clients.map((c) => c.end()));
     return true;
