@@ -20,6 +20,7 @@ export type AutoReplyOutcome =
         | 'own_message'
         | 'not_a_chat'
         | 'system'
+        | 'stale'
         | 'no_text'
         | 'no_match'
         | 'cooldown'
@@ -31,7 +32,9 @@ export type AutoReplyOutcome =
 /**
  * Evaluates every `message.received` against the rules and answers through the send queue (pacing, idempotency
  * and status tracking apply), with `source: "auto_reply"` and the rule id. Never answers our own messages,
- * status broadcasts, channels or system messages; per-chat cooldowns and a per-chat cap per minute stop loops.
+ * status broadcasts, channels or system messages, nor messages older than AUTO_REPLY_MAX_AGE_SECONDS (the
+ * offline backlog WhatsApp hands over after a reconnect); per-chat cooldowns and a per-chat cap per minute stop
+ * loops.
  */
 @Injectable()
 export class AutoReplyListener {
@@ -65,6 +68,10 @@ export class AutoReplyListener {
       return { replied: false, reason: 'not_a_chat' };
     }
     if (msg.details?.system === true) return { replied: false, reason: 'system' };
+    if (msg.source === 'whatsapp' && msg.timestamp) {
+      const age = Date.now() - Date.parse(msg.timestamp);
+      if (age > this.config.AUTO_REPLY_MAX_AGE_SECONDS * 1000) return { replied: false, reason: 'stale' };
+    }
     if (!ANSWERABLE_TYPES.has(msg.type) || !msg.text?.trim()) return { replied: false, reason: 'no_text' };
 
     const session = msg.session;

@@ -109,6 +109,16 @@ export class AppConfig {
   @Max(1000)
   AUTO_REPLY_MAX_PER_CHAT_PER_MINUTE = 5;
 
+  /**
+   * Messages older than this when they reach the gateway (WhatsApp's timestamp) get no auto-reply: after a
+   * reconnect WhatsApp hands over what waited while the session was offline, and answering "ping" hours later
+   * helps nobody.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTO_REPLY_MAX_AGE_SECONDS = 600;
+
   /** Port of the sandbox's WebSocket server (0 = any free port; it listens on 127.0.0.1 only). */
   @Transform(toInt)
   @IsInt()

@@ -38,6 +38,12 @@ export class MessageView {
   @ApiProperty({ enum: ['api', 'seed', 'auto_reply', 'phone', 'whatsapp', 'injected'] }) source: string;
   @ApiProperty({ nullable: true, example: null, description: 'Auto-reply rule that produced it' }) ruleId:
     string | null;
+  @ApiProperty({
+    nullable: true,
+    example: '2026-11-25T09:59:58.000Z',
+    description: "WhatsApp's timestamp of the message (when it was sent), if it has been through WhatsApp",
+  })
+  timestamp: string | null;
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) createdAt: string;
   @ApiProperty({ nullable: true }) sentAt: string | null;
   @ApiProperty({ nullable: true }) deliveredAt: string | null;
@@ -68,6 +74,7 @@ export function toMessageView(m: MessageEntity): MessageView {
     error: m.error,
     source: m.source,
     ruleId: m.ruleId,
+    timestamp: m.waTimestamp == null ? null : iso(m.waTimestamp * 1000),
     createdAt: iso(m.createdAt) as string,
     sentAt: iso(m.sentAt),
     deliveredAt: iso(m.deliveredAt),

@@ -26,6 +26,7 @@ export function testMessage(now = new Date()): MessageView {
     error: null,
     source: 'whatsapp',
     ruleId: null,
+    timestamp: now.toISOString(),
     createdAt: now.toISOString(),
     sentAt: null,
     deliveredAt: null,
