@@ -7,6 +7,7 @@ import { onMessageEvent, renderMonitor } from './monitor.js';
 import { bindRules, loadRules, renderRules } from './rules.js';
 import {
   bindSessionPanel,
+  currentSession,
   onSessionEvent,
   reloadAll,
   render as renderSessions,
@@ -79,7 +80,7 @@ async function start() {
   onUnauthorized(() => showKeyPrompt(t('key.rejected')));
   bindSessionPanel();
   bindWebhooks();
-  bindRules();
+  bindRules(currentSession);
 
   $('#key-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -98,7 +98,33 @@ export function renderRules() {
   render();
 }
 
-export function bindRules() {
+/** The dry run: which enabled rule would answer this text on the selected session, and with what. */
+function bindTryForm(currentSession) {
+  const form = $('#rule-try-form');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!form.reportValidity()) return;
+    const result = $('#rule-try-result');
+    busy(
+      $('#rule-try-button'),
+      async () => {
+        const r = await api.post('/api/auto-reply-rules/test', {
+          text: form.text.value,
+          session: currentSession() ?? 'default',
+        });
+        result.textContent = r.matched
+          ? t('rules.tryMatched', { rule: r.rule.name, reply: r.reply })
+          : t('rules.tryNone');
+        result.dataset.matched = String(r.matched);
+        result.hidden = false;
+      },
+      form,
+    );
+  });
+}
+
+export function bindRules(currentSession) {
+  bindTryForm(currentSession);
   const form = $('#rule-form');
   $('#rule-cancel').addEventListener('click', () => fillForm(null));
   form.addEventListener('submit', (e) => {

@@ -17,6 +17,11 @@ const state = {
   version: new Map(),
 };
 
+/** The session selected in the panel (null before the first load). */
+export function currentSession() {
+  return state.current;
+}
+
 export function setSandbox(on) {
   state.sandbox = on;
   $('#sandbox-panel').hidden = !on;

@@ -126,6 +126,22 @@ function endpointItem(ep) {
       await loadWebhooks();
     }),
   );
+  const rotate = el(
+    'button',
+    { type: 'button', class: 'small-button subtle', 'data-testid': 'webhook-rotate' },
+    t('webhooks.rotate'),
+  );
+  confirmClick(rotate, 'webhooks.rotate', 'webhooks.rotateConfirm', () =>
+    busy(rotate, async () => {
+      const { secret, previousSecretExpiresAt } = await api.post(
+        `/api/webhook-endpoints/${enc(ep.id)}/rotate-secret`,
+      );
+      const hours = previousSecretExpiresAt
+        ? Math.max(0, Math.round((Date.parse(previousSecretExpiresAt) - Date.now()) / 3600_000))
+        : 0;
+      showSecret(t('webhooks.rotated', { url: ep.url, hours }), secret);
+    }),
+  );
   const item = el(
     'li',
     { dataset: { id: ep.id, enabled: String(ep.enabled) }, 'data-testid': 'webhook-item' },
@@ -142,6 +158,7 @@ function endpointItem(ep) {
       { class: 'item-actions' },
       el('label', { class: 'check' }, toggle, ` ${t('webhooks.enabled')}`),
       logButton,
+      rotate,
       remove,
     ),
   );
@@ -155,6 +172,13 @@ function endpointItem(ep) {
     );
   }
   return item;
+}
+
+/** Shows a secret once, with what it is for (after creating an endpoint or rotating its secret). */
+function showSecret(text, secret) {
+  $('#webhook-secret-text').textContent = text;
+  $('#webhook-secret-value').value = secret;
+  $('#webhook-secret').hidden = false;
 }
 
 function render() {
@@ -206,9 +230,7 @@ export function bindWebhooks() {
         const created = await api.post('/api/webhook-endpoints', body);
         form.reset();
         if (created && created.secret) {
-          $('#webhook-secret-text').textContent = t('webhooks.secret', { url: created.url });
-          $('#webhook-secret-value').value = created.secret;
-          $('#webhook-secret').hidden = false;
+          showSecret(t('webhooks.secret', { url: created.url }), created.secret);
         }
         notify(t('webhooks.added'));
         await loadWebhooks();

@@ -248,6 +248,21 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.click(`${failed} [data-testid="delivery-retry"]`);
     await page.waitForSelector(`${item} li[data-testid="delivery"][data-status="delivered"]`, WAIT);
     expect(hook.bodies.filter((b) => b.includes('Untuk webhook'))).toHaveLength(2);
+
+    // A new secret, after a confirmation, shown once like the first (the rotation itself is tested in webhooks/).
+    const first = await page.inputValue('#webhook-secret-value');
+    await page.click(`${item} [data-testid="webhook-rotate"]`);
+    expect(await page.textContent(`${item} [data-testid="webhook-rotate"]`)).toBe('Replace the secret?');
+    await page.click(`${item} [data-testid="webhook-rotate"]`);
+    await page.waitForFunction(
+      (old) => {
+        const v = (document.querySelector('#webhook-secret-value') as HTMLInputElement).value;
+        return v.startsWith('whsec_') && v !== old;
+      },
+      first,
+      WAIT,
+    );
+    expect(await page.textContent('#webhook-secret-text')).toContain(url);
     await screenshot(page, '11-webhooks');
 
     // Remove asks for a confirmation first.
@@ -285,6 +300,17 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.fill('#rule-reply', 'Buka setiap hari 08.00-20.00');
     await page.click('#rule-submit');
     await page.waitForSelector(`${item}:has(q:text-is("Buka setiap hari 08.00-20.00"))`, WAIT);
+
+    // The dry run answers which rule would reply, without sending anything.
+    await page.fill('#rule-try-text', 'jam buka hari ini?');
+    await page.click('#rule-try-button');
+    await page.waitForSelector('#rule-try-result[data-matched="true"]', WAIT);
+    expect(await page.textContent('#rule-try-result')).toBe(
+      '“Jam buka” would answer: Buka setiap hari 08.00-20.00',
+    );
+    await page.fill('#rule-try-text', 'halo');
+    await page.click('#rule-try-button');
+    await page.waitForSelector('#rule-try-result[data-matched="false"]', WAIT);
 
     await page.uncheck(`${item} [data-testid="rule-toggle"]`);
     await page.waitForSelector(`${item}[data-enabled="false"]`, WAIT);
