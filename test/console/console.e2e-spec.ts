@@ -256,7 +256,7 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.click(`${item} [data-testid="webhook-rotate"]`);
     await page.waitForFunction(
       (old) => {
-        const v = (document.querySelector('#webhook-secret-value') as HTMLInputElement).value;
+        const v = (document.querySelector('#webhook-secret-value') as unknown as { value: string }).value;
         return v.startsWith('whsec_') && v !== old;
       },
       first,
