@@ -102,10 +102,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
   }
 
   handOver(eventId: string, rows: HandedOver[]): void {
-    // The same event written again in one process means the first try was rolled back (a group commit runs a
-    // batch's writes again after a failure): its rows never existed, so its slots are free again.
-    const earlier = this.handedOver.get(eventId);
-    if (earlier) for (const row of earlier.rows) this.unreserve(row.endpointId);
+    // The same event written again in one process means the first try was rolled back without a rollback hook
+    // (inside an asynchronous transaction): its rows never existed, so its slots are free again.
+    this.cancel(eventId);
     this.handedOver.set(eventId, { rows, at: Date.now() });
   }
 
@@ -140,11 +139,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
    * catches one written inside a transaction that has no rollback hook (an asynchronous TypeORM transaction).
    */
   private dropStaleHandOvers(now: number): void {
-    for (const [eventId, { rows, at }] of this.handedOver) {
-      if (now - at < this.settings.leaseMs) continue;
-      this.handedOver.delete(eventId);
-      for (const row of rows) this.unreserve(row.endpointId);
-    }
+    for (const [eventId, { at }] of this.handedOver)
+      if (now - at >= this.settings.leaseMs) this.cancel(eventId);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -34,7 +34,7 @@ export class ThrottleGuard extends ThrottlerGuard {
       const limit = throttler.limit as number;
       const ttl = throttler.ttl as number;
       const blockDuration = (throttler.blockDuration as number | undefined) ?? ttl;
-      const key = `${context.getClass().name}-${context.getHandler().name}-${name}-${tracker}`;
+      const key = this.generateKey(context, tracker, name);
       const hit = store.hit(key, ttl, limit, blockDuration, name);
       const suffix = name === 'default' ? '' : `-${name}`;
       if (hit.isBlocked) {
