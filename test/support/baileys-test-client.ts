@@ -33,6 +33,8 @@ export interface ClientOptions {
   qrTimeout?: number;
   /** Serialised auth state to start from (a restarted gateway). */
   serializedAuth?: string;
+  /** Baileys' keep-alive period; it drops the connection after this plus 5 s without hearing from the server. */
+  keepAliveIntervalMs?: number;
 }
 
 /**
@@ -67,6 +69,7 @@ export class BaileysTestClient {
       markOnlineOnConnect: false,
       syncFullHistory: false,
       qrTimeout: this.opts.qrTimeout,
+      ...(this.opts.keepAliveIntervalMs ? { keepAliveIntervalMs: this.opts.keepAliveIntervalMs } : {}),
       // Generous: under a loaded CI machine a handshake of ten fresh clients at once can take many seconds.
       connectTimeoutMs: 60_000,
       fetchAgent: this.sandbox.httpsAgent,
