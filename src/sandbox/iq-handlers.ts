@@ -85,6 +85,10 @@ export class IqHandlers {
         return result([{ tag: 'list', attrs: {} }]);
       case 'privacy/privacy':
         return type === 'get' ? result([this.privacy()]) : result();
+      case 'privacy/tokens':
+        // Trusted-contact token issuance, after a 1:1 send; counted so tests can see how often a client issues.
+        account.privacyTokensIssued = (account.privacyTokensIssued ?? 0) + children(child).length;
+        return result();
       case 'w:sync:app:state/sync':
         return result([
           {

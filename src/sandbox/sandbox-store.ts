@@ -43,6 +43,8 @@ export interface Account {
   nextDeviceId: number;
   phoneSignal: SignalParty;
   companions: Map<number, CompanionDevice>;
+  /** `<token>`s of trusted-contact privacy token issuance IQs received from this account's devices. */
+  privacyTokensIssued?: number;
 }
 
 /** Anyone an account talks to. Contacts are shared by all accounts; each has one Signal device. */

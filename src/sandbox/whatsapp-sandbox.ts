@@ -43,6 +43,8 @@ export interface AccountInfo {
   lid: string;
   pushName: string;
   devices: { deviceId: number; deviceJid: string; connected: boolean; queued: number }[];
+  /** Privacy tokens the account's devices issued to contacts (one per contact per 7-day bucket is normal). */
+  privacyTokensIssued: number;
 }
 
 /** A 1×1 PNG, the default picture a contact sends. */
@@ -291,6 +293,7 @@ export class WhatsAppSandbox {
         connected: !!this.ctx.registry.get(a.phone, c.deviceId)?.isOpen,
         queued: c.offlineQueue.length,
       })),
+      privacyTokensIssued: a.privacyTokensIssued ?? 0,
     }));
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { tempDir } from '../support/test-app';
@@ -247,6 +248,33 @@ describe('messaging against the sandbox', () => {
     });
     const no = await t.get('/api/sessions/default/contacts/9991100000007');
     expect(no.body).toMatchObject({ exists: false });
+  });
+
+  it('issues a privacy token to a contact once, not with every message', async () => {
+    // After a 1:1 send Baileys issues a trusted-contact token in the background and records when; that record
+    // must reach the auth store, or every later send issues again (an extra IQ per message to WhatsApp).
+    const contact = '6281100000008';
+    const issued = () => t.sandbox.accounts().find((a) => a.phone === t.account)!.privacyTokensIssued;
+    const before = issued();
+    const db = t.app.get(DataSource);
+    const tokenRows = () =>
+      db.query(
+        `SELECT id FROM auth_keys WHERE session_id = 'default' AND type = 'tctoken' AND id != '__index'`,
+      );
+    const known = (await tokenRows()).length;
+    for (let i = 0; i < 4; i++) {
+      const sent = await t.post('/api/sessions/default/messages', {
+        to: contact,
+        type: 'text',
+        text: `token ${i}`,
+      });
+      await t.sandbox.waitForReceived(contact, (m) => m.id === sent.body.waMessageId);
+      // The next send starts only once this one's issuance has been answered and recorded.
+      await waitUntil(async () => ((await tokenRows()).length > known ? true : null), {
+        what: 'the issued token to be recorded',
+      });
+    }
+    expect(issued() - before).toBe(1);
   });
 });
 
