@@ -101,7 +101,7 @@ export function rawDb(dataSource: DataSource): Database {
  */
 export function writeTransaction<T>(dataSource: DataSource, fn: () => T): Promise<T> {
   const lane = laneOf(dataSource);
-  if (isInside(lane)) return Promise.resolve().then(() => rawDb(dataSource).transaction(fn)());
+  if (isInside(lane)) return Promise.resolve().then(() => inTransaction(rawDb(dataSource), fn) as T);
   return new Promise<T>((resolve, reject) => {
     const write: PendingWrite = { fn, resolve: resolve as (value: unknown) => void, reject };
     if (lane.batch) {
@@ -144,13 +144,25 @@ function runHooks(hooks: (() => void)[]): void {
   }
 }
 
+/**
+ * One `db.transaction` wrapper per connection, reused: better-sqlite3 builds a new wrapper (and its
+ * properties) on every `db.transaction(fn)` call, a measurable share of a small write.
+ */
+const RUNNERS = new WeakMap<Database, (fn: () => unknown) => unknown>();
+
+function inTransaction(db: Database, fn: () => unknown): unknown {
+  let run = RUNNERS.get(db);
+  if (!run) RUNNERS.set(db, (run = db.transaction((f: () => unknown) => f())));
+  return run(fn);
+}
+
 function commitBatch(db: Database, batch: PendingWrite[]): void {
   const hooks: (() => void)[] = [];
   rollbackHooks = hooks;
   if (batch.length === 1) {
     const [write] = batch;
     try {
-      const result = db.transaction(write.fn)();
+      const result = inTransaction(db, write.fn);
       rollbackHooks = null;
       write.resolve(result);
     } catch (err) {
@@ -162,9 +174,9 @@ function commitBatch(db: Database, batch: PendingWrite[]): void {
   }
   let results: unknown[] = [];
   try {
-    db.transaction(() => {
+    inTransaction(db, () => {
       results = batch.map((write) => write.fn());
-    })();
+    });
   } catch {
     // One of them threw (or the commit failed) and nothing of the batch was kept: each runs again in its own
     // transaction, so only a write that fails by itself is refused.

@@ -139,7 +139,8 @@ export class OutboxWriter {
   }
 
   private endpoints(db: Database): EndpointFilter[] {
-    const version = db.pragma('data_version', { simple: true }) as number;
+    // A prepared statement: db.pragma() compiles the PRAGMA again on every call, and this runs for every event.
+    const version = this.stmt(db, 'PRAGMA data_version').pluck().get() as number;
     if (this.cache && this.cache.db === db && this.cache.version === version) return this.cache.endpoints;
     const rows = this.stmt(db, `SELECT id, events, enabled FROM webhook_endpoints`).all() as {
       id: string;

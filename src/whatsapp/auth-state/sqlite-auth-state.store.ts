@@ -9,6 +9,14 @@ const CHUNK = 200;
 const STATEMENTS = new WeakMap<Database, Map<string, Statement>>();
 
 /**
+ * Per connection and session, the last key write asked for and not yet committed. A write is queued for the
+ * group commit (see `writeTransaction`) and its caller may go on without waiting; a read waits for it, so it
+ * never sees the keys as they were before a write already asked for. Kept per session rather than per store
+ * object: a reconnect makes a new store while the old connection's last write may still be pending.
+ */
+const PENDING = new WeakMap<Database, Map<string, Promise<void>>>();
+
+/**
  * A session's auth state in SQLite. Uses the raw better-sqlite3 handle through TypeORM's DataSource: Baileys
  * reads and writes keys on every message, and prepared statements in one synchronous transaction (taking its
  * turn with every other write, see `writeTransaction`) are both atomic and far cheaper than the ORM here.
@@ -52,6 +60,8 @@ export class SqliteAuthStateStore implements AuthStateStore {
   }
 
   async readKeys(type: string, ids: string[]): Promise<Map<string, string>> {
+    const pending = PENDING.get(this.db)?.get(this.sessionId);
+    if (pending) await pending.catch(() => undefined);
     const out = new Map<string, string>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
@@ -70,15 +80,24 @@ export class SqliteAuthStateStore implements AuthStateStore {
         'ON CONFLICT(session_id, type, id) DO UPDATE SET value = excluded.value',
     );
     const remove = this.stmt('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?');
-    await writeTransaction(this.dataSource, () => {
+    const write = writeTransaction(this.dataSource, () => {
       for (const e of entries) {
         if (e.value === null) remove.run(this.sessionId, e.type, e.id);
         else upsert.run(this.sessionId, e.type, e.id, e.value);
       }
     });
+    const pending = PENDING.get(this.db) ?? new Map<string, Promise<void>>();
+    PENDING.set(this.db, pending);
+    pending.set(this.sessionId, write);
+    const settled = () => {
+      if (pending.get(this.sessionId) === write) pending.delete(this.sessionId);
+    };
+    write.then(settled, settled);
+    return write;
   }
 
   async clear(): Promise<void> {
+    PENDING.get(this.db)?.delete(this.sessionId);
     await writeTransaction(this.dataSource, () => {
       this.db.prepare('DELETE FROM auth_keys WHERE session_id = ?').run(this.sessionId);
       this.db.prepare('DELETE FROM auth_creds WHERE session_id = ?').run(this.sessionId);

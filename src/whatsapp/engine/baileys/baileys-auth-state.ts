@@ -12,45 +12,139 @@ import type { AuthStateStore } from '../auth-state-store';
 export const serialize = (value: unknown): string => JSON.stringify(value, BufferJSON.replacer);
 export const deserialize = <T>(text: string): T => JSON.parse(text, BufferJSON.reviver) as T;
 
+/**
+ * A Signal key value as stored. Session records (one written per message sent or received) come from
+ * libsignal's `serialize()`, plain objects of base64 strings: those skip the replacer, which is called for
+ * every key of the object and was most of the cost. Anything holding a Buffer (its toJSON output names its
+ * type) takes the replacer path, so what is stored is always what `deserialize` reads back.
+ */
+function serializeKey(type: string, value: unknown): string {
+  if (type === 'session') {
+    const plain = JSON.stringify(value);
+    if (!plain.includes('"type":"Buffer"')) return plain;
+  }
+  return serialize(value);
+}
+
 export async function loadCreds(store: AuthStateStore): Promise<AuthenticationCreds | null> {
   const text = await store.readCreds();
   return text ? deserialize<AuthenticationCreds>(text) : null;
 }
 
+/** Keys of one connection kept in memory, at most this many (least recently used leave first). */
+const KEY_CACHE_SIZE = 2000;
+
 /**
- * Baileys' AuthenticationState on top of our AuthStateStore. Every `keys.set` call becomes one SQL transaction
- * (Baileys' own transaction layer commits through a single set() spanning several key types), `null` deletes,
- * and creds are always written whole (Baileys merges partial updates into the same object first).
+ * Signal keys in memory in front of the store: values as Baileys uses them, and `null` for a key known to be
+ * absent (Baileys looks up missing `tctoken`s on every send). Coherent because every write of the session's
+ * keys goes through it: one connection owns a session's keys.
+ */
+class KeyCache {
+  private readonly entries = new Map<string, unknown>();
+
+  get(key: string): unknown {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: unknown): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > KEY_CACHE_SIZE) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const cacheKey = (type: string, id: string) => `${type}/${id}`;
+
+export interface AuthStateOptions {
+  /** A key write that failed after `set` returned (see `keys.set`). */
+  onWriteError?: (err: Error) => void;
+}
+
+/**
+ * Baileys' AuthenticationState on top of our AuthStateStore, with the keys read through an in-memory cache.
+ *
+ * `keys.set` updates the cache and asks the store for the write (one SQL transaction per call; `null`
+ * deletes) without waiting for its commit: the write joins the group commit of the current event-loop turn,
+ * so a message's new ratchet state lands in the same SQLite transaction as the message's `sent` mark instead
+ * of one commit of its own before it. Baileys itself commits a send's keys only after the message has gone
+ * out, so this moves the commit by one turn of the loop, not across the send. Reads stay coherent: the cache
+ * answers with the newest value, and the store makes a read wait for the session's pending write. A write that
+ * fails is reported and its keys are dropped from the cache, so the next read gets what SQLite holds.
+ *
+ * Creds are always written whole (Baileys merges partial updates into the same object first), in order, and
+ * waited for.
  */
 export async function makeAuthState(
   store: AuthStateStore,
+  options: AuthStateOptions = {},
 ): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }> {
   const creds = (await loadCreds(store)) ?? initAuthCreds();
+  const cache = new KeyCache();
   let writing = Promise.resolve();
   const state: AuthenticationState = {
     creds,
     keys: {
       get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
-        const found = await store.readKeys(type, ids);
         const out: { [id: string]: SignalDataTypeMap[T] } = {};
-        for (const [id, text] of found) {
-          let value = deserialize<any>(text);
-          if (type === 'app-state-sync-key' && value)
-            value = proto.Message.AppStateSyncKeyData.fromObject(value);
-          out[id] = value;
+        let missing: string[] | null = null;
+        for (const id of ids) {
+          const value = cache.get(cacheKey(type, id));
+          if (value === undefined) (missing ??= []).push(id);
+          else if (value !== null) out[id] = value as SignalDataTypeMap[T];
+        }
+        if (!missing) return out;
+        const found = await store.readKeys(type, missing);
+        for (const id of missing) {
+          const key = cacheKey(type, id);
+          // Written while the read was under way: the cache has the newer value.
+          let value = cache.get(key);
+          if (value === undefined) {
+            const text = found.get(id);
+            value = text === undefined ? null : deserialize<unknown>(text);
+            if (type === 'app-state-sync-key' && value)
+              value = proto.Message.AppStateSyncKeyData.fromObject(value as object);
+            // A pre-key is read once, when a contact starts a session with it: not worth a cache slot.
+            if (type !== 'pre-key') cache.set(key, value);
+          }
+          if (value !== null) out[id] = value as SignalDataTypeMap[T];
         }
         return out;
       },
-      set: async (data: SignalDataSet) => {
+      set: (data: SignalDataSet) => {
         const entries: { type: string; id: string; value: string | null }[] = [];
         for (const type of Object.keys(data) as (keyof SignalDataTypeMap)[]) {
           for (const [id, value] of Object.entries(data[type] ?? {})) {
-            entries.push({ type, id, value: value == null ? null : serialize(value) });
+            entries.push({ type, id, value: value == null ? null : serializeKey(type, value) });
+            // Pre-keys arrive by the hundred at login and are each read at most once.
+            if (type === 'pre-key' && value != null) cache.delete(cacheKey(type, id));
+            else cache.set(cacheKey(type, id), value ?? null);
           }
         }
-        await store.writeKeys(entries);
+        if (entries.length) {
+          store.writeKeys(entries).catch((err: Error) => {
+            for (const e of entries) cache.delete(cacheKey(e.type, e.id));
+            options.onWriteError?.(err);
+          });
+        }
+        return Promise.resolve();
       },
-      clear: () => store.clear(),
+      clear: async () => {
+        cache.clear();
+        await store.clear();
+      },
     },
   };
   // Writes are chained so an older snapshot can never overwrite a newer one.

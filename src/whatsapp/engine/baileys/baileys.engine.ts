@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import makeWASocket, {
-  Browsers,
-  makeCacheableSignalKeyStore,
-  proto,
-  WAMessage,
-  WASocket,
-} from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, proto, WAMessage, WASocket } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import type { AuthStateStore } from '../auth-state-store';
 import type {
@@ -119,11 +113,14 @@ export class BaileysEngine extends WhatsAppEngine {
   }
 
   async connect({ store, handlers }: ConnectOptions): Promise<EngineConnection> {
-    const { state, saveCreds } = await makeAuthState(store);
+    const { state, saveCreds } = await makeAuthState(store, {
+      onWriteError: (err) => this.logger.error({ err }, 'writing Signal keys failed'),
+    });
     const o = this.options;
     const sock = makeWASocket({
-      // Reads of Signal keys go through a short-lived in-memory cache; every write still lands in SQLite first.
-      auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, this.logger) },
+      // Signal keys are read through makeAuthState's own cache (Baileys' makeCacheableSignalKeyStore takes a
+      // mutex and sizes every value on each call, and cannot remember that a key is absent).
+      auth: state,
       logger: this.logger,
       browser: Browsers.macOS('Chrome'),
       ...(o.waWebSocketUrl ? { waWebSocketUrl: o.waWebSocketUrl } : {}),

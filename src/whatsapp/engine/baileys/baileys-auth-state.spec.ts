@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../../database/data-source-options';
+import { serializeTransactions } from '../../../database/serialized-transactions';
+import { SqliteAuthStateStore } from '../../auth-state/sqlite-auth-state.store';
+import { deserialize, makeAuthState } from './baileys-auth-state';
+
+describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
+  let ds: DataSource;
+  beforeEach(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-auth-'));
+    ds = serializeTransactions(new DataSource(dataSourceOptions(path.join(dir, 'app.db'))));
+    await ds.initialize();
+  });
+  afterEach(async () => {
+    if (ds.isInitialized) await ds.destroy();
+  });
+
+  const stored = async (type: string, id: string) => {
+    const rows = await ds.query(
+      `SELECT value FROM auth_keys WHERE session_id = 's' AND type = ? AND id = ?`,
+      [type, id],
+    );
+    return rows.length ? deserialize<any>(rows[0].value) : undefined;
+  };
+  const session = (counter: number) => ({
+    _sessions: { base: { counter, rootKey: 'cm9vdA==' } },
+    version: 'v1',
+  });
+
+  it('answers a read with a write that is not committed yet, and commits it', async () => {
+    const { state } = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    await state.keys.set({ session: { 'a@lid': session(1) as any } });
+    // `set` does not wait for the commit: the row is not there yet, the cache answers.
+    expect(await stored('session', 'a@lid')).toBeUndefined();
+    expect(await state.keys.get('session', ['a@lid'])).toEqual({ 'a@lid': session(1) });
+    await state.keys.set({ session: { 'a@lid': session(2) as any } });
+    await ds.transaction(async () => undefined); // any later write waits for the earlier ones
+    expect(await stored('session', 'a@lid')).toEqual(session(2));
+  });
+
+  it('a new connection reads what the previous one asked to write, even before its commit', async () => {
+    const first = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    await first.state.keys.set({ session: { 'a@lid': session(7) as any } });
+    const second = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    expect(await second.state.keys.get('session', ['a@lid'])).toEqual({ 'a@lid': session(7) });
+  });
+
+  it('remembers an absent key, and a later write replaces that', async () => {
+    const store = new SqliteAuthStateStore(ds, 's');
+    const reads = jest.spyOn(store, 'readKeys');
+    const { state } = await makeAuthState(store);
+    expect(await state.keys.get('tctoken', ['b@lid'])).toEqual({});
+    expect(await state.keys.get('tctoken', ['b@lid'])).toEqual({});
+    expect(reads).toHaveBeenCalledTimes(1);
+    const token = { token: Buffer.from('tok'), senderTimestamp: 5 };
+    await state.keys.set({ tctoken: { 'b@lid': token } });
+    expect(await state.keys.get('tctoken', ['b@lid'])).toEqual({ 'b@lid': token });
+    await ds.transaction(async () => undefined);
+    // Buffers survive the round trip through SQLite.
+    const fresh = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    expect(await fresh.state.keys.get('tctoken', ['b@lid'])).toEqual({ 'b@lid': token });
+  });
+
+  it('deletes with null', async () => {
+    const { state } = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    await state.keys.set({
+      'pre-key': { '1': { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) } },
+    });
+    expect(Object.keys(await state.keys.get('pre-key', ['1']))).toEqual(['1']);
+    await state.keys.set({ 'pre-key': { '1': null } });
+    expect(await state.keys.get('pre-key', ['1'])).toEqual({});
+    await ds.transaction(async () => undefined);
+    expect(await stored('pre-key', '1')).toBeUndefined();
+  });
+
+  it('reports a write that fails and forgets its keys, so reads return what SQLite holds', async () => {
+    const store = new SqliteAuthStateStore(ds, 's');
+    const errors: Error[] = [];
+    const { state } = await makeAuthState(store, { onWriteError: (err) => errors.push(err) });
+    await state.keys.set({ session: { 'a@lid': session(1) as any } });
+    await ds.transaction(async () => undefined);
+    jest.spyOn(store, 'writeKeys').mockRejectedValueOnce(new Error('disk full'));
+    await state.keys.set({ session: { 'a@lid': session(2) as any } });
+    await new Promise((r) => setImmediate(r));
+    expect(errors.map((e) => e.message)).toEqual(['disk full']);
+    expect(await state.keys.get('session', ['a@lid'])).toEqual({ 'a@lid': session(1) });
+  });
+});
