@@ -15,8 +15,9 @@
  *           Target: p99 <= 10 ms.
  *
  * Run: npm run bench:messaging (builds first). Env: PARTS, DURATION_S=10, E2E_N=300, HISTORY_ROWS=1000000,
- * REQS=200 (requests per history scenario), GW_CPU_PROF=dir (CPU-profile the gateway of
- * accept and e2e into dir/accept and dir/e2e; summarise with bench/lib/cpuprofile-summary.ts).
+ * REQS=200 (requests per history scenario), GW_CPU_PROF=dir (CPU-profile the gateway of accept and e2e into
+ * dir/accept, dir/e2e and dir/drain, and the raw Baileys baseline into dir/raw; summarise with
+ * bench/lib/cpuprofile-summary.ts).
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -231,7 +232,11 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
   const drainMs = d.lastAt - d.firstAt;
   await drainGw.stop();
 
-  const worker = startTsWorker(path.join(ROOT, 'bench', 'lib', 'raw-baileys-worker.ts'));
+  const worker = startTsWorker(
+    path.join(ROOT, 'bench', 'lib', 'raw-baileys-worker.ts'),
+    {},
+    profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/raw`] : [],
+  );
   await rpc(worker, 'init', { wsUrl: sandbox.wsUrl, control: sandbox.control, tlsCa: sandbox.tlsCa });
   await rpc(worker, 'link', { n: 1 });
   const rawWarm = '6281100000002';

@@ -120,3 +120,5 @@ process.on('message', (m: any) => {
   );
 });
 process.on('disconnect', () => process.exit(0));
+// A normal exit on SIGTERM, so `node --cpu-prof` writes its profile (see GW_CPU_PROF in messaging.bench.ts).
+process.on('SIGTERM', () => process.exit(0));

@@ -42,6 +42,10 @@ export class MessageStore {
   private readonly insertColumns: Column[];
   private readonly insertSql: string;
   private readonly statements = new Map<string, Statement>();
+  /** UPDATE statements by the shape of their patch (which columns, whether status is checked). */
+  private readonly updates = new Map<string, { statement: Statement; columns: Column[] }>();
+  /** Statements that return whole rows as arrays, with the entity column of each position. */
+  private readonly rowReaders = new Map<string, { statement: Statement; columns: Column[] }>();
 
   constructor(
     @InjectRepository(MessageEntity) readonly repo: Repository<MessageEntity>,
@@ -93,26 +97,78 @@ export class MessageStore {
   /** Sets the given fields of one row; with `onlyIfStatus`, only while the row still has that status. */
   updateSync(seq: number, patch: Partial<MessageEntity>, onlyIfStatus?: MessageStatus): boolean {
     const keys = Object.keys(patch) as (keyof MessageEntity)[];
-    const cols = keys.map((k) => this.columns.find((c) => c.property === k)!);
-    const sql =
-      `UPDATE messages SET ${cols.map((c) => `"${c.column}" = ?`).join(', ')} WHERE seq = ?` +
-      (onlyIfStatus ? ' AND status = ?' : '');
-    const values = keys.map((k) => {
+    const shape = keys.join(',') + (onlyIfStatus ? '|status' : '');
+    let update = this.updates.get(shape);
+    if (!update) {
+      const columns = keys.map((k) => this.columns.find((c) => c.property === k)!);
+      const sql =
+        `UPDATE messages SET ${columns.map((c) => `"${c.column}" = ?`).join(', ')} WHERE seq = ?` +
+        (onlyIfStatus ? ' AND status = ?' : '');
+      this.updates.set(shape, (update = { statement: this.stmt(sql), columns }));
+    }
+    const values: unknown[] = keys.map((k) => {
       const v = patch[k];
       return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
     });
-    return this.stmt(sql).run(...values, seq, ...(onlyIfStatus ? [onlyIfStatus] : [])).changes > 0;
+    values.push(seq);
+    if (onlyIfStatus) values.push(onlyIfStatus);
+    return update.statement.run(...values).changes > 0;
   }
 
   /** Compare-and-swap claim of the session's oldest queued row: it becomes `sending` (attempts + 1). */
   claimNextSync(sessionId: string): MessageEntity | null {
-    const raw = this.stmt(
+    const { statement, columns } = this.rowReader(
       `UPDATE messages SET status = 'sending', attempts = attempts + 1
        WHERE seq = (SELECT seq FROM messages WHERE session_id = ? AND status = 'queued' ORDER BY seq LIMIT 1)
          AND status = 'queued'
        RETURNING *`,
-    ).get(sessionId) as Record<string, unknown> | undefined;
-    return raw ? this.fromRaw(raw) : null;
+    );
+    const values = statement.get(sessionId) as unknown[] | undefined;
+    return values ? this.fromValues(values, columns) : null;
+  }
+
+  private fromValues(values: unknown[], columns: Column[]): MessageEntity {
+    const row = {} as Record<string, unknown>;
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i];
+      row[c.property] = c.boolean ? Boolean(values[i]) : (values[i] ?? null);
+    }
+    return row as unknown as MessageEntity;
+  }
+
+  /**
+   * Claims the session's oldest queued rows in order, at most `limit` of them and, after the first, no more than
+   * `maxBytes` of stored request (media sent as base64 is kept there): they become `sending` (attempts + 1).
+   */
+  claimChunkSync(sessionId: string, limit: number, maxBytes: number): MessageEntity[] {
+    const { statement, columns } = this.rowReader(
+      `UPDATE messages SET status = 'sending', attempts = attempts + 1
+       WHERE seq IN (
+         SELECT seq FROM (
+           SELECT seq, SUM(COALESCE(LENGTH(request), 0)) OVER (ORDER BY seq) - COALESCE(LENGTH(request), 0) AS before
+           FROM messages WHERE session_id = ? AND status = 'queued' ORDER BY seq LIMIT ?
+         ) WHERE before < ?
+       ) AND status = 'queued'
+       RETURNING *`,
+    );
+    const rows = (statement.all(sessionId, limit, maxBytes) as unknown[][]).map((values) =>
+      this.fromValues(values, columns),
+    );
+    return rows.sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * A statement returning whole message rows as arrays (`raw` mode): better-sqlite3 then does not build an
+   * object keyed by column name for each row only for `fromRaw` to copy it into another.
+   */
+  private rowReader(sql: string): { statement: Statement; columns: Column[] } {
+    let reader = this.rowReaders.get(sql);
+    if (!reader) {
+      const statement = this.db.prepare(sql).raw(true);
+      const columns = statement.columns().map((c) => this.columns.find((col) => col.column === c.name)!);
+      this.rowReaders.set(sql, (reader = { statement, columns }));
+    }
+    return reader;
   }
 
   outgoingByWaIdSync(sessionId: string, waMessageId: string): MessageEntity | null {

@@ -325,6 +325,53 @@ describe('queue durability', () => {
     }
   });
 
+  it('a session stopped mid-drain puts back what it had claimed; everything goes out once, in order', async () => {
+    const t = await startSandboxApp(NO_PACING);
+    const contact = '6281100000011';
+    const N = 300;
+    try {
+      await t.app.get(SessionManager).stop('default');
+      await t.waitForStatus('default', 'disconnected');
+      for (let i = 0; i < N; i++)
+        await t.post('/api/sessions/default/messages', { to: contact, type: 'text', text: `d-${i}` });
+      const early = t.sandbox.waitForReceived(contact, (m) => m.text === 'd-5', 30_000);
+      await t.app.get(SessionManager).start('default');
+      await early;
+      await t.app.get(SessionManager).stop('default');
+      const db = t.app.get(DataSource);
+      // queued, sending, and gone out (sent, or already delivered/read by the sandbox's receipts)
+      const counts = async () => {
+        const rows: { status: string }[] = await db.query(`SELECT status FROM messages WHERE chat_jid = ?`, [
+          `${contact}@s.whatsapp.net`,
+        ]);
+        const n = (f: (s: string) => boolean) => rows.filter((r) => f(r.status)).length;
+        return {
+          queued: n((s) => s === 'queued'),
+          sending: n((s) => s === 'sending'),
+          out: n((s) => ['sent', 'delivered', 'read'].includes(s)),
+        };
+      };
+      // Stopped part-way: nothing is left claimed, and every row the contact got is marked as gone out.
+      const stopped = await waitUntil(async () => {
+        const c = await counts();
+        return c.sending ? null : c;
+      });
+      expect(stopped.queued).toBeGreaterThan(0);
+      expect(stopped.out).toBe(t.sandbox.received(contact).length);
+
+      await t.app.get(SessionManager).start('default');
+      await waitUntil(() => t.sandbox.received(contact).length >= N, {
+        what: `${N} messages at the contact`,
+      });
+      await waitUntil(async () => ((await counts()).out === N ? true : null), { what: 'all marked sent' });
+      expect(t.sandbox.received(contact).map((m) => m.text)).toEqual(
+        Array.from({ length: N }, (_, i) => `d-${i}`),
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
   it('refuses media over MEDIA_MAX_BYTES with 400', async () => {
     const t = await startSandboxApp({ ...NO_PACING, MEDIA_MAX_BYTES: '2048' }, { link: false });
     try {

@@ -19,6 +19,46 @@ import { fetchMedia } from './media-fetch';
 import { nextSendDelay } from './pacing';
 import type { StoredRequest } from './stored-request';
 
+/** Rows claimed at once by a session's sender when pacing is off, and the stored request bytes they may hold. */
+const SEND_CHUNK = 16;
+const SEND_CHUNK_BYTES = 1 << 20;
+/** The longest a sender goes on sending before it lets its "sent" marks commit and the event loop run. */
+const SEND_YIELD_MS = 10;
+
+/**
+ * "Sent" marks written while the sender goes on (see `drain`): settled together; a mark that fails is logged
+ * (the message went out; its row stays `sending` and is queued again at the next start).
+ */
+class SentMarks {
+  private writes: Promise<void>[] = [];
+  private since = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly sessionId: string,
+  ) {}
+
+  add(write: Promise<void>): void {
+    if (!this.writes.length) this.since = performance.now();
+    this.writes.push(
+      write.catch((err: Error) =>
+        this.logger.error(`[${this.sessionId}] a sent message could not be marked sent: ${err.message}`),
+      ),
+    );
+  }
+
+  olderThan(ms: number): boolean {
+    return this.writes.length > 0 && performance.now() - this.since > ms;
+  }
+
+  async settle(): Promise<void> {
+    if (!this.writes.length) return;
+    const writes = this.writes;
+    this.writes = [];
+    await Promise.all(writes);
+  }
+}
+
 const chatTypeOf = (jid: string) =>
   jid.endsWith('@g.us') ? 'group' : jid.endsWith('@broadcast') ? 'broadcast' : 'direct';
 
@@ -173,31 +213,58 @@ export class MessageQueueService
       });
   }
 
+  /**
+   * Sends the session's queue in order while it is connected.
+   *
+   * With pacing off, rows are claimed a chunk at a time (up to SEND_CHUNK rows, or SEND_CHUNK_BYTES of stored
+   * request: media is held in memory until sent) and each "sent" mark is written without the loop waiting for
+   * its commit: Baileys sends without yielding to the event loop, so the marks (and the Signal sessions Baileys
+   * writes) of the messages sent during one turn share one SQLite commit instead of one commit and one turn
+   * each. The loop lets the marks commit, and the event loop run, at the end of each chunk and at least every
+   * SEND_YIELD_MS. A crash before a mark commits leaves the row `sending`: it is queued again at the next start
+   * and sent with the same WhatsApp id (which the recipient's device deduplicates), as before.
+   * With pacing on, one row is claimed when its turn has come, and each mark is waited for.
+   */
   private async drain(sessionId: string): Promise<void> {
-    // With pacing off, the next row is claimed in the same write that marks the previous one sent (one commit
-    // per message instead of two); with pacing on, it is claimed only once its turn has come.
-    const claimAhead = this.config.SEND_MIN_INTERVAL_MS <= 0 && this.config.SEND_JITTER_MS <= 0;
-    let row: MessageEntity | null = null;
+    const pipelined = this.config.SEND_MIN_INTERVAL_MS <= 0 && this.config.SEND_JITTER_MS <= 0;
+    const claimed: MessageEntity[] = [];
+    let tried: MessageEntity | null = null;
+    const marks = new SentMarks(this.logger, sessionId);
     try {
       while (!this.stopping) {
         this.again.delete(sessionId);
         const rt = this.sessions.get(sessionId);
         const conn = rt?.conn;
         if (!rt || rt.status !== 'connected' || !conn) return;
-        const wait = nextSendDelay(
-          this.lastSentAt.get(sessionId) ?? 0,
-          Date.now(),
-          this.config.SEND_MIN_INTERVAL_MS,
-          this.config.SEND_JITTER_MS,
-        );
-        if (wait > 0) {
-          await new Promise((r) => setTimeout(r, wait).unref());
+        if (!claimed.length) {
+          // The previous chunk's marks land (and their events go out) before more rows are claimed.
+          await marks.settle();
+          if (pipelined) {
+            claimed.push(
+              ...(await this.store.write(() =>
+                this.store.claimChunkSync(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES),
+              )),
+            );
+          } else {
+            const wait = nextSendDelay(
+              this.lastSentAt.get(sessionId) ?? 0,
+              Date.now(),
+              this.config.SEND_MIN_INTERVAL_MS,
+              this.config.SEND_JITTER_MS,
+            );
+            if (wait > 0) {
+              await new Promise((r) => setTimeout(r, wait).unref());
+              continue;
+            }
+            const row = await this.store.write(() => this.store.claimNextSync(sessionId));
+            if (row) claimed.push(row);
+          }
+          if (!claimed.length) return;
+        } else if (marks.olderThan(SEND_YIELD_MS)) {
+          await marks.settle();
           continue;
         }
-        row ??= await this.store.write(() => this.store.claimNextSync(sessionId));
-        if (!row) return;
-        const current: MessageEntity = row;
-        row = null;
+        const current = claimed.shift()!;
         if (current.expiresAt != null && current.expiresAt < Date.now()) {
           await this.fail(current, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
           continue;
@@ -220,24 +287,37 @@ export class MessageQueueService
             quoted: request.quoted,
           });
           this.lastSentAt.set(sessionId, Date.now());
-          row = await this.markSent(current, result, claimAhead && !this.stopping);
+          const mark = this.markSent(current, result);
+          if (pipelined) marks.add(mark);
+          else await mark;
         } catch (err) {
           if (this.sessions.get(sessionId)?.status !== 'connected' || isConnectionError(err)) {
             // The connection went away under us: the message waits for the next connection (same WhatsApp id).
-            await this.requeue(current);
+            claimed.unshift(current);
+            tried = current;
             return;
           }
           await this.fail(current, 'sending', (err as Error).message);
         }
       }
     } finally {
-      // A row claimed ahead but not sent (stopping, disconnected) goes back to the queue.
-      if (row) await this.requeue(row);
+      await marks.settle();
+      // Rows claimed but not sent (stopping, disconnected) go back to the queue, in order.
+      if (claimed.length) await this.requeue(claimed.splice(0), tried);
     }
   }
 
-  private requeue(row: MessageEntity): Promise<boolean> {
-    return this.store.write(() => this.store.updateSync(row.seq, { status: 'queued' }, 'sending'));
+  /**
+   * Puts claimed rows back in the queue (only those still `sending`). A row never handed to the connection gets
+   * back the attempt its claim counted; `tried` is the one that was.
+   */
+  private requeue(rows: MessageEntity[], tried: MessageEntity | null): Promise<void> {
+    return this.store.write(() => {
+      for (const row of rows) {
+        const attempts = row === tried ? row.attempts : row.attempts - 1;
+        this.store.updateSync(row.seq, { status: 'queued', attempts }, 'sending');
+      }
+    });
   }
 
   private async materialize(content: StoredRequest['content']): Promise<OutgoingContent> {
@@ -259,30 +339,26 @@ export class MessageQueueService
     } as OutgoingContent;
   }
 
-  /** Marks the row sent and, with `claimNext`, claims the session's next queued row in the same commit. */
+  /** Marks the row sent; its `message.sent` event is emitted once that has committed. */
   private async markSent(
     row: MessageEntity,
     result: { waMessageId: string; timestamp: number; payload?: string | null },
-    claimNext: boolean,
-  ): Promise<MessageEntity | null> {
-    const patch = {
-      status: 'sent' as const,
-      waMessageId: result.waMessageId,
+  ): Promise<void> {
+    const patch: Partial<MessageEntity> = {
+      status: 'sent',
       sentAt: Date.now(),
       waTimestamp: result.timestamp,
       waPayload: result.payload ?? null,
     };
-    const [event, next] = await this.store.write(() => {
+    // The id was chosen when the message was queued; setting it again would rewrite its unique index entry.
+    if (result.waMessageId !== row.waMessageId) patch.waMessageId = result.waMessageId;
+    const event = await this.store.write(() => {
       Object.assign(row, patch);
       this.store.updateSync(row.seq, patch);
-      return [
-        this.events.message('message.sent', row),
-        claimNext ? this.store.claimNextSync(row.sessionId) : null,
-      ] as const;
+      return this.events.message('message.sent', row);
     });
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
     this.events.emit([event]);
-    return next;
   }
 
   /** Fails the row (only if it is still `expected`); returns whether it did. */
