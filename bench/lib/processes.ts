@@ -7,7 +7,8 @@ import * as readline from 'node:readline';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
-const TS_NODE = ['-r', 'ts-node/register'];
+// plain-stacks.js: see there (ts-node's source-map support would slow the baseline, not the compiled gateway).
+const TS_NODE = ['-r', 'ts-node/register', '-r', path.join(__dirname, 'plain-stacks.js')];
 const TS_ENV = { TS_NODE_TRANSPILE_ONLY: 'true' };
 
 export function tempDir(prefix: string): string {
