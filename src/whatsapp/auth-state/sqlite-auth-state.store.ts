@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import type { AuthStateStore } from '../engine/auth-state-store';
+import type { AuthStateStore, KeyEntry } from '../engine/auth-state-store';
 import { rawDb, writeTransaction } from '../../database/serialized-transactions';
 
 /** SQLite limits bound parameters per statement; 812 pre-keys arrive in one write at first login. */
@@ -73,14 +73,16 @@ export class SqliteAuthStateStore implements AuthStateStore {
     return out;
   }
 
-  async writeKeys(entries: { type: string; id: string; value: string | null }[]): Promise<void> {
-    if (!entries.length) return;
+  writeKeys(collect: () => KeyEntry[]): Promise<void> {
     const upsert = this.stmt(
       'INSERT INTO auth_keys (session_id, type, id, value) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT(session_id, type, id) DO UPDATE SET value = excluded.value',
     );
     const remove = this.stmt('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?');
+    // A batch that fails runs each of its writes again alone: `collect` answers the same entries then.
+    let entries: KeyEntry[] | null = null;
     const write = writeTransaction(this.dataSource, () => {
+      entries ??= collect();
       for (const e of entries) {
         if (e.value === null) remove.run(this.sessionId, e.type, e.id);
         else upsert.run(this.sessionId, e.type, e.id, e.value);

@@ -44,7 +44,7 @@ export async function importAuthFolder(dir: string, store: AuthStateStore): Prom
     entries.push({ type, id, value: serialize(value) });
   }
   await store.clear();
-  await store.writeKeys(entries);
+  await store.writeKeys(() => entries);
   await store.writeCreds(serialize(creds));
   if (!creds.me?.id) return null;
   const jid = normalizeJid(creds.me.id);

@@ -41,6 +41,25 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
     expect(await stored('session', 'a@lid')).toEqual(session(2));
   });
 
+  it('writes a key set several times before its write runs once, with the newest value', async () => {
+    const store = new SqliteAuthStateStore(ds, 's');
+    const writes = jest.spyOn(store, 'writeKeys');
+    const { state } = await makeAuthState(store);
+    for (let counter = 1; counter <= 3; counter++)
+      await state.keys.set({
+        session: { 'a@lid': session(counter) as any, [`b${counter}@lid`]: session(0) as any },
+      });
+    await ds.transaction(async () => undefined);
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(await stored('session', 'a@lid')).toEqual(session(3));
+    expect(await stored('session', 'b3@lid')).toEqual(session(0));
+    // Set after that write ran: a write of its own.
+    await state.keys.set({ session: { 'a@lid': session(4) as any } });
+    await ds.transaction(async () => undefined);
+    expect(writes).toHaveBeenCalledTimes(2);
+    expect(await stored('session', 'a@lid')).toEqual(session(4));
+  });
+
   it('a new connection reads what the previous one asked to write, even before its commit', async () => {
     const first = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
     await first.state.keys.set({ session: { 'a@lid': session(7) as any } });

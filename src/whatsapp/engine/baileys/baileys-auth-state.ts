@@ -76,8 +76,10 @@ export interface AuthStateOptions {
 /**
  * Baileys' AuthenticationState on top of our AuthStateStore, with the keys read through an in-memory cache.
  *
- * `keys.set` updates the cache and asks the store for the write (one SQL transaction per call; `null`
- * deletes) without waiting for its commit: the write joins the group commit of the current event-loop turn,
+ * `keys.set` updates the cache and asks the store for the write (`null` deletes) without waiting for its
+ * commit; the keys set before that write runs go into it, serialised then, once each (a contact's session record
+ * is rewritten by every message to it, several times per turn while the queue drains). The write joins the
+ * group commit of the current event-loop turn,
  * so a message's new ratchet state lands in the same SQLite transaction as the message's `sent` mark instead
  * of one commit of its own before it. Baileys itself commits a send's keys only after the message has gone
  * out, so this moves the commit by one turn of the loop, not across the send. Reads stay coherent: the cache
@@ -94,6 +96,29 @@ export async function makeAuthState(
   const creds = (await loadCreds(store)) ?? initAuthCreds();
   const cache = new KeyCache();
   let writing = Promise.resolve();
+  /** Keys set since the pending write was asked for and before it ran: the newest value of each. */
+  let unwritten: Map<string, { type: string; id: string; value: unknown }> | null = null;
+  /**
+   * Asks the store for a write that takes, when it runs, the keys set until then: a session record that
+   * several sends of one turn update is serialised and written once, with its newest value.
+   */
+  const startWrite = () => {
+    const keys = new Map<string, { type: string; id: string; value: unknown }>();
+    store
+      .writeKeys(() => {
+        if (unwritten === keys) unwritten = null;
+        return [...keys.values()].map((e) => ({
+          type: e.type,
+          id: e.id,
+          value: e.value === null ? null : serializeKey(e.type, e.value),
+        }));
+      })
+      .catch((err: Error) => {
+        for (const key of keys.keys()) cache.delete(key);
+        options.onWriteError?.(err);
+      });
+    return keys;
+  };
   const state: AuthenticationState = {
     creds,
     keys: {
@@ -124,20 +149,14 @@ export async function makeAuthState(
         return out;
       },
       set: (data: SignalDataSet) => {
-        const entries: { type: string; id: string; value: string | null }[] = [];
         for (const type of Object.keys(data) as (keyof SignalDataTypeMap)[]) {
           for (const [id, value] of Object.entries(data[type] ?? {})) {
-            entries.push({ type, id, value: value == null ? null : serializeKey(type, value) });
+            const key = cacheKey(type, id);
             // Pre-keys arrive by the hundred at login and are each read at most once.
-            if (type === 'pre-key' && value != null) cache.delete(cacheKey(type, id));
-            else cache.set(cacheKey(type, id), value ?? null);
+            if (type === 'pre-key' && value != null) cache.delete(key);
+            else cache.set(key, value ?? null);
+            (unwritten ??= startWrite()).set(key, { type, id, value: value ?? null });
           }
-        }
-        if (entries.length) {
-          store.writeKeys(entries).catch((err: Error) => {
-            for (const e of entries) cache.delete(cacheKey(e.type, e.id));
-            options.onWriteError?.(err);
-          });
         }
         return Promise.resolve();
       },
