@@ -119,6 +119,62 @@ describe('sessions against the sandbox', () => {
     }
   });
 
+  it('stop keeps the link and holds the queue, across a restart too; start sends what waited', async () => {
+    const dir = tempDir('gw-stop-');
+    const env = { SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' };
+    let t = await startSandboxApp(env, { dir });
+    const contact = '6281100000021';
+    try {
+      const stopped = await t.post('/api/sessions/default/stop');
+      expect(stopped.status).toBe(200);
+      expect(stopped.body).toMatchObject({
+        status: 'disconnected',
+        connected: false,
+        reason: 'Stopped',
+        stopped: true,
+        phone: t.account,
+      });
+      expect(t.sandbox.isConnected(t.account)).toBe(false);
+      const sent = await t.post('/api/sessions/default/messages', {
+        to: contact,
+        type: 'text',
+        text: 'held',
+      });
+      expect(sent.status).toBe(202);
+      expect((await t.get('/api/sessions/default')).body.queueDepth).toBe(1);
+      const qr = await t.get('/api/sessions/default/qr');
+      expect(qr.status).toBe(409);
+      expect(qr.body).toEqual({
+        error: 'Session stopped',
+        details: 'Start it first: POST /api/sessions/default/start',
+      });
+
+      // A restart of the gateway does not reopen it.
+      await t.close();
+      t = await startSandboxApp(env, { link: false, dir });
+      const after = await t.get('/api/sessions/default');
+      expect(after.body).toMatchObject({ status: 'disconnected', stopped: true, queueDepth: 1 });
+      expect(t.sandbox.isConnected(t.account || after.body.phone)).toBe(false);
+      expect(t.sandbox.received(contact)).toHaveLength(0);
+
+      const started = await t.post('/api/sessions/default/start');
+      expect(started.status).toBe(200);
+      expect(started.body.stopped).toBe(false);
+      await t.waitForStatus('default', 'connected');
+      const arrived = await t.sandbox.waitForReceived(contact, (m) => m.text === 'held');
+      expect(arrived.id).toBe(sent.body.waMessageId);
+      await waitUntil(
+        async () => ((await t.get('/api/sessions/default')).body.queueDepth === 0 ? true : null),
+        {
+          what: 'an empty queue',
+        },
+      );
+      expect((await t.post('/api/sessions/nope/stop')).status).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a phone-side unlink logs the session out', async () => {
     const t = await startSandboxApp();
     try {

@@ -3,6 +3,7 @@ import { Messages1764000002000 } from './1764000002000-Messages';
 import { Webhooks1764000003000 } from './1764000003000-Webhooks';
 import { AutoReplyRules1764000004000 } from './1764000004000-AutoReplyRules';
 import { DropMessagesWaIdIndex1764000005000 } from './1764000005000-DropMessagesWaIdIndex';
+import { SessionsStopped1764000006000 } from './1764000006000-SessionsStopped';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   Webhooks1764000003000,
   AutoReplyRules1764000004000,
   DropMessagesWaIdIndex1764000005000,
+  SessionsStopped1764000006000,
 ];

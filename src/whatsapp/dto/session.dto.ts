@@ -32,6 +32,11 @@ export class SessionView {
     string | null;
   @ApiProperty({ nullable: true, example: null, description: 'Why the session is not connected' }) reason:
     string | null;
+  @ApiProperty({
+    example: false,
+    description: 'Stopped on request (POST .../stop); stays closed until started',
+  })
+  stopped: boolean;
   @ApiProperty({ example: 0, description: 'Messages waiting in the send queue' }) queueDepth: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -47,6 +52,7 @@ export function toSessionView(rt: SessionRuntime, queueDepth = 0): SessionView {
     lid: rt.me?.lid ?? null,
     qr: rt.status === 'qr_ready' ? rt.qr : null,
     reason: rt.reason,
+    stopped: rt.stopped,
     queueDepth,
     createdAt: new Date(rt.createdAt).toISOString(),
     updatedAt: new Date(rt.updatedAt).toISOString(),

@@ -62,10 +62,12 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
         ? { phone: row.phone, jid: `${row.phone}@s.whatsapp.net`, lid: row.lid, name: row.name }
         : null;
       rt.linked = await this.engine.isLinked(this.authStore(row.id));
+      rt.stopped = Boolean(row.stopped);
     }
     // Linked sessions reconnect and `default` shows its QR at once, as the seed did. Connections open in
     // parallel so boot time does not grow with the number of sessions.
     for (const rt of this.runtimes.values()) {
+      if (rt.stopped) continue;
       if (rt.linked || rt.id === DEFAULT_SESSION) void this.start(rt.id).catch(() => undefined);
     }
     const interval = this.config.WA_WATCHDOG_INTERVAL_MS;
@@ -120,10 +122,39 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     return this.mutex.run(id, () => this.doStop(id));
   }
 
+  /**
+   * Stopped on request: the connection closes without unlinking and the session stays closed (across restarts
+   * too) until `startOnRequest` or a restart; its send queue waits meanwhile.
+   */
+  stopOnRequest(id: string): Promise<void> {
+    return this.mutex.run(id, async () => {
+      await this.setStopped(this.runtime(id), true);
+      await this.doStop(id);
+    });
+  }
+
+  /** Undoes `stopOnRequest` and opens the connection (an unlinked session begins a pairing attempt). */
+  startOnRequest(id: string): Promise<void> {
+    return this.mutex.run(id, async () => {
+      const rt = this.runtime(id);
+      await this.setStopped(rt, false);
+      rt.pairingAttempts = 0;
+      rt.reconnectAttempts = 0;
+      await this.doStart(id);
+    });
+  }
+
+  private async setStopped(rt: SessionRuntime, stopped: boolean): Promise<void> {
+    if (rt.stopped === stopped) return;
+    await this.store.saveStopped(rt.id, stopped);
+    rt.stopped = stopped;
+  }
+
   restart(id: string): Promise<void> {
     return this.mutex.run(id, async () => {
       await this.doStop(id);
       const rt = this.runtime(id);
+      await this.setStopped(rt, false);
       rt.pairingAttempts = 0;
       rt.reconnectAttempts = 0;
       await this.doStart(id);
@@ -157,10 +188,13 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     );
   }
 
-  /** Waits until the session has a QR (or is connected), starting a pairing attempt if it is resting. */
+  /**
+   * Waits until the session has a QR (or is connected), starting a pairing attempt if it is resting (not if it
+   * was stopped on request).
+   */
   async ensurePairing(id: string, timeoutMs: number): Promise<SessionRuntime> {
     const rt = this.runtime(id);
-    if (rt.status === 'connected' || rt.linked) return rt;
+    if (rt.status === 'connected' || rt.linked || rt.stopped) return rt;
     if (!rt.conn && !rt.reconnectTimer) await this.start(id);
     await this.waitFor(id, (r) => r.status === 'qr_ready' || r.status === 'connected', timeoutMs);
     return rt;
@@ -204,7 +238,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   private async doStart(id: string): Promise<void> {
     const rt = this.runtime(id);
     rt.clearReconnect();
-    if (rt.conn || this.shuttingDown) return;
+    // Stopped on request: only startOnRequest (or restart) opens it again, not a reconnect or a pairing.
+    if (rt.conn || this.shuttingDown || rt.stopped) return;
     const generation = ++rt.generation;
     rt.intent = null;
     rt.startedAt = Date.now();

@@ -12,6 +12,8 @@ export class SessionRuntime {
   qrAt = 0;
   me: AccountIdentity | null = null;
   linked = false;
+  /** Stopped on request (REST stop): stays closed, also across restarts, until started on request. */
+  stopped = false;
   conn: EngineConnection | null = null;
   /** Increments per connection, so a late event from an old connection is ignored. */
   generation = 0;

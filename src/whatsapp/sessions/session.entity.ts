@@ -21,6 +21,10 @@ export class SessionEntity {
   @Column({ type: 'text', nullable: true })
   lid: string | null;
 
+  /** Stopped on request: not reopened at start-up until started again. */
+  @Column({ type: 'boolean', default: false })
+  stopped: boolean;
+
   @Column({ name: 'created_at', type: 'integer' })
   createdAt: number;
 

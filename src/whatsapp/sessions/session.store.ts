@@ -38,6 +38,10 @@ export class SessionStore {
     );
   }
 
+  async saveStopped(id: string, stopped: boolean): Promise<void> {
+    await this.repo.update({ id }, { stopped, updatedAt: Date.now() });
+  }
+
   async remove(id: string): Promise<void> {
     await this.repo.delete({ id });
   }

@@ -112,6 +112,29 @@ export class SessionsController {
     return this.sessions.logout(id);
   }
 
+  @Post(':id/stop')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', example: 'default' })
+  @ApiOperation({
+    summary: 'Close the connection without unlinking; it stays closed, across restarts too, until started',
+    description: 'Messages sent meanwhile wait in the queue (until SEND_EXPIRY_MS) and go out after a start.',
+  })
+  @ApiOkResponse({ type: SessionView })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  stop(@Param('id') id: string): Promise<SessionView> {
+    return this.sessions.stop(id);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', example: 'default' })
+  @ApiOperation({ summary: 'Open a stopped session again (an unlinked one starts a new pairing attempt)' })
+  @ApiOkResponse({ type: SessionView })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  start(@Param('id') id: string): Promise<SessionView> {
+    return this.sessions.start(id);
+  }
+
   @Post(':id/restart')
   @HttpCode(200)
   @ApiParam({ name: 'id', example: 'default' })

@@ -59,6 +59,7 @@ export class SessionsService {
   /** The current QR; a resting unlinked session starts a new pairing attempt and waits briefly for one. */
   async qr(id: string): Promise<QrView> {
     let rt = this.runtime(id);
+    this.refuseStopped(rt);
     if (rt.status === 'connected') throw new QrNotAvailable('The session is connected; no QR is needed');
     if (rt.status !== 'qr_ready') rt = await this.manager.ensurePairing(id, this.config.WA_QR_WAIT_MS);
     if (rt.status !== 'qr_ready' || !rt.qr) {
@@ -73,6 +74,7 @@ export class SessionsService {
 
   async pairingCode(id: string, phone: string): Promise<{ code: string; phone: string }> {
     const rt = this.runtime(id);
+    this.refuseStopped(rt);
     if (rt.linked)
       throw new ConflictError(
         'Already linked',
@@ -89,6 +91,23 @@ export class SessionsService {
     this.runtime(id);
     await this.manager.logout(id);
     return this.view(id);
+  }
+
+  async stop(id: string): Promise<SessionView> {
+    this.runtime(id);
+    await this.manager.stopOnRequest(id);
+    return this.view(id);
+  }
+
+  async start(id: string): Promise<SessionView> {
+    this.runtime(id);
+    await this.manager.startOnRequest(id);
+    return this.view(id);
+  }
+
+  private refuseStopped(rt: SessionRuntime): void {
+    if (rt.stopped)
+      throw new ConflictError('Session stopped', `Start it first: POST /api/sessions/${rt.id}/start`);
   }
 
   async restart(id: string): Promise<SessionView> {
