@@ -25,7 +25,10 @@ const phones: string[] = [];
 let sandbox: WhatsAppSandbox;
 
 async function link(n: number): Promise<number> {
-  const todo = Array.from({ length: n }, () => new BaileysTestClient(sandbox));
+  // Socket options as the gateway sets them where they change the work per message: with Baileys' default
+  // emitOwnEvents, every message sent is also emitted as messages.upsert through Baileys' event buffer, whose
+  // emit walks the buffered upserts each time (most of a raw send's extra cost; the gateway turns it off).
+  const todo = Array.from({ length: n }, () => new BaileysTestClient(sandbox, { emitOwnEvents: false }));
   let next = 0;
   await Promise.all(
     Array.from({ length: 5 }, async () => {

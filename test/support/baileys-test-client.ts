@@ -35,6 +35,8 @@ export interface ClientOptions {
   serializedAuth?: string;
   /** Baileys' keep-alive period; it drops the connection after this plus 5 s without hearing from the server. */
   keepAliveIntervalMs?: number;
+  /** Baileys' `emitOwnEvents` (default true): false, as the gateway runs it, for a like-for-like baseline. */
+  emitOwnEvents?: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export class BaileysTestClient {
       syncFullHistory: false,
       qrTimeout: this.opts.qrTimeout,
       ...(this.opts.keepAliveIntervalMs ? { keepAliveIntervalMs: this.opts.keepAliveIntervalMs } : {}),
+      ...(this.opts.emitOwnEvents === undefined ? {} : { emitOwnEvents: this.opts.emitOwnEvents }),
       // Generous: under a loaded CI machine a handshake of ten fresh clients at once can take many seconds.
       connectTimeoutMs: 60_000,
       fetchAgent: this.sandbox.httpsAgent,
