@@ -8,8 +8,8 @@
  *           paced (bench/lib/paced-load.ts; latency counted from when each request was due).
  *           Target: >= 0.5x the bare route's req/s; p99 <= 20 ms at 500 req/s.
  * e2e     - text sends per second through the gateway (SEND_MIN_INTERVAL_MS=0, SEND_JITTER_MS=0) to the
- *           sandbox (own process, receipts off) vs raw Baileys sendMessage in a loop (own process), in
- *           alternating rounds.
+ *           sandbox (own process, receipts off) vs raw Baileys sendMessage in a loop (own process, the gateway's
+ *           socket options), in alternating rounds with both processes warm.
  *           Target: gateway overhead <= 15 %.
  * history - 1,000,000 messages seeded straight into SQLite; p99 of GET /api/sessions/:id/messages with and
  *           without filters and with deep cursors. Baselines: GET /api/info and the same SQL on better-sqlite3.
@@ -18,7 +18,7 @@
  * Run: npm run bench:messaging (builds first). Env: PARTS, DURATION_S=10, HISTORY_ROWS=1000000, E2E_N=1000
  * (messages per round), E2E_ROUNDS=3 (alternating queue-drain and raw-loop rounds; the median overhead is judged),
  * REQS=200 (requests per history scenario), GW_CPU_PROF=dir (CPU-profile the gateway of accept and e2e into
- * dir/accept, dir/e2e and dir/drain, and the raw Baileys baseline into dir/raw; summarise with
+ * dir/accept and dir/e2e, and the raw Baileys baseline into dir/raw; summarise with
  * bench/lib/cpuprofile-summary.ts).
  */
 import autocannon from 'autocannon';
@@ -208,7 +208,6 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
   const g = await sandbox.wait(gwContact, WARM + N, 300_000);
   if (g.count < WARM + N) throw new Error(`gateway: only ${g.count - WARM} of ${N} arrived`);
   const gwTotalMs = g.lastAt - t0;
-  await gw.stop();
 
   const worker = startTsWorker(
     path.join(ROOT, 'bench', 'lib', 'raw-baileys-worker.ts'),
@@ -226,41 +225,35 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
   const ra = await sandbox.wait(rawApiContact, N, 300_000);
   const rawTotalMs = ra.lastAt - r0;
 
-  // Queue drain against the raw loop, in alternating rounds (this machine's speed drifts over seconds; one
-  // round of each measured minutes apart compared the machine as much as the code). A drain round: N messages
-  // queued while the engine cannot reach WhatsApp (dead URL), then a restart with the sandbox URL; its rate is
-  // taken from the sandbox's first to last arrival, as is the raw loop's (Signal session set-up is excluded for
-  // both: each round writes to a new contact). The raw Baileys process stays linked between its rounds.
+  // Queue drain against the raw loop, in alternating rounds, both processes warm (each has sent N + 10
+  // messages above; this machine's speed also drifts over seconds, so one round of each taken minutes apart
+  // compares the machine as much as the code). A drain round: the session is stopped (POST .../stop), N
+  // messages are queued, and it is started again; the rate is taken from the sandbox's first to last arrival,
+  // as is the raw loop's (Signal session set-up is excluded for both: each round writes to a new contact).
   const rounds: { drainMs: number; rawMs: number }[] = [];
   for (let round = 0; round < E2E_ROUNDS; round++) {
     const drainContact = `62811000001${String(round).padStart(2, '0')}`;
-    const offline = await startGateway({
-      dir: gw.dir,
-      env: { WA_WEBSOCKET_URL: 'ws://127.0.0.1:9/ws/chat', ...noPacing },
-    });
+    const stop = await gw.post('/api/sessions/default/stop', {});
+    if (stop.status !== 200 || stop.body.status !== 'disconnected') throw new Error(`stop: ${stop.status}`);
     await pool(
       Array.from({ length: N }, (_, i) => i),
       10,
       async (i) => {
-        const r = await offline.post('/api/sessions/default/messages', { ...body(i), to: drainContact });
+        const r = await gw.post('/api/sessions/default/messages', { ...body(i), to: drainContact });
         if (r.status !== 202) throw new Error(`queue ${i}: ${r.status}`);
       },
     );
-    await offline.stop();
-    const drainGw = await startGateway({
-      dir: gw.dir,
-      env: { WA_WEBSOCKET_URL: sandbox.wsUrl, ...noPacing },
-      nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/drain`] : [],
-    });
+    const start = await gw.post('/api/sessions/default/start', {});
+    if (start.status !== 200) throw new Error(`start: ${start.status}`);
     const d = await sandbox.wait(drainContact, N, 300_000);
     if (d.count < N) throw new Error(`drain: only ${d.count} of ${N} arrived`);
-    await drainGw.stop();
 
     const rawContact = `62811000002${String(round).padStart(2, '0')}`;
     await rpc(worker, 'send', { contact: rawContact, n: N });
     const r = await sandbox.wait(rawContact, N, 300_000);
     rounds.push({ drainMs: d.lastAt - d.firstAt, rawMs: r.lastAt - r.firstAt });
   }
+  await gw.stop();
 
   await rpc(worker, 'end').catch(() => undefined);
   await stopChild(worker);
@@ -272,8 +265,8 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   };
   console.log(
-    `Steady state, ${E2E_ROUNDS} alternating rounds of ${N} messages (first -> last arrival at the sandbox;` +
-      ' Signal session set-up excluded):\n',
+    `Steady state, ${E2E_ROUNDS} alternating rounds of ${N} messages, both warm (first -> last arrival at` +
+      ' the sandbox; Signal session set-up excluded):\n',
   );
   table(
     ['round', 'raw Baileys loop msgs/s', 'gateway queue drain msgs/s', 'ratio', 'overhead'],
@@ -319,7 +312,7 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
       ['(through the API, for information)', `${fmt(overheadApi * 100, 0)} %`, ''],
     ],
   );
-  if (profDir) console.log(`CPU profiles written to ${profDir}/{e2e,drain,raw}\n`);
+  if (profDir) console.log(`CPU profiles written to ${profDir}/{e2e,raw}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
