@@ -248,6 +248,10 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
     const d = await sandbox.wait(drainContact, N, 300_000);
     if (d.count < N) throw new Error(`drain: only ${d.count} of ${N} arrived`);
 
+    // The raw client reconnects too: after each (re)connect Baileys 7 force-renews the Signal session with the
+    // account's own phone (usync returns its LID; assertSessions(lids, true)), so each reconnect adds a closed
+    // session to that record, which every later send loads and stores whole. Both sides pay it equally.
+    await rpc(worker, 'reconnect');
     const rawContact = `62811000002${String(round).padStart(2, '0')}`;
     await rpc(worker, 'send', { contact: rawContact, n: N });
     const r = await sandbox.wait(rawContact, N, 300_000);

@@ -1,7 +1,7 @@
 /**
  * The baseline: raw Baileys sockets with in-memory auth (test/support/BaileysTestClient), in their own process,
  * against the external sandbox. Driven over IPC by the benchmarks (see rpc() in processes.ts):
- *   init {wsUrl, control, tlsCa} | link {n} | phone | mem | send {contact, n} | expect {prefix, n} | end
+ *   init {wsUrl, control, tlsCa} | link {n} | phone | mem | send {contact, n} | expect {prefix, n} | reconnect | end
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { Agent as UndiciAgent } from 'undici';
@@ -107,6 +107,15 @@ const handlers: Record<string, (m: any) => Promise<unknown>> = {
   },
   send: ({ contact, n }) => send(contact, n),
   phone: async () => phones[0],
+  // Ends the first client's socket and opens a new one from its saved auth state, as a gateway reconnects.
+  reconnect: async () => {
+    const c = clients[0];
+    await c.end();
+    c.connect();
+    await c.waitForOpen(30_000);
+    c.log.length = 0;
+    return true;
+  },
   expect: ({ prefix, n }) => expect(prefix, n),
   end: async () => {
     await Promise.all(clients.map((c) => c.end()));
