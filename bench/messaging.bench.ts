@@ -17,7 +17,7 @@
  *
  * Run: npm run bench:messaging (builds first). Env: PARTS, DURATION_S=10, HISTORY_ROWS=1000000, E2E_N=1000
  * (messages per round), E2E_ROUNDS=3 (alternating queue-drain and raw-loop rounds; the median overhead is judged),
- * REQS=200 (requests per history scenario), GW_CPU_PROF=dir (CPU-profile the gateway of accept and e2e into
+ * REQS=200 (requests per history scenario), GW_NODE_FLAGS (extra Node flags for the e2e gateway), GW_CPU_PROF=dir (CPU-profile the gateway of accept and e2e into
  * dir/accept and dir/e2e, and the raw Baileys baseline into dir/raw; summarise with
  * bench/lib/cpuprofile-summary.ts).
  */
@@ -48,6 +48,8 @@ const PARTS = (process.env.PARTS ?? 'accept,e2e,history').split(',');
 const DURATION_S = Number(process.env.DURATION_S ?? 10);
 const E2E_N = Number(process.env.E2E_N ?? 1000);
 const E2E_ROUNDS = Number(process.env.E2E_ROUNDS ?? 3);
+/** Extra Node flags for the e2e gateway (e.g. heap settings), to try a runtime setting against the same baseline. */
+const GW_NODE_FLAGS = (process.env.GW_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const HISTORY_ROWS = Number(process.env.HISTORY_ROWS ?? 1_000_000);
 const REQS = Number(process.env.REQS ?? 200);
 
@@ -188,7 +190,7 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
   const noPacing = { SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' };
   const gw = await startGateway({
     env: { WA_WEBSOCKET_URL: sandbox.wsUrl, ...noPacing },
-    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/e2e`] : [],
+    nodeFlags: [...GW_NODE_FLAGS, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/e2e`] : [])],
   });
   await linkGatewaySession(gw, sandbox, 'default');
   const gwContact = '6281100000001';
