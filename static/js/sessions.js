@@ -109,7 +109,8 @@ function renderQr() {
   }
   img.hidden = !showQr;
   $('#qr-placeholder').hidden = showQr;
-  $('#qr-box').hidden = !s || linked;
+  // A stopped session gives no QR until it is started (the status box says why it is not connected).
+  $('#qr-box').hidden = !s || linked || !!s.stopped;
   // A pairing code belongs to one pairing attempt: once the session moves on, it is gone.
   if (!s || s.status !== 'qr_ready') $('#pair-code').hidden = true;
   $('#linked-note').hidden = !linked;
@@ -120,6 +121,14 @@ function renderControls() {
   const connected = !!s && s.status === 'connected';
   const waiting = !!s && s.status === 'qr_ready';
   $('#refresh-btn').disabled = !s;
+  // Stop keeps the link and holds the queue; the same button starts a stopped session again.
+  const stopBtn = $('#stop-btn');
+  const key = s && s.stopped ? 'controls.start' : 'controls.stop';
+  if (stopBtn.dataset.i18n !== key) {
+    stopBtn.dataset.i18n = key;
+    stopBtn.textContent = t(key);
+  }
+  stopBtn.disabled = !s || (!s.stopped && s.status === 'logged_out');
   $('#logout-btn').disabled = !s || !(connected || (s.phone && s.status === 'disconnected'));
   $('#pair-submit').disabled = !waiting;
   $('#send-btn').disabled = !connected;
@@ -137,7 +146,7 @@ export function render() {
 
 /** An unlinked session that is not connected: asking for its QR (re)starts pairing, as the seed's refresh did. */
 function wantsQr(s) {
-  return !!s && !s.phone && s.status !== 'connected';
+  return !!s && !s.phone && !s.stopped && s.status !== 'connected';
 }
 
 const qrInFlight = new Set();
@@ -273,6 +282,20 @@ export function bindSessionPanel() {
   $('#refresh-btn').addEventListener('click', () =>
     busy($('#refresh-btn'), async () => {
       await reloadAll();
+    }),
+  );
+
+  $('#stop-btn').addEventListener('click', () =>
+    busy($('#stop-btn'), async () => {
+      const id = state.current;
+      const known = state.sessions.get(id);
+      if (!known) return;
+      const starting = !!known.stopped;
+      bump(id);
+      const view = await api.post(`/api/sessions/${enc(id)}/${starting ? 'start' : 'stop'}`);
+      if (view && view.id) state.sessions.set(id, view);
+      notify(t(starting ? 'controls.started' : 'controls.stopped'));
+      render();
     }),
   );
 

@@ -255,6 +255,33 @@ describe('web console (headless Chromium against the sandbox)', () => {
     expect((await t.get('/api/sessions/sales')).status).toBe(404);
   });
 
+  it('stops a session without unlinking it and starts it again', async () => {
+    await ensureLinked();
+    await page.goto(t.url + '/');
+    await enterKey(page, t.apiKey);
+    await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    await page.waitForSelector('#stop-btn[data-i18n="controls.stop"]:not([disabled])', WAIT);
+    await page.click('#stop-btn');
+    await page.waitForSelector('#status[data-status="disconnected"]', WAIT);
+    await page.waitForSelector('#stop-btn[data-i18n="controls.start"]:not([disabled])', WAIT);
+    expect(await page.isDisabled('#send-btn')).toBe(true);
+    expect(await page.isHidden('#qr-box')).toBe(true);
+    expect(await page.textContent('#status-detail')).toContain('Stopped');
+    expect((await t.get('/api/sessions/default')).body).toMatchObject({
+      status: 'disconnected',
+      stopped: true,
+    });
+    await screenshot(page, '09-stopped');
+
+    await page.click('#stop-btn');
+    await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    await page.waitForSelector('#stop-btn[data-i18n="controls.stop"]', WAIT);
+    expect((await t.get('/api/sessions/default')).body).toMatchObject({
+      status: 'connected',
+      stopped: false,
+    });
+  });
+
   it('fits a phone-sized screen', async () => {
     const phone = await browser.newContext({
       viewport: { width: 390, height: 844 },
