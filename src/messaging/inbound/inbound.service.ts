@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../events/domain-event';
 import type { InboundMessage } from '../../whatsapp/engine/engine.types';
-import { ENGINE_MESSAGES, EngineMessagesEvent } from '../../whatsapp/sessions/session-manager';
+import { ENGINE_MESSAGES, EngineMessagesEvent } from '../../whatsapp/sessions/engine-events';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import { SessionManager } from '../../whatsapp/sessions/session-manager';
 import { newMessageId } from '../message-id';

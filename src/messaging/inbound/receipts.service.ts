@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEvent } from '../../events/domain-event';
-import { ENGINE_RECEIPTS, EngineReceiptsEvent } from '../../whatsapp/sessions/session-manager';
+import { ENGINE_RECEIPTS, EngineReceiptsEvent } from '../../whatsapp/sessions/engine-events';
 import { MessageEntity, MessageStatus } from '../message.entity';
 import { MessageEvents } from '../message.events';
 import { MessageStore, STATUS_RANK } from '../message.store';

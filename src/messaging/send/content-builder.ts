@@ -111,3 +111,35 @@ export function summaryText(content: OutgoingContent | StoredRequest['content'])
       return null;
   }
 }
+
+/** The `details` column of a queued message: media metadata, coordinates, contact card, reaction, mentions. */
+export function detailsOf(content: StoredRequest['content']): Record<string, unknown> | null {
+  switch (content.type) {
+    case 'image':
+    case 'video':
+    case 'audio':
+    case 'document': {
+      const m = content.media;
+      const size = 'base64' in m ? Math.floor((m.base64.replace(/=+$/, '').length * 3) / 4) : null;
+      return {
+        media: {
+          mimetype: m.mimetype ?? ('mimetype' in content ? content.mimetype : null) ?? null,
+          fileName: content.type === 'document' ? content.fileName : null,
+          size,
+          url: 'url' in m ? m.url : null,
+          voiceNote: content.type === 'audio' ? Boolean(content.voiceNote) : undefined,
+        },
+      };
+    }
+    case 'location':
+      return {
+        location: { latitude: content.latitude, longitude: content.longitude, name: content.name ?? null },
+      };
+    case 'contact':
+      return { contact: { displayName: content.displayName, vcard: content.vcard } };
+    case 'reaction':
+      return { reaction: { emoji: content.emoji, targetId: content.target.waMessageId } };
+    case 'text':
+      return content.mentions?.length ? { mentions: content.mentions } : null;
+  }
+}

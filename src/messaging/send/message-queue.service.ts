@@ -14,9 +14,10 @@ import { MessageEvents } from '../message.events';
 import { MessageStore } from '../message.store';
 import { MessageView, toMessageView } from '../message.view';
 import { toJid } from '../recipient';
-import { summaryText } from './content-builder';
+import { detailsOf, summaryText } from './content-builder';
 import { fetchMedia } from './media-fetch';
 import { nextSendDelay } from './pacing';
+import { SentMarks } from './sent-marks';
 import type { StoredRequest } from './stored-request';
 
 /** Rows claimed at once by a session's sender when pacing is off, and the stored request bytes they may hold. */
@@ -24,40 +25,6 @@ const SEND_CHUNK = 16;
 const SEND_CHUNK_BYTES = 1 << 20;
 /** The longest a sender goes on sending before it lets its "sent" marks commit and the event loop run. */
 const SEND_YIELD_MS = 10;
-
-/**
- * "Sent" marks written while the sender goes on (see `drain`): settled together; a mark that fails is logged
- * (the message went out; its row stays `sending` and is queued again at the next start).
- */
-class SentMarks {
-  private writes: Promise<void>[] = [];
-  private since = 0;
-
-  constructor(
-    private readonly logger: Logger,
-    private readonly sessionId: string,
-  ) {}
-
-  add(write: Promise<void>): void {
-    if (!this.writes.length) this.since = performance.now();
-    this.writes.push(
-      write.catch((err: Error) =>
-        this.logger.error(`[${this.sessionId}] a sent message could not be marked sent: ${err.message}`),
-      ),
-    );
-  }
-
-  olderThan(ms: number): boolean {
-    return this.writes.length > 0 && performance.now() - this.since > ms;
-  }
-
-  async settle(): Promise<void> {
-    if (!this.writes.length) return;
-    const writes = this.writes;
-    this.writes = [];
-    await Promise.all(writes);
-  }
-}
 
 const chatTypeOf = (jid: string) =>
   jid.endsWith('@g.us') ? 'group' : jid.endsWith('@broadcast') ? 'broadcast' : 'direct';
@@ -402,35 +369,4 @@ function isConnectionError(err: unknown): boolean {
   return (
     code === 428 || code === 408 || /connection (closed|lost)|not open/i.test(String((err as Error)?.message))
   );
-}
-
-function detailsOf(content: StoredRequest['content']): Record<string, unknown> | null {
-  switch (content.type) {
-    case 'image':
-    case 'video':
-    case 'audio':
-    case 'document': {
-      const m = content.media;
-      const size = 'base64' in m ? Math.floor((m.base64.replace(/=+$/, '').length * 3) / 4) : null;
-      return {
-        media: {
-          mimetype: m.mimetype ?? ('mimetype' in content ? content.mimetype : null) ?? null,
-          fileName: content.type === 'document' ? content.fileName : null,
-          size,
-          url: 'url' in m ? m.url : null,
-          voiceNote: content.type === 'audio' ? Boolean(content.voiceNote) : undefined,
-        },
-      };
-    }
-    case 'location':
-      return {
-        location: { latitude: content.latitude, longitude: content.longitude, name: content.name ?? null },
-      };
-    case 'contact':
-      return { contact: { displayName: content.displayName, vcard: content.vcard } };
-    case 'reaction':
-      return { reaction: { emoji: content.emoji, targetId: content.target.waMessageId } };
-    case 'text':
-      return content.mentions?.length ? { mentions: content.mentions } : null;
-  }
 }

@@ -6,27 +6,15 @@ import { AppConfig } from '../../config/app-config';
 import { EventBus } from '../../events/event-bus';
 import { newEvent } from '../../events/domain-event';
 import { SqliteAuthStateStore } from '../auth-state/sqlite-auth-state.store';
-import type { CloseInfo, InboundMessage, Receipt, SessionStatus } from '../engine/engine.types';
+import type { CloseInfo, SessionStatus } from '../engine/engine.types';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
+import { ENGINE_MESSAGES, ENGINE_RECEIPTS, EngineMessagesEvent, EngineReceiptsEvent } from './engine-events';
 import { KeyedMutex } from './keyed-mutex';
 import { SessionRuntime } from './session-runtime';
 import { SessionStore } from './session.store';
 
 export const DEFAULT_SESSION = 'default';
-
-/** In-process events for the messaging module (not part of the public event catalogue). */
-export const ENGINE_MESSAGES = 'engine.messages';
-export const ENGINE_RECEIPTS = 'engine.receipts';
-export interface EngineMessagesEvent {
-  sessionId: string;
-  messages: InboundMessage[];
-  live: boolean;
-}
-export interface EngineReceiptsEvent {
-  sessionId: string;
-  receipts: Receipt[];
-}
 
 /**
  * Owns every session's connection lifecycle: start at boot, QR and pairing, reconnect with backoff, the
@@ -135,30 +123,29 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
 
   /** Undoes `stopOnRequest` and opens the connection (an unlinked session begins a pairing attempt). */
   startOnRequest(id: string): Promise<void> {
+    return this.mutex.run(id, () => this.reopen(id));
+  }
+
+  restart(id: string): Promise<void> {
     return this.mutex.run(id, async () => {
-      const rt = this.runtime(id);
-      await this.setStopped(rt, false);
-      rt.pairingAttempts = 0;
-      rt.reconnectAttempts = 0;
-      await this.doStart(id);
+      await this.doStop(id);
+      await this.reopen(id);
     });
+  }
+
+  /** Opens the session afresh: no longer stopped, retry counters reset. */
+  private async reopen(id: string): Promise<void> {
+    const rt = this.runtime(id);
+    await this.setStopped(rt, false);
+    rt.pairingAttempts = 0;
+    rt.reconnectAttempts = 0;
+    await this.doStart(id);
   }
 
   private async setStopped(rt: SessionRuntime, stopped: boolean): Promise<void> {
     if (rt.stopped === stopped) return;
     await this.store.saveStopped(rt.id, stopped);
     rt.stopped = stopped;
-  }
-
-  restart(id: string): Promise<void> {
-    return this.mutex.run(id, async () => {
-      await this.doStop(id);
-      const rt = this.runtime(id);
-      await this.setStopped(rt, false);
-      rt.pairingAttempts = 0;
-      rt.reconnectAttempts = 0;
-      await this.doStart(id);
-    });
   }
 
   /** Unlinks the device (if linked) and wipes its auth state. Status `logged_out`. */
@@ -188,10 +175,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     );
   }
 
-  /**
-   * Waits until the session has a QR (or is connected), starting a pairing attempt if it is resting (not if it
-   * was stopped on request).
-   */
+  /** Waits for a QR (or connected), starting a pairing attempt if it is resting and not stopped on request. */
   async ensurePairing(id: string, timeoutMs: number): Promise<SessionRuntime> {
     const rt = this.runtime(id);
     if (rt.status === 'connected' || rt.linked || rt.stopped) return rt;

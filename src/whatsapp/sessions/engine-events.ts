@@ -1,0 +1,14 @@
+import type { InboundMessage, Receipt } from '../engine/engine.types';
+
+/** In-process events for the messaging module (not part of the public event catalogue). */
+export const ENGINE_MESSAGES = 'engine.messages';
+export const ENGINE_RECEIPTS = 'engine.receipts';
+export interface EngineMessagesEvent {
+  sessionId: string;
+  messages: InboundMessage[];
+  live: boolean;
+}
+export interface EngineReceiptsEvent {
+  sessionId: string;
+  receipts: Receipt[];
+}
