@@ -3,7 +3,7 @@
  * signed POST) -> the webhook received by a loopback receiver. Compared, in the same run, with a bare
  * non-durable Node forwarder (receive -> forward, nothing stored).
  *
- *   node -r ./test/webhooks/support/swc-register.js bench/webhooks.ts
+ *   node -r ./scripts/swc-register.js bench/webhooks.ts
  *
  * Measures (1) sustained throughput: BENCH_MESSAGES messages sent with BENCH_CONCURRENCY in flight, until all
  * arrived at the receiver; (2) latency at a fixed BENCH_RATE msg/s for BENCH_SECONDS: time from sending the
@@ -72,7 +72,7 @@ async function spawnChild(role: 'gateway' | 'forwarder', env: Record<string, str
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GW_CPU_PROF}`]
         : []),
       '-r',
-      path.join(ROOT, 'test/webhooks/support/swc-register.js'),
+      path.join(ROOT, 'scripts/swc-register.js'),
       path.join(__dirname, 'webhooks-child.ts'),
       role,
     ],

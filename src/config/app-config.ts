@@ -173,6 +173,13 @@ export class AppConfig {
   @Min(1000)
   WA_KEEPALIVE_INTERVAL_MS = 30_000;
 
+  /**
+   * Where the Baileys sockets run: `worker`, one thread of their own beside the API thread (a second core does
+   * the Signal encryption while the first answers HTTP and writes SQLite), or `main`, the API thread itself.
+   */
+  @IsIn(['worker', 'main'])
+  WA_ENGINE_THREAD: 'worker' | 'main' = 'worker';
+
   /** Reconnect backoff: first delay and cap (exponential with jitter in between). */
   @Transform(toInt)
   @IsInt()

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { SandboxHost } from '../sandbox/control/sandbox-host';
 import { BAILEYS_OPTIONS, BaileysOptions } from './engine/baileys/baileys-options';
 import { BaileysEngine } from './engine/baileys/baileys.engine';
+import { EngineThread } from './engine/thread/engine-thread';
 import { WhatsAppEngine } from './engine/whatsapp-engine';
 import { SeedSessionController } from './seed/seed-session.controller';
 import { SessionManager } from './sessions/session-manager';
@@ -30,13 +31,19 @@ function baileysLogLevel(level: AppConfig['LOG_LEVEL']): string {
         waWebSocketUrl: host.sandbox?.wsUrl ?? config.WA_WEBSOCKET_URL,
         mediaAgent: host.sandbox?.httpsAgent,
         mediaDispatcher: host.sandbox?.mediaDispatcher,
+        mediaCa: host.sandbox?.tlsCa,
         qrTimeoutMs: config.WA_QR_TIMEOUT_MS,
         connectTimeoutMs: config.WA_CONNECT_TIMEOUT_MS,
         keepAliveIntervalMs: config.WA_KEEPALIVE_INTERVAL_MS,
         logLevel: baileysLogLevel(config.LOG_LEVEL),
       }),
     },
-    { provide: WhatsAppEngine, useClass: BaileysEngine },
+    {
+      provide: WhatsAppEngine,
+      inject: [AppConfig, BAILEYS_OPTIONS],
+      useFactory: (config: AppConfig, options: BaileysOptions): WhatsAppEngine =>
+        config.WA_ENGINE_THREAD === 'worker' ? new EngineThread(options) : new BaileysEngine(options),
+    },
     SessionStore,
     SessionManager,
     SessionsService,

@@ -16,7 +16,7 @@ function spawnGateway(env: Record<string, string>) {
     process.execPath,
     [
       '-r',
-      path.join(__dirname, 'support', 'swc-register.js'),
+      path.join(__dirname, '..', '..', 'scripts', 'swc-register.js'),
       path.join(__dirname, 'support', 'child-app.ts'),
     ],
     { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },

@@ -10,6 +10,8 @@ export interface BaileysOptions {
   mediaAgent?: Agent;
   /** fetch dispatcher for media downloads (an undici Agent trusting the sandbox's certificate). */
   mediaDispatcher?: unknown;
+  /** PEM of the CA behind the media host, so the engine thread can build the two agents above itself. */
+  mediaCa?: string;
   /** Pinned WhatsApp Web version; default: the one bundled with Baileys (never fetched from the internet). */
   version?: [number, number, number];
   qrTimeoutMs?: number;

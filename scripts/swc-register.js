@@ -1,5 +1,5 @@
-// Lets a child `node` process run the TypeScript sources directly (no build, no dist/): .ts files are compiled
-// on require by @swc/core with the same settings as Jest (decorators + metadata, CommonJS).
+// Lets a `node` process or worker thread run the TypeScript sources directly (no build, no dist/): .ts files
+// are compiled on require by @swc/core with the same settings as Jest (decorators + metadata, CommonJS).
 const fs = require('node:fs');
 const Module = require('node:module');
 const { transformSync } = require('@swc/core');

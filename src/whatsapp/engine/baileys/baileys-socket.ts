@@ -1,0 +1,186 @@
+import makeWASocket, { Browsers, proto, WAMessage, WASocket } from '@whiskeysockets/baileys';
+import { Agent as HttpsAgent } from 'node:https';
+import type pino from 'pino';
+import { Agent as UndiciAgent } from 'undici';
+import type { AuthStateStore } from '../auth-state-store';
+import type {
+  AccountIdentity,
+  ContactLookup,
+  OutgoingContent,
+  Receipt,
+  ReceiptStatus,
+  SendOptions,
+} from '../engine.types';
+import type { ConnectionHandlers, EngineConnection } from '../whatsapp-engine';
+import { deserialize, makeAuthState, serialize } from './baileys-auth-state';
+import type { BaileysOptions } from './baileys-options';
+import { classifyClose } from './close-classifier';
+import { toBaileysContent, toSendOptions } from './content-mapper';
+import { lidOf, normalizeJid, phoneOf } from './jid';
+import { toInboundMessage } from './message-mapper';
+
+/** Baileys' numeric receipt statuses (proto.WebMessageInfo.Status). */
+const RECEIPT_STATUS: Record<number, ReceiptStatus> = { 0: 'failed', 3: 'delivered', 4: 'read', 5: 'played' };
+
+function identityOf(sock: WASocket): AccountIdentity {
+  const user = sock.user;
+  const jid = normalizeJid(user?.id ?? '');
+  return { phone: phoneOf(jid) ?? '', jid, lid: lidOf(user?.lid ?? null), name: user?.name ?? null };
+}
+
+/**
+ * What a connection knows that its owner reads synchronously, in a Float64Array so an engine thread can share
+ * it with the API thread (a SharedArrayBuffer): [0] when the last frame arrived (ms), [1] 1 once linked.
+ */
+export const ACTIVITY_SLOTS = 2;
+
+/** One Baileys socket. Never reused: after it closes the session asks the engine for a new one. */
+export class BaileysConnection implements EngineConnection {
+  private intentional = false;
+
+  constructor(
+    private readonly sock: WASocket,
+    private readonly activity: Float64Array,
+  ) {
+    activity[0] = Date.now();
+    (sock.ws as any).on('frame', () => (activity[0] = Date.now()));
+  }
+
+  get isIntentional(): boolean {
+    return this.intentional;
+  }
+
+  async send(jid: string, content: OutgoingContent, options?: SendOptions) {
+    const msg = await this.sock.sendMessage(jid, toBaileysContent(content), toSendOptions(options));
+    if (!msg?.key?.id) throw new Error('WhatsApp did not accept the message');
+    const ts = Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000));
+    return {
+      waMessageId: msg.key.id,
+      timestamp: ts,
+      payload: msg.message ? serialize(msg.message) : undefined,
+    };
+  }
+
+  requestPairingCode(phone: string): Promise<string> {
+    return this.sock.requestPairingCode(phone);
+  }
+
+  async lookup(phone: string): Promise<ContactLookup> {
+    const [result] = (await this.sock.onWhatsApp(phone)) ?? [];
+    if (!result?.exists) return { phone, exists: false, jid: null, lid: null };
+    const jid = normalizeJid(result.jid);
+    const lid = await this.sock.signalRepository.lidMapping.getLIDForPN(jid).catch(() => null);
+    return { phone, exists: true, jid, lid: lidOf(lid ?? null) };
+  }
+
+  async logout(): Promise<void> {
+    this.intentional = true;
+    await this.sock.logout();
+  }
+
+  end(): void {
+    this.intentional = true;
+    this.sock.end(undefined);
+  }
+
+  idleMs(): number {
+    return Date.now() - this.activity[0];
+  }
+
+  isLinked(): boolean {
+    return this.activity[1] === 1;
+  }
+}
+
+/** Media agents trusting the sandbox's certificate, for a thread that got only its PEM. */
+export function mediaAgentsFor(caPem: string): Pick<BaileysOptions, 'mediaAgent' | 'mediaDispatcher'> {
+  return {
+    mediaAgent: new HttpsAgent({ ca: caPem, keepAlive: false }),
+    mediaDispatcher: new UndiciAgent({ connect: { ca: caPem } }),
+  };
+}
+
+export interface OpenSocketOptions {
+  options: BaileysOptions;
+  logger: pino.Logger;
+  store: AuthStateStore;
+  handlers: ConnectionHandlers;
+  /** Where the connection writes its activity (see ACTIVITY_SLOTS); a fresh array when not shared. */
+  activity?: Float64Array;
+}
+
+/** Opens one Baileys socket on the store's auth state and maps its events to the handlers. */
+export async function openBaileysSocket({
+  options: o,
+  logger,
+  store,
+  handlers,
+  activity = new Float64Array(ACTIVITY_SLOTS),
+}: OpenSocketOptions): Promise<BaileysConnection> {
+  const { state, saveCreds } = await makeAuthState(store, {
+    onWriteError: (err) => logger.error({ err }, 'writing Signal keys failed'),
+  });
+  const sock = makeWASocket({
+    // Signal keys are read through makeAuthState's own cache (Baileys' makeCacheableSignalKeyStore takes a
+    // mutex and sizes every value on each call, and cannot remember that a key is absent).
+    auth: state,
+    logger,
+    browser: Browsers.macOS('Chrome'),
+    ...(o.waWebSocketUrl ? { waWebSocketUrl: o.waWebSocketUrl } : {}),
+    // Media upload goes through `fetchAgent`, media download through fetch's `dispatcher` (sandbox mode only).
+    ...(o.mediaAgent ? { fetchAgent: o.mediaAgent } : {}),
+    ...(o.mediaDispatcher ? { options: { dispatcher: o.mediaDispatcher } as RequestInit } : {}),
+    ...(o.version ? { version: o.version } : {}),
+    markOnlineOnConnect: false,
+    syncFullHistory: false,
+    qrTimeout: o.qrTimeoutMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    keepAliveIntervalMs: o.keepAliveIntervalMs,
+    emitOwnEvents: false,
+    getMessage: async (key) => {
+      const text = key.id ? await handlers.loadSentPayload?.(key.id) : undefined;
+      return text ? proto.Message.fromObject(deserialize(text)) : undefined;
+    },
+  });
+  const conn = new BaileysConnection(sock, activity);
+  const linked = () => (activity[1] = state.creds.me?.id ? 1 : 0);
+  linked();
+
+  sock.ev.on('creds.update', () => {
+    linked();
+    void saveCreds();
+  });
+  sock.ev.on('connection.update', (update) => {
+    if (update.qr) handlers.onQr(update.qr);
+    if (update.connection === 'open') handlers.onOpen(identityOf(sock));
+    if (update.connection === 'close') {
+      // Pending creds writes (e.g. `me` right after pairing) land before the session reconnects.
+      void saveCreds().finally(() =>
+        handlers.onClose(classifyClose(update.lastDisconnect?.error, conn.isIntentional)),
+      );
+    }
+  });
+  sock.ev.on('messages.upsert', ({ messages, type }) => {
+    const mapped = messages.map((m: WAMessage) => toInboundMessage(m)).filter((m) => m !== null);
+    if (mapped.length) handlers.onMessages(mapped, type === 'notify');
+  });
+  sock.ev.on('messages.update', (updates) => {
+    const receipts: Receipt[] = [];
+    for (const { key, update } of updates) {
+      const status = update.status != null ? RECEIPT_STATUS[update.status as number] : undefined;
+      if (!status || !key.id || !key.fromMe) continue;
+      receipts.push({
+        waMessageId: key.id,
+        chatJid: normalizeJid(key.remoteJid ?? ''),
+        status,
+        timestamp: Number(update.messageTimestamp ?? Math.floor(Date.now() / 1000)),
+        error:
+          status === 'failed'
+            ? String(update.messageStubParameters?.[0] ?? 'rejected by WhatsApp')
+            : undefined,
+      });
+    }
+    if (receipts.length) handlers.onReceipts(receipts);
+  });
+  return conn;
+}

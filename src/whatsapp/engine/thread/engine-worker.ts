@@ -1,0 +1,163 @@
+/**
+ * The engine thread: runs every Baileys socket of the gateway, away from the API thread (see `engine-thread.ts`).
+ * Each connection's auth state lives in the API thread's SQLite store and is reached by request; the keys a
+ * connection sets are cached here and sent over in one write per turn, before anything else this thread posts,
+ * so the API thread always has a send's new Signal keys before it hears the send succeeded.
+ */
+import pino from 'pino';
+import { parentPort, workerData } from 'node:worker_threads';
+import { installSignalConsoleFilter } from '../../../common/logging/signal-console-filter';
+import type { AuthStateStore, KeyEntry } from '../auth-state-store';
+import type { OutgoingContent } from '../engine.types';
+import type { ConnectionHandlers } from '../whatsapp-engine';
+import { BaileysConnection, mediaAgentsFor, openBaileysSocket } from '../baileys/baileys-socket';
+import type { BaileysOptions } from '../baileys/baileys-options';
+import {
+  answer,
+  asBuffer,
+  ConnectionMethod,
+  FromEngine,
+  HandlerName,
+  HostMethod,
+  PendingRequests,
+  ThreadOptions,
+  ToEngine,
+} from './thread-protocol';
+
+const threadOptions = (workerData as { options: ThreadOptions }).options;
+const options: BaileysOptions = {
+  ...threadOptions,
+  ...(threadOptions.mediaCa ? mediaAgentsFor(threadOptions.mediaCa) : {}),
+};
+const logger = pino({ level: options.logLevel });
+installSignalConsoleFilter(options.logLevel !== 'debug');
+
+const host = parentPort!;
+const requests = new PendingRequests();
+/** Key writes asked for since the last post: each `collect` is called when they are sent. */
+let unsentKeys: { cid: number; collect: () => KeyEntry[]; settle: (p: Promise<unknown>) => void }[] = [];
+
+function flushKeys(): void {
+  if (!unsentKeys.length) return;
+  const batch = unsentKeys;
+  unsentKeys = [];
+  const byConnection = new Map<number, { entries: KeyEntry[]; settles: ((p: Promise<unknown>) => void)[] }>();
+  for (const write of batch) {
+    let group = byConnection.get(write.cid);
+    if (!group) byConnection.set(write.cid, (group = { entries: [], settles: [] }));
+    group.entries.push(...write.collect());
+    group.settles.push(write.settle);
+  }
+  for (const [cid, { entries, settles }] of byConnection) {
+    const done = requests.request(host, (rid) => hostCall(rid, cid, 'writeKeys', [entries]));
+    for (const settle of settles) settle(done);
+  }
+}
+
+/** Every message to the API thread goes through here, so pending key writes always go first. */
+const port = {
+  postMessage(message: FromEngine): void {
+    flushKeys();
+    host.postMessage(message);
+  },
+};
+
+const hostCall = (rid: number, cid: number, method: HostMethod, args: unknown[]): FromEngine => ({
+  op: 'host',
+  rid,
+  cid,
+  method,
+  args,
+});
+
+/** The session's AuthStateStore, in the API thread. */
+function remoteStore(cid: number): AuthStateStore {
+  const call = <T>(method: HostMethod, ...args: unknown[]) =>
+    requests.request<T>(port, (rid) => hostCall(rid, cid, method, args));
+  return {
+    readCreds: () => call('readCreds'),
+    writeCreds: (value) => call('writeCreds', value),
+    readKeys: (type, ids) => call('readKeys', type, ids),
+    writeKeys: (collect) =>
+      new Promise<void>((resolve, reject) => {
+        if (!unsentKeys.length) setImmediate(flushKeys);
+        unsentKeys.push({ cid, collect, settle: (p) => p.then(() => resolve(), reject) });
+      }),
+    clear: () => call('clear'),
+  };
+}
+
+function remoteHandlers(cid: number): ConnectionHandlers {
+  const notify =
+    (name: HandlerName) =>
+    (...args: unknown[]) =>
+      port.postMessage({ op: 'event', cid, name, args });
+  return {
+    onQr: notify('onQr'),
+    onOpen: notify('onOpen'),
+    onClose: notify('onClose'),
+    onMessages: notify('onMessages'),
+    onReceipts: notify('onReceipts'),
+    loadSentPayload: (waMessageId) =>
+      requests.request(port, (rid) => hostCall(rid, cid, 'loadSentPayload', [waMessageId])),
+  };
+}
+
+const connections = new Map<number, BaileysConnection>();
+
+function withBuffers(content: OutgoingContent): OutgoingContent {
+  if ('media' in content && 'data' in content.media)
+    return { ...content, media: { ...content.media, data: asBuffer(content.media.data) } };
+  return content;
+}
+
+function call(conn: BaileysConnection, method: ConnectionMethod, args: unknown[]): Promise<unknown> {
+  switch (method) {
+    case 'send': {
+      const [jid, content, sendOptions] = args as Parameters<BaileysConnection['send']>;
+      return conn.send(jid, withBuffers(content), sendOptions);
+    }
+    case 'requestPairingCode':
+      return conn.requestPairingCode(args[0] as string);
+    case 'lookup':
+      return conn.lookup(args[0] as string);
+    case 'logout':
+      return conn.logout();
+  }
+}
+
+function connectionOf(cid: number): BaileysConnection {
+  const conn = connections.get(cid);
+  if (!conn) throw new Error('Connection not open');
+  return conn;
+}
+
+host.on('message', (message: ToEngine) => {
+  switch (message.op) {
+    case 'result':
+      return requests.settle(message);
+    case 'connect': {
+      const { cid } = message;
+      return answer(port, message.rid, async () => {
+        const conn = await openBaileysSocket({
+          options,
+          logger,
+          store: remoteStore(cid),
+          handlers: {
+            ...remoteHandlers(cid),
+            onClose: (info) => {
+              connections.delete(cid);
+              port.postMessage({ op: 'event', cid, name: 'onClose', args: [info] });
+            },
+          },
+          activity: new Float64Array(message.activity),
+        });
+        connections.set(cid, conn);
+      });
+    }
+    case 'call':
+      return answer(port, message.rid, () => call(connectionOf(message.cid), message.method, message.args));
+    case 'end':
+      return connections.get(message.cid)?.end();
+  }
+});

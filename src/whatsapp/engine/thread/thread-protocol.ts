@@ -1,0 +1,104 @@
+/**
+ * What the API thread and the engine thread say to each other (see `engine-thread.ts`). Both sides make
+ * requests of the other: the API thread asks a connection to send or look up, the engine thread asks for the
+ * session's auth state and stored payloads. Messages on one port arrive in the order they were posted.
+ */
+import type { MessagePort, Worker } from 'node:worker_threads';
+import type { BaileysOptions } from '../baileys/baileys-options';
+
+/** Socket settings that can cross a thread (the media agents are rebuilt there from `mediaCa`). */
+export type ThreadOptions = Omit<BaileysOptions, 'mediaAgent' | 'mediaDispatcher'>;
+
+/** What a connection can be asked (EngineConnection's asynchronous methods). */
+export type ConnectionMethod = 'send' | 'requestPairingCode' | 'lookup' | 'logout';
+
+/** What the engine thread asks of the API thread: the AuthStateStore, and ConnectionHandlers.loadSentPayload. */
+export type HostMethod = 'readCreds' | 'writeCreds' | 'readKeys' | 'writeKeys' | 'clear' | 'loadSentPayload';
+
+/** ConnectionHandlers' notifications. */
+export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onMessages' | 'onReceipts';
+
+export interface WireError {
+  message: string;
+  name: string;
+  /** Boom's `output.statusCode` (Baileys' errors), which the send queue reads to tell a lost connection. */
+  statusCode?: number;
+}
+
+export interface ResultMessage {
+  op: 'result';
+  rid: number;
+  value?: unknown;
+  error?: WireError;
+}
+
+export type ToEngine =
+  | { op: 'connect'; rid: number; cid: number; sessionId: string; activity: SharedArrayBuffer }
+  | { op: 'call'; rid: number; cid: number; method: ConnectionMethod; args: unknown[] }
+  | { op: 'end'; cid: number }
+  | ResultMessage;
+
+export type FromEngine =
+  | { op: 'host'; rid: number; cid: number; method: HostMethod; args: unknown[] }
+  | { op: 'event'; cid: number; name: HandlerName; args: unknown[] }
+  | ResultMessage;
+
+export function toWire(err: unknown): WireError {
+  const e = err as Error & { output?: { statusCode?: number } };
+  return {
+    message: String(e?.message ?? err),
+    name: String(e?.name ?? 'Error'),
+    ...(e?.output?.statusCode != null ? { statusCode: e.output.statusCode } : {}),
+  };
+}
+
+export function fromWire(wire: WireError): Error {
+  const err = new Error(wire.message) as Error & { output?: { statusCode: number } };
+  err.name = wire.name;
+  if (wire.statusCode != null) err.output = { statusCode: wire.statusCode };
+  return err;
+}
+
+type Port = Pick<MessagePort | Worker, 'postMessage'>;
+
+/** Requests in flight to the other side, settled by its `result` messages. */
+export class PendingRequests {
+  private next = 0;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  request<T>(port: Port, message: (rid: number) => ToEngine | FromEngine): Promise<T> {
+    const rid = ++this.next;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(rid, { resolve: resolve as (v: unknown) => void, reject });
+      port.postMessage(message(rid));
+    });
+  }
+
+  settle(result: ResultMessage): void {
+    const waiter = this.pending.get(result.rid);
+    if (!waiter) return;
+    this.pending.delete(result.rid);
+    if (result.error) waiter.reject(fromWire(result.error));
+    else waiter.resolve(result.value);
+  }
+
+  rejectAll(err: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(err);
+    this.pending.clear();
+  }
+}
+
+/** Answers a request of the other side with what `run` resolves to, or the error it threw. */
+export function answer(port: Port, rid: number, run: () => unknown): void {
+  Promise.resolve()
+    .then(run)
+    .then(
+      (value) => port.postMessage({ op: 'result', rid, value } satisfies ResultMessage),
+      (err: unknown) => port.postMessage({ op: 'result', rid, error: toWire(err) } satisfies ResultMessage),
+    );
+}
+
+/** A Buffer that crossed a thread arrives as a plain Uint8Array; Baileys wants Buffers. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
