@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import type { DomainEvent } from '../../events/domain-event';
-import type { OutgoingContent, QuotedRef } from '../../whatsapp/engine/engine.types';
+import type { OutgoingContent, QuotedRef, SendOptions, SendResult } from '../../whatsapp/engine/engine.types';
 import { SessionManager } from '../../whatsapp/sessions/session-manager';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import { SessionsService } from '../../whatsapp/sessions/sessions.service';
@@ -23,6 +23,8 @@ import type { StoredRequest } from './stored-request';
 /** Rows claimed at once by a session's sender when pacing is off, and the stored request bytes they may hold. */
 const SEND_CHUNK = 16;
 const SEND_CHUNK_BYTES = 1 << 20;
+/** Sends handed to the connection before the first of them is answered, when pacing is off. */
+const SEND_WINDOW = 4;
 /** The longest a sender goes on sending before it lets its "sent" marks commit and the event loop run. */
 const SEND_YIELD_MS = 10;
 
@@ -184,104 +186,122 @@ export class MessageQueueService
    * Sends the session's queue in order while it is connected.
    *
    * With pacing off, rows are claimed a chunk at a time (up to SEND_CHUNK rows, or SEND_CHUNK_BYTES of stored
-   * request: media is held in memory until sent) and each "sent" mark is written without the loop waiting for
-   * its commit: Baileys sends without yielding to the event loop, so the marks (and the Signal sessions Baileys
-   * writes) of the messages sent during one turn share one SQLite commit instead of one commit and one turn
-   * each. The loop lets the marks commit, and the event loop run, at the end of each chunk and at least every
-   * SEND_YIELD_MS. A crash before a mark commits leaves the row `sending`: it is queued again at the next start
-   * and sent with the same WhatsApp id (which the recipient's device deduplicates), as before.
+   * request: media is held in memory until sent), up to SEND_WINDOW of them are handed to the connection
+   * before the first is answered (the connection sends them one after another, in order: with the engine on
+   * its own thread, the next message is already there when one is done), and each "sent" mark is written
+   * without the loop waiting for its commit, so the marks (and the Signal sessions Baileys writes) of the
+   * messages answered during one turn share one SQLite commit. The loop lets the marks commit, and the event
+   * loop run, every SEND_CHUNK marks and at least every SEND_YIELD_MS. A crash before a mark commits leaves the
+   * row `sending`: it is queued again at the next start and sent with the same WhatsApp id (which the
+   * recipient's device deduplicates), as before.
    * With pacing on, one row is claimed when its turn has come, and each mark is waited for.
    */
   private async drain(sessionId: string): Promise<void> {
     const pipelined = this.config.SEND_MIN_INTERVAL_MS <= 0 && this.config.SEND_JITTER_MS <= 0;
+    const window = pipelined ? SEND_WINDOW : 1;
     const claimed: MessageEntity[] = [];
-    let tried: MessageEntity | null = null;
+    const inFlight: { row: MessageEntity; outcome: Promise<SendOutcome> }[] = [];
+    /** Rows handed to the connection (their claim's attempt counts). */
+    const tried = new Set<MessageEntity>();
     const marks = new SentMarks(this.logger, sessionId);
+    let exhausted = false;
+    const back: MessageEntity[] = [];
     try {
       while (!this.stopping) {
-        this.again.delete(sessionId);
+        if (this.again.delete(sessionId)) exhausted = false;
         const rt = this.sessions.get(sessionId);
         const conn = rt?.conn;
         if (!rt || rt.status !== 'connected' || !conn) return;
-        if (!claimed.length) {
-          // The previous chunk's marks land (and their events go out) before more rows are claimed.
-          await marks.settle();
+        if (!claimed.length && !exhausted && inFlight.length < window) {
           if (pipelined) {
-            claimed.push(
-              ...(await this.store.write(() =>
-                this.store.claimChunkSync(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES),
-              )),
+            const rows = await this.store.write(() =>
+              this.store.claimChunkSync(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES),
             );
-          } else {
-            const wait = nextSendDelay(
-              this.lastSentAt.get(sessionId) ?? 0,
-              Date.now(),
-              this.config.SEND_MIN_INTERVAL_MS,
-              this.config.SEND_JITTER_MS,
-            );
-            if (wait > 0) {
-              await new Promise((r) => setTimeout(r, wait).unref());
-              continue;
-            }
-            const row = await this.store.write(() => this.store.claimNextSync(sessionId));
-            if (row) claimed.push(row);
+            if (!rows.length) exhausted = true;
+            claimed.push(...rows);
+            continue;
           }
-          if (!claimed.length) return;
-        } else if (marks.olderThan(SEND_YIELD_MS)) {
-          await marks.settle();
-          continue;
-        }
-        const current = claimed.shift()!;
-        if (current.expiresAt != null && current.expiresAt < Date.now()) {
-          await this.fail(current, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
-          continue;
-        }
-        const request = JSON.parse(current.request ?? '{}') as StoredRequest;
-        let content: OutgoingContent;
-        try {
-          content = await this.materialize(request.content);
-        } catch (err) {
-          await this.fail(
-            current,
-            'sending',
-            err instanceof DomainError ? String(err.details) : (err as Error).message,
+          const wait = nextSendDelay(
+            this.lastSentAt.get(sessionId) ?? 0,
+            Date.now(),
+            this.config.SEND_MIN_INTERVAL_MS,
+            this.config.SEND_JITTER_MS,
           );
+          if (wait > 0) {
+            await new Promise((r) => setTimeout(r, wait).unref());
+            continue;
+          }
+          const row = await this.store.write(() => this.store.claimNextSync(sessionId));
+          if (row) claimed.push(row);
+          else exhausted = true;
           continue;
         }
-        try {
-          const result = await conn.send(current.chatJid, content, {
-            waMessageId: current.waMessageId ?? undefined,
-            quoted: request.quoted,
-          });
+        if (claimed.length && inFlight.length < window) {
+          const row = claimed.shift()!;
+          const send = await this.prepare(row);
+          if (!send) continue;
+          tried.add(row);
+          inFlight.push({ row, outcome: settle(conn.send(row.chatJid, send.content, send.options)) });
+          continue;
+        }
+        if (!inFlight.length) return;
+        const { row, outcome } = inFlight.shift()!;
+        const result = await outcome;
+        if (result.ok) {
           this.lastSentAt.set(sessionId, Date.now());
-          const mark = this.markSent(current, result);
-          if (pipelined) marks.add(mark);
-          else await mark;
-        } catch (err) {
-          if (this.sessions.get(sessionId)?.status !== 'connected' || isConnectionError(err)) {
-            // The connection went away under us: the message waits for the next connection (same WhatsApp id).
-            claimed.unshift(current);
-            tried = current;
-            return;
-          }
-          await this.fail(current, 'sending', (err as Error).message);
+          const mark = this.markSent(row, result.value);
+          if (!pipelined) await mark;
+          else if (marks.add(mark) >= SEND_CHUNK || marks.olderThan(SEND_YIELD_MS)) await marks.settle();
+        } else if (this.sessions.get(sessionId)?.status !== 'connected' || isConnectionError(result.error)) {
+          // The connection went away under us: the message waits for the next connection (same WhatsApp id).
+          back.push(row);
+          return;
+        } else {
+          await this.fail(row, 'sending', result.error.message);
         }
       }
     } finally {
+      // What the connection was still sending settles first: sent is marked, the rest goes back to the queue.
+      for (const { row, outcome } of inFlight.splice(0)) {
+        const result = await outcome;
+        if (result.ok) marks.add(this.markSent(row, result.value));
+        else back.push(row);
+      }
       await marks.settle();
-      // Rows claimed but not sent (stopping, disconnected) go back to the queue, in order.
-      if (claimed.length) await this.requeue(claimed.splice(0), tried);
+      back.push(...claimed.splice(0));
+      if (back.length) await this.requeue(back, tried);
     }
   }
 
+  /** The content and options to send a claimed row with; null when the row failed instead (expired, bad media). */
+  private async prepare(
+    row: MessageEntity,
+  ): Promise<{ content: OutgoingContent; options: SendOptions } | null> {
+    if (row.expiresAt != null && row.expiresAt < Date.now()) {
+      await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+      return null;
+    }
+    const request = JSON.parse(row.request ?? '{}') as StoredRequest;
+    try {
+      const content = await this.materialize(request.content);
+      return { content, options: { waMessageId: row.waMessageId ?? undefined, quoted: request.quoted } };
+    } catch (err) {
+      await this.fail(
+        row,
+        'sending',
+        err instanceof DomainError ? String(err.details) : (err as Error).message,
+      );
+      return null;
+    }
+  }
   /**
    * Puts claimed rows back in the queue (only those still `sending`). A row never handed to the connection gets
-   * back the attempt its claim counted; `tried` is the one that was.
+   * back the attempt its claim counted; `tried` are those that were.
    */
-  private requeue(rows: MessageEntity[], tried: MessageEntity | null): Promise<void> {
+  private requeue(rows: MessageEntity[], tried: Set<MessageEntity>): Promise<void> {
     return this.store.write(() => {
       for (const row of rows) {
-        const attempts = row === tried ? row.attempts : row.attempts - 1;
+        const attempts = tried.has(row) ? row.attempts : row.attempts - 1;
         this.store.updateSync(row.seq, { status: 'queued', attempts }, 'sending');
       }
     });
@@ -362,6 +382,16 @@ export class MessageQueueService
       text: row.text,
     };
   }
+}
+
+type SendOutcome = { ok: true; value: SendResult & { payload?: string } } | { ok: false; error: Error };
+
+/** A send's outcome as a value: sends in flight are awaited later, or never if the loop stops first. */
+function settle(send: Promise<SendResult & { payload?: string }>): Promise<SendOutcome> {
+  return send.then(
+    (value) => ({ ok: true as const, value }),
+    (error: Error) => ({ ok: false as const, error }),
+  );
 }
 
 function isConnectionError(err: unknown): boolean {

@@ -13,9 +13,10 @@ export class SentMarks {
     private readonly sessionId: string,
   ) {}
 
-  add(write: Promise<void>): void {
+  /** Adds a mark; answers how many are waiting. */
+  add(write: Promise<void>): number {
     if (!this.writes.length) this.since = performance.now();
-    this.writes.push(
+    return this.writes.push(
       write.catch((err: Error) =>
         this.logger.error(`[${this.sessionId}] a sent message could not be marked sent: ${err.message}`),
       ),

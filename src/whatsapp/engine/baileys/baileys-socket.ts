@@ -10,6 +10,7 @@ import type {
   Receipt,
   ReceiptStatus,
   SendOptions,
+  SendResult,
 } from '../engine.types';
 import type { ConnectionHandlers, EngineConnection } from '../whatsapp-engine';
 import { deserialize, makeAuthState, serialize } from './baileys-auth-state';
@@ -34,9 +35,12 @@ function identityOf(sock: WASocket): AccountIdentity {
  */
 export const ACTIVITY_SLOTS = 2;
 
+type SentMessage = SendResult & { payload?: string };
+
 /** One Baileys socket. Never reused: after it closes the session asks the engine for a new one. */
 export class BaileysConnection implements EngineConnection {
   private intentional = false;
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly sock: WASocket,
@@ -50,7 +54,20 @@ export class BaileysConnection implements EngineConnection {
     return this.intentional;
   }
 
-  async send(jid: string, content: OutgoingContent, options?: SendOptions) {
+  /**
+   * Sends in the order asked: the send queue hands over the next messages before the first is answered, and
+   * Baileys' sendMessage calls, run side by side, could reach WhatsApp in another order.
+   */
+  send(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
+    const next = this.sending.then(() => this.sendNow(jid, content, options));
+    this.sending = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  private async sendNow(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
     const msg = await this.sock.sendMessage(jid, toBaileysContent(content), toSendOptions(options));
     if (!msg?.key?.id) throw new Error('WhatsApp did not accept the message');
     const ts = Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000));

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AuthStateStore, KeyEntry } from '../auth-state-store';
+import type { AuthStateStore } from '../auth-state-store';
 import type { ContactLookup, OutgoingContent, SendOptions, SendResult } from '../engine.types';
 import type { ConnectionHandlers, ConnectOptions, EngineConnection } from '../whatsapp-engine';
 import { BAILEYS_OPTIONS, BaileysOptions } from '../baileys/baileys-options';
@@ -12,6 +12,7 @@ import {
   ConnectionMethod,
   FromEngine,
   HostMethod,
+  KeyWrite,
   PendingRequests,
   ThreadOptions,
   ToEngine,
@@ -154,7 +155,10 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
   }
 
   private onMessage(message: FromEngine): void {
+    if (message.keys) for (const write of message.keys) this.writeKeys(write);
     switch (message.op) {
+      case 'keys':
+        return;
       case 'result':
         return this.requests.settle(message);
       case 'event': {
@@ -184,15 +188,27 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
         return store.writeCreds(args[0] as string);
       case 'readKeys':
         return store.readKeys(args[0] as string, args[1] as string[]);
-      case 'writeKeys': {
-        const entries = args[0] as KeyEntry[];
-        return store.writeKeys(() => entries);
-      }
       case 'clear':
         return store.clear();
       case 'loadSentPayload':
         return client.handlers.loadSentPayload?.(args[0] as string) ?? Promise.resolve(undefined);
     }
+  }
+
+  /**
+   * Writes keys a connection set (group-committed with the other writes of this turn). The engine thread has
+   * already gone on with them in its cache: if they cannot be stored, the connection ends, and the next one
+   * starts from what SQLite holds.
+   */
+  private writeKeys({ cid, entries }: KeyWrite): void {
+    const client = this.clients.get(cid);
+    if (!client) return this.log.error(`Signal keys of a connection already gone were not written`);
+    client.store
+      .writeKeys(() => entries)
+      .catch((err: Error) => {
+        this.log.error(`writing Signal keys failed, the connection ends: ${err.message}`);
+        this.post({ op: 'end', cid });
+      });
   }
 
   /**

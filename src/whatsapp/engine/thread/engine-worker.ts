@@ -1,8 +1,8 @@
 /**
  * The engine thread: runs every Baileys socket of the gateway, away from the API thread (see `engine-thread.ts`).
  * Each connection's auth state lives in the API thread's SQLite store and is reached by request; the keys a
- * connection sets are cached here and sent over in one write per turn, before anything else this thread posts,
- * so the API thread always has a send's new Signal keys before it hears the send succeeded.
+ * connection sets are cached here and go over with the next message this thread posts (or alone, at the end of
+ * the turn), so the API thread always has a send's new Signal keys before it hears the send succeeded.
  */
 import pino from 'pino';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -19,6 +19,7 @@ import {
   FromEngine,
   HandlerName,
   HostMethod,
+  KeyWrite,
   PendingRequests,
   ThreadOptions,
   ToEngine,
@@ -34,33 +35,35 @@ installSignalConsoleFilter(options.logLevel !== 'debug');
 
 const host = parentPort!;
 const requests = new PendingRequests();
-/** Key writes asked for since the last post: each `collect` is called when they are sent. */
-let unsentKeys: { cid: number; collect: () => KeyEntry[]; settle: (p: Promise<unknown>) => void }[] = [];
+/** Key writes asked for since the last post: each `collect` is called when they are posted. */
+let unsentKeys: { cid: number; collect: () => KeyEntry[] }[] = [];
 
-function flushKeys(): void {
-  if (!unsentKeys.length) return;
+/** The key writes asked for so far, one per connection, for the next message to the API thread. */
+function takeKeys(): KeyWrite[] | undefined {
+  if (!unsentKeys.length) return undefined;
   const batch = unsentKeys;
   unsentKeys = [];
-  const byConnection = new Map<number, { entries: KeyEntry[]; settles: ((p: Promise<unknown>) => void)[] }>();
-  for (const write of batch) {
-    let group = byConnection.get(write.cid);
-    if (!group) byConnection.set(write.cid, (group = { entries: [], settles: [] }));
-    group.entries.push(...write.collect());
-    group.settles.push(write.settle);
+  const byConnection = new Map<number, KeyEntry[]>();
+  for (const { cid, collect } of batch) {
+    const entries = byConnection.get(cid);
+    if (entries) entries.push(...collect());
+    else byConnection.set(cid, collect());
   }
-  for (const [cid, { entries, settles }] of byConnection) {
-    const done = requests.request(host, (rid) => hostCall(rid, cid, 'writeKeys', [entries]));
-    for (const settle of settles) settle(done);
-  }
+  return [...byConnection].map(([cid, entries]) => ({ cid, entries }));
 }
 
-/** Every message to the API thread goes through here, so pending key writes always go first. */
+/** Every message to the API thread goes through here, so it carries the key writes asked for before it. */
 const port = {
   postMessage(message: FromEngine): void {
-    flushKeys();
-    host.postMessage(message);
+    const keys = takeKeys();
+    host.postMessage(keys ? { ...message, keys } : message);
   },
 };
+
+/** Key writes nothing else carried by the end of the turn go alone. */
+function postKeys(): void {
+  if (unsentKeys.length) port.postMessage({ op: 'keys' });
+}
 
 const hostCall = (rid: number, cid: number, method: HostMethod, args: unknown[]): FromEngine => ({
   op: 'host',
@@ -78,11 +81,12 @@ function remoteStore(cid: number): AuthStateStore {
     readCreds: () => call('readCreds'),
     writeCreds: (value) => call('writeCreds', value),
     readKeys: (type, ids) => call('readKeys', type, ids),
-    writeKeys: (collect) =>
-      new Promise<void>((resolve, reject) => {
-        if (!unsentKeys.length) setImmediate(flushKeys);
-        unsentKeys.push({ cid, collect, settle: (p) => p.then(() => resolve(), reject) });
-      }),
+    // Resolves once asked for: the API thread writes it (group-committed) before anything posted after it.
+    writeKeys: (collect) => {
+      if (!unsentKeys.length) setImmediate(postKeys);
+      unsentKeys.push({ cid, collect });
+      return Promise.resolve();
+    },
     clear: () => call('clear'),
   };
 }

@@ -4,6 +4,7 @@
  * session's auth state and stored payloads. Messages on one port arrive in the order they were posted.
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
+import type { KeyEntry } from '../auth-state-store';
 import type { BaileysOptions } from '../baileys/baileys-options';
 
 /** Socket settings that can cross a thread (the media agents are rebuilt there from `mediaCa`). */
@@ -13,7 +14,13 @@ export type ThreadOptions = Omit<BaileysOptions, 'mediaAgent' | 'mediaDispatcher
 export type ConnectionMethod = 'send' | 'requestPairingCode' | 'lookup' | 'logout';
 
 /** What the engine thread asks of the API thread: the AuthStateStore, and ConnectionHandlers.loadSentPayload. */
-export type HostMethod = 'readCreds' | 'writeCreds' | 'readKeys' | 'writeKeys' | 'clear' | 'loadSentPayload';
+export type HostMethod = 'readCreds' | 'writeCreds' | 'readKeys' | 'clear' | 'loadSentPayload';
+
+/** Signal keys a connection set, to be written to its store. */
+export interface KeyWrite {
+  cid: number;
+  entries: KeyEntry[];
+}
 
 /** ConnectionHandlers' notifications. */
 export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onMessages' | 'onReceipts';
@@ -38,10 +45,17 @@ export type ToEngine =
   | { op: 'end'; cid: number }
   | ResultMessage;
 
-export type FromEngine =
+/**
+ * Key writes ride along with whatever the engine thread posts next (`keys`, written before the message is
+ * handled), or go alone (`op: 'keys'`) when nothing else is posted in the same turn: one message per send's
+ * answer instead of two, and none back (a write that fails ends the connection, see EngineThread).
+ */
+export type FromEngine = (
   | { op: 'host'; rid: number; cid: number; method: HostMethod; args: unknown[] }
   | { op: 'event'; cid: number; name: HandlerName; args: unknown[] }
-  | ResultMessage;
+  | { op: 'keys' }
+  | ResultMessage
+) & { keys?: KeyWrite[] };
 
 export function toWire(err: unknown): WireError {
   const e = err as Error & { output?: { statusCode?: number } };
