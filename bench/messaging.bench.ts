@@ -17,7 +17,7 @@
  *
  * Run: npm run bench:messaging (builds first). Env: PARTS, DURATION_S=10, HISTORY_ROWS=1000000, E2E_N=1000
  * (messages per round), E2E_ROUNDS=3 (alternating queue-drain and raw-loop rounds; the median overhead is judged),
- * REQS=200 (requests per history scenario), GW_NODE_FLAGS (extra Node flags for the e2e gateway), GW_CPU_PROF=dir (CPU-profile the gateway of accept and e2e into
+ * REQS=200 (requests per history scenario), GW_NODE_FLAGS (extra Node flags for the e2e gateway), GW_ENV (its extra settings), GW_CPU_PROF=dir (CPU-profile the gateway of accept and e2e into
  * dir/accept and dir/e2e, and the raw Baileys baseline into dir/raw; summarise with
  * bench/lib/cpuprofile-summary.ts).
  */
@@ -31,6 +31,7 @@ import {
   BENCH_API_KEY,
   linkGatewaySession,
   machineNote,
+  processCpuMs,
   pool,
   ROOT,
   rpc,
@@ -50,6 +51,13 @@ const E2E_N = Number(process.env.E2E_N ?? 1000);
 const E2E_ROUNDS = Number(process.env.E2E_ROUNDS ?? 3);
 /** Extra Node flags for the e2e gateway (e.g. heap settings), to try a runtime setting against the same baseline. */
 const GW_NODE_FLAGS = (process.env.GW_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** Extra settings for the e2e gateway, `NAME=value` separated by spaces (e.g. `WA_ENGINE_THREAD=main`). */
+const GW_ENV = Object.fromEntries(
+  (process.env.GW_ENV ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 const HISTORY_ROWS = Number(process.env.HISTORY_ROWS ?? 1_000_000);
 const REQS = Number(process.env.REQS ?? 200);
 
@@ -182,6 +190,28 @@ async function benchAccept(sandbox: SandboxProcess): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+const PROBE_INTERVAL_MS = 20;
+
+/** Asks the gateway for a session view every PROBE_INTERVAL_MS until stopped; latencies go into `into`. */
+function probeApi(gw: { get(p: string): Promise<{ status: number }> }, into: number[]) {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t = performance.now();
+      const r = await gw.get('/api/sessions/default');
+      if (r.status !== 200) throw new Error(`probe: ${r.status}`);
+      into.push(performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
+    }
+  })();
+  return {
+    stop: () => {
+      running = false;
+      return loop;
+    },
+  };
+}
+
 async function benchE2e(sandbox: SandboxProcess): Promise<void> {
   console.log('## End-to-end sends per second (gateway vs raw Baileys)\n');
   const N = E2E_N;
@@ -189,7 +219,7 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
   const profDir = process.env.GW_CPU_PROF;
   const noPacing = { SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' };
   const gw = await startGateway({
-    env: { WA_WEBSOCKET_URL: sandbox.wsUrl, ...noPacing },
+    env: { WA_WEBSOCKET_URL: sandbox.wsUrl, ...noPacing, ...GW_ENV },
     nodeFlags: [...GW_NODE_FLAGS, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/e2e`] : [])],
   });
   await linkGatewaySession(gw, sandbox, 'default');
@@ -232,7 +262,14 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
   // compares the machine as much as the code). A drain round: the session is stopped (POST .../stop), N
   // messages are queued, and it is started again; the rate is taken from the sandbox's first to last arrival,
   // as is the raw loop's (Signal session set-up is excluded for both: each round writes to a new contact).
-  const rounds: { drainMs: number; rawMs: number }[] = [];
+  type Cpu = number | null;
+  const rounds: { drainMs: number; rawMs: number; gwCpu: Cpu; rawCpu: Cpu; sbxCpuGw: Cpu; sbxCpuRaw: Cpu }[] =
+    [];
+  const apiLatencies: number[] = [];
+  const cpuSince = (pid: number | undefined, before: Cpu): Cpu => {
+    const now = processCpuMs(pid);
+    return now == null || before == null ? null : now - before;
+  };
   for (let round = 0; round < E2E_ROUNDS; round++) {
     const drainContact = `62811000001${String(round).padStart(2, '0')}`;
     const stop = await gw.post('/api/sessions/default/stop', {});
@@ -245,19 +282,34 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
         if (r.status !== 202) throw new Error(`queue ${i}: ${r.status}`);
       },
     );
+    const gwCpu0 = processCpuMs(gw.child.pid);
+    const sbxCpu0 = processCpuMs(sandbox.child.pid);
     const start = await gw.post('/api/sessions/default/start', {});
     if (start.status !== 200) throw new Error(`start: ${start.status}`);
+    const probe = probeApi(gw, apiLatencies);
     const d = await sandbox.wait(drainContact, N, 300_000);
+    await probe.stop();
     if (d.count < N) throw new Error(`drain: only ${d.count} of ${N} arrived`);
+    const gwCpu = cpuSince(gw.child.pid, gwCpu0);
+    const sbxCpuGw = cpuSince(sandbox.child.pid, sbxCpu0);
 
     // The raw client reconnects too: after each (re)connect Baileys 7 force-renews the Signal session with the
     // account's own phone (usync returns its LID; assertSessions(lids, true)), so each reconnect adds a closed
     // session to that record, which every later send loads and stores whole. Both sides pay it equally.
+    const rawCpu0 = processCpuMs(worker.pid);
+    const sbxCpu1 = processCpuMs(sandbox.child.pid);
     await rpc(worker, 'reconnect');
     const rawContact = `62811000002${String(round).padStart(2, '0')}`;
     await rpc(worker, 'send', { contact: rawContact, n: N });
     const r = await sandbox.wait(rawContact, N, 300_000);
-    rounds.push({ drainMs: d.lastAt - d.firstAt, rawMs: r.lastAt - r.firstAt });
+    rounds.push({
+      drainMs: d.lastAt - d.firstAt,
+      rawMs: r.lastAt - r.firstAt,
+      gwCpu,
+      rawCpu: cpuSince(worker.pid, rawCpu0),
+      sbxCpuGw,
+      sbxCpuRaw: cpuSince(sandbox.child.pid, sbxCpu1),
+    });
   }
   await gw.stop();
 
@@ -283,6 +335,40 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
       fmt(r.rawMs / r.drainMs, 2) + 'x',
       `${fmt((r.drainMs / r.rawMs - 1) * 100, 0)} %`,
     ]),
+  );
+  if (rounds.every((r) => r.gwCpu != null && r.rawCpu != null)) {
+    // Rates move with this shared machine's speed from second to second; CPU time per message much less.
+    console.log(
+      'CPU time per message in the same rounds (whole process, all threads, /proc; each includes one reconnect):\n',
+    );
+    const perMsg = (ms: Cpu) => (ms == null ? '-' : fmt(ms / N, 2));
+    table(
+      [
+        'round',
+        'raw Baileys ms',
+        'gateway ms',
+        'gateway / raw',
+        'sandbox ms (raw round)',
+        'sandbox ms (gateway round)',
+      ],
+      rounds.map((r, i) => [
+        i + 1,
+        perMsg(r.rawCpu),
+        perMsg(r.gwCpu),
+        fmt(r.gwCpu! / r.rawCpu!, 2) + 'x',
+        perMsg(r.sbxCpuRaw),
+        perMsg(r.sbxCpuGw),
+      ]),
+    );
+    console.log(
+      `Median CPU per message: gateway ${fmt(median(rounds.map((r) => r.gwCpu! / N)), 2)} ms, raw ` +
+        `${fmt(median(rounds.map((r) => r.rawCpu! / N)), 2)} ms (${fmt(median(rounds.map((r) => r.gwCpu! / r.rawCpu!)), 2)}x).\n`,
+    );
+  }
+  const api = summarize(apiLatencies);
+  console.log(
+    `API while draining: GET /api/sessions/default every ${PROBE_INTERVAL_MS} ms during each drain, ${api.n} ` +
+      `requests: p50 ${fmt(api.p50, 1)} ms, p99 ${fmt(api.p99, 1)} ms, max ${fmt(api.max, 1)} ms.\n`,
   );
   const overheads = rounds.map((r) => r.drainMs / r.rawMs - 1);
   const overhead = median(overheads);

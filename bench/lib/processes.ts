@@ -28,6 +28,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * CPU time a process has used so far, all its threads, in ms (Linux: /proc/<pid>/stat, clock ticks of 10 ms);
+ * null where /proc is not there.
+ */
+export function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** Memory figures reported by a child (after two forced GCs), in bytes. */
 export interface MemSample {
   rss: number;

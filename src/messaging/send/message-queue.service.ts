@@ -24,7 +24,7 @@ import type { StoredRequest } from './stored-request';
 const SEND_CHUNK = 16;
 const SEND_CHUNK_BYTES = 1 << 20;
 /** Sends handed to the connection before the first of them is answered, when pacing is off. */
-const SEND_WINDOW = 4;
+const SEND_WINDOW = 16;
 /** The longest a sender goes on sending before it lets its "sent" marks commit and the event loop run. */
 const SEND_YIELD_MS = 10;
 
