@@ -175,10 +175,12 @@ export class AppConfig {
 
   /**
    * Where the Baileys sockets run: `worker`, one thread of their own beside the API thread (a second core does
-   * the Signal encryption while the first answers HTTP and writes SQLite), or `main`, the API thread itself.
+   * the Signal encryption while the first answers HTTP and writes SQLite), `main`, the API thread itself (less
+   * CPU per message, but a bulk send delays API answers), or `auto`: `worker` when the machine has two or more
+   * cores.
    */
-  @IsIn(['worker', 'main'])
-  WA_ENGINE_THREAD: 'worker' | 'main' = 'worker';
+  @IsIn(['auto', 'worker', 'main'])
+  WA_ENGINE_THREAD: 'auto' | 'worker' | 'main' = 'auto';
 
   /** Reconnect backoff: first delay and cap (exponential with jitter in between). */
   @Transform(toInt)

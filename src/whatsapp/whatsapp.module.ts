@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -18,6 +19,12 @@ import { WhatsAppHealthIndicator } from './whatsapp.health';
 function baileysLogLevel(level: AppConfig['LOG_LEVEL']): string {
   // Baileys logs through pino; its chatter is only useful when debugging the protocol itself.
   return level === 'verbose' ? 'debug' : level === 'debug' ? 'warn' : 'silent';
+}
+
+/** `auto`: a thread of their own for the sockets when there is a second core to run it on. */
+export function engineThread(config: AppConfig): 'worker' | 'main' {
+  if (config.WA_ENGINE_THREAD !== 'auto') return config.WA_ENGINE_THREAD;
+  return availableParallelism() >= 2 ? 'worker' : 'main';
 }
 
 @Module({
@@ -42,7 +49,7 @@ function baileysLogLevel(level: AppConfig['LOG_LEVEL']): string {
       provide: WhatsAppEngine,
       inject: [AppConfig, BAILEYS_OPTIONS],
       useFactory: (config: AppConfig, options: BaileysOptions): WhatsAppEngine =>
-        config.WA_ENGINE_THREAD === 'worker' ? new EngineThread(options) : new BaileysEngine(options),
+        engineThread(config) === 'worker' ? new EngineThread(options) : new BaileysEngine(options),
     },
     SessionStore,
     SessionManager,

@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import type { AppConfig } from '../../src/config/app-config';
+import { engineThread } from '../../src/whatsapp/whatsapp.module';
 import { BaileysEngine } from '../../src/whatsapp/engine/baileys/baileys.engine';
 import { EngineThread } from '../../src/whatsapp/engine/thread/engine-thread';
 import { WhatsAppEngine } from '../../src/whatsapp/engine/whatsapp-engine';
@@ -29,10 +32,10 @@ async function receive(t: SandboxApp, contact: string, text: string): Promise<vo
   expect(stored).toMatchObject({ direction: 'in', text });
 }
 
-describe('the engine thread (WA_ENGINE_THREAD=worker, the default)', () => {
+describe('the engine thread (WA_ENGINE_THREAD=worker; auto on 2+ cores)', () => {
   let t: SandboxApp;
   beforeAll(async () => {
-    t = await startSandboxApp(NO_PACING);
+    t = await startSandboxApp({ ...NO_PACING, WA_ENGINE_THREAD: 'worker' });
   });
   afterAll(() => t.close());
 
@@ -72,6 +75,15 @@ describe('the engine thread (WA_ENGINE_THREAD=worker, the default)', () => {
     const texts = t.sandbox.received(contact).map((m) => m.text);
     expect(texts.filter((x) => x === 'selama')).toHaveLength(1);
     expect(texts.slice(-3)).toEqual(['sebelum', 'selama', 'sesudah']);
+  });
+});
+
+describe('WA_ENGINE_THREAD=auto', () => {
+  it('runs the sockets on a thread of their own when there is a second core', () => {
+    const config = { WA_ENGINE_THREAD: 'auto' } as AppConfig;
+    expect(engineThread(config)).toBe(availableParallelism() >= 2 ? 'worker' : 'main');
+    expect(engineThread({ WA_ENGINE_THREAD: 'main' } as AppConfig)).toBe('main');
+    expect(engineThread({ WA_ENGINE_THREAD: 'worker' } as AppConfig)).toBe('worker');
   });
 });
 

@@ -78,7 +78,7 @@ class ThreadConnection implements EngineConnection {
 }
 
 /**
- * The WhatsAppEngine with every Baileys socket on one worker thread (`WA_ENGINE_THREAD=worker`, the default).
+ * The WhatsAppEngine with every Baileys socket on one worker thread (`WA_ENGINE_THREAD=worker`, and `auto` on 2+ cores).
  * Baileys and libsignal spend a few milliseconds of CPU per message; on the API thread that time is taken from
  * HTTP requests and the database, and their garbage is collected with the whole gateway's heap. On a thread of
  * their own they run beside the API on a second core, in a small heap. SQLite stays on the API thread (one
