@@ -134,7 +134,17 @@ export async function openBaileysSocket({
   handlers,
   activity = new Float64Array(ACTIVITY_SLOTS),
 }: OpenSocketOptions): Promise<BaileysConnection> {
-  const { state, saveCreds } = await makeAuthState(store, {
+  // Once the close is reported the session may wipe the auth state or hand it to a new connection: what this
+  // dead socket would still write (a late creds.update, keys of a message it was decrypting) is dropped.
+  let closed = false;
+  const owned: AuthStateStore = {
+    readCreds: () => store.readCreds(),
+    writeCreds: (value) => (closed ? Promise.resolve() : store.writeCreds(value)),
+    readKeys: (type, ids) => store.readKeys(type, ids),
+    writeKeys: (collect) => (closed ? Promise.resolve() : store.writeKeys(collect)),
+    clear: () => store.clear(),
+  };
+  const { state, saveCreds } = await makeAuthState(owned, {
     onWriteError: (err) => logger.error({ err }, 'writing Signal keys failed'),
   });
   const sock = makeWASocket({
@@ -172,9 +182,10 @@ export async function openBaileysSocket({
     if (update.connection === 'open') handlers.onOpen(identityOf(sock));
     if (update.connection === 'close') {
       // Pending creds writes (e.g. `me` right after pairing) land before the session reconnects.
-      void saveCreds().finally(() =>
-        handlers.onClose(classifyClose(update.lastDisconnect?.error, conn.isIntentional)),
-      );
+      void saveCreds().finally(() => {
+        closed = true;
+        handlers.onClose(classifyClose(update.lastDisconnect?.error, conn.isIntentional));
+      });
     }
   });
   sock.ev.on('messages.upsert', ({ messages, type }) => {

@@ -173,6 +173,8 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
         if (!worker) return;
         return answer(worker, message.rid, () => {
           if (!client) throw new Error('Unknown connection');
+          if (client.closed && message.method !== 'readCreds' && message.method !== 'readKeys')
+            throw new Error('Connection closed: its auth state is no longer its to change');
           return this.host(client, message.method, message.args);
         });
       }
@@ -201,8 +203,10 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
    * starts from what SQLite holds.
    */
   private writeKeys({ cid, entries }: KeyWrite): void {
+    // Everything a connection set before it closed came with (or before) its close: what comes after is from a
+    // dead socket, and the session may already have wiped its auth state or handed it to a new connection.
     const client = this.clients.get(cid);
-    if (!client) return this.log.error(`Signal keys of a connection already gone were not written`);
+    if (!client || client.closed) return;
     client.store
       .writeKeys(() => entries)
       .catch((err: Error) => {
@@ -212,8 +216,8 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
   }
 
   /**
-   * A closed connection's auth state stays reachable for a while: writes the socket asked for before it
-   * closed may still be on their way.
+   * A closed connection is remembered for a while, so what its socket still posts is recognised and refused
+   * rather than written to a session that has moved on.
    */
   private forget(cid: number, client: Client): void {
     client.closed = true;
