@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import type { DomainEvent } from '../../events/domain-event';
-import type { OutgoingContent, QuotedRef, SendOptions, SendResult } from '../../whatsapp/engine/engine.types';
+import type { OutgoingContent, QuotedRef, SendOptions } from '../../whatsapp/engine/engine.types';
 import { SessionManager } from '../../whatsapp/sessions/session-manager';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import { SessionsService } from '../../whatsapp/sessions/sessions.service';
@@ -17,6 +17,7 @@ import { toJid } from '../recipient';
 import { detailsOf, summaryText } from './content-builder';
 import { fetchMedia } from './media-fetch';
 import { nextSendDelay } from './pacing';
+import { isConnectionError, SendOutcome, settle } from './send-outcome';
 import { SentMarks } from './sent-marks';
 import type { StoredRequest } from './stored-request';
 
@@ -294,6 +295,7 @@ export class MessageQueueService
       return null;
     }
   }
+
   /**
    * Puts claimed rows back in the queue (only those still `sending`). A row never handed to the connection gets
    * back the attempt its claim counted; `tried` are those that were.
@@ -382,21 +384,4 @@ export class MessageQueueService
       text: row.text,
     };
   }
-}
-
-type SendOutcome = { ok: true; value: SendResult & { payload?: string } } | { ok: false; error: Error };
-
-/** A send's outcome as a value: sends in flight are awaited later, or never if the loop stops first. */
-function settle(send: Promise<SendResult & { payload?: string }>): Promise<SendOutcome> {
-  return send.then(
-    (value) => ({ ok: true as const, value }),
-    (error: Error) => ({ ok: false as const, error }),
-  );
-}
-
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { output?: { statusCode?: number } })?.output?.statusCode;
-  return (
-    code === 428 || code === 408 || /connection (closed|lost)|not open/i.test(String((err as Error)?.message))
-  );
 }

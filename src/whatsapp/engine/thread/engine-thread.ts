@@ -78,11 +78,11 @@ class ThreadConnection implements EngineConnection {
 }
 
 /**
- * The WhatsAppEngine with every Baileys socket on one worker thread (`WA_ENGINE_THREAD=worker`, and `auto` on 2+ cores).
- * Baileys and libsignal spend a few milliseconds of CPU per message; on the API thread that time is taken from
- * HTTP requests and the database, and their garbage is collected with the whole gateway's heap. On a thread of
- * their own they run beside the API on a second core, in a small heap. SQLite stays on the API thread (one
- * writer, group commits): the engine thread asks it for auth state and sends key writes over.
+ * The WhatsAppEngine with every Baileys socket on one worker thread (`WA_ENGINE_THREAD=worker`, and `auto` on
+ * 2+ cores). Baileys and libsignal spend a few milliseconds of CPU per message; on the API thread that time is
+ * taken from HTTP requests and the database. On a thread of their own they run beside the API on another core.
+ * SQLite stays on the API thread (one writer, group commits): the engine thread asks it for auth state and
+ * sends key writes over.
  *
  * One thread for all sessions, started at the first connection: a thread costs its own copy of Baileys in
  * memory, which would be most of an idle session's footprint if each had its own. If the thread dies, every
@@ -100,13 +100,13 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
     super(options);
   }
 
-  override async connect({ sessionId, store, handlers }: ConnectOptions): Promise<EngineConnection> {
+  override async connect({ store, handlers }: ConnectOptions): Promise<EngineConnection> {
     const cid = ++this.nextCid;
     const activity = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * ACTIVITY_SLOTS);
     this.clients.set(cid, { store, handlers, closed: false });
     const worker = this.start();
     try {
-      await this.requests.request(worker, (rid) => ({ op: 'connect', rid, cid, sessionId, activity }));
+      await this.requests.request(worker, (rid) => ({ op: 'connect', rid, cid, activity }));
     } catch (err) {
       this.clients.delete(cid);
       throw err;
@@ -173,8 +173,6 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
         if (!worker) return;
         return answer(worker, message.rid, () => {
           if (!client) throw new Error('Unknown connection');
-          if (client.closed && message.method !== 'readCreds' && message.method !== 'readKeys')
-            throw new Error('Connection closed: its auth state is no longer its to change');
           return this.host(client, message.method, message.args);
         });
       }
@@ -203,10 +201,8 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
    * starts from what SQLite holds.
    */
   private writeKeys({ cid, entries }: KeyWrite): void {
-    // Everything a connection set before it closed came with (or before) its close: what comes after is from a
-    // dead socket, and the session may already have wiped its auth state or handed it to a new connection.
     const client = this.clients.get(cid);
-    if (!client || client.closed) return;
+    if (!client) return;
     client.store
       .writeKeys(() => entries)
       .catch((err: Error) => {
@@ -216,8 +212,8 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
   }
 
   /**
-   * A closed connection is remembered for a while, so what its socket still posts is recognised and refused
-   * rather than written to a session that has moved on.
+   * A closed connection is remembered for a while: a read its socket had under way at the close is still
+   * answered. (Writes after the close are dropped where they start, in `openBaileysSocket`.)
    */
   private forget(cid: number, client: Client): void {
     client.closed = true;

@@ -40,7 +40,7 @@ export interface ResultMessage {
 }
 
 export type ToEngine =
-  | { op: 'connect'; rid: number; cid: number; sessionId: string; activity: SharedArrayBuffer }
+  | { op: 'connect'; rid: number; cid: number; activity: SharedArrayBuffer }
   | { op: 'call'; rid: number; cid: number; method: ConnectionMethod; args: unknown[] }
   | { op: 'end'; cid: number }
   | ResultMessage;
