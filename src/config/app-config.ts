@@ -24,6 +24,8 @@ const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const toOptionalString = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+const CIDR_LIST = /^\s*$|^\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*)*$/;
+
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -234,6 +236,35 @@ export class AppConfig {
   @Min(100)
   MEDIA_FETCH_TIMEOUT_MS = 30_000;
 
+  /** Media downloads (by URL) running at once, across all sessions. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  MEDIA_FETCH_CONCURRENCY = 4;
+
+  /**
+   * Downloaded media held in memory waiting for its message's turn, in bytes: no further download starts while
+   * this much is held (downloads already running finish, each up to MEDIA_MAX_BYTES).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  MEDIA_PREFETCH_MAX_BYTES = 64 * 1024 * 1024;
+
+  /** Allow media URLs on private, loopback and link-local networks; unset = WEBHOOK_ALLOW_PRIVATE_NETWORKS. */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  MEDIA_ALLOW_PRIVATE_NETWORKS?: boolean;
+
+  /** CIDRs (or single addresses) media URLs may reach although non-public; unset = WEBHOOK_ALLOWED_CIDRS. */
+  @IsOptional()
+  @Matches(CIDR_LIST, {
+    message: 'MEDIA_ALLOWED_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8',
+  })
+  MEDIA_ALLOWED_CIDRS?: string;
+
   /** How long POST /api/whatsapp/send waits for the message to be sent. */
   @Transform(toInt)
   @IsInt()
@@ -264,7 +295,7 @@ export class AppConfig {
   WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
 
   /** Comma-separated CIDRs (or single addresses) allowed even though private, e.g. `10.0.0.0/8,127.0.0.1/32`. */
-  @Matches(/^\s*$|^\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*)*$/, {
+  @Matches(CIDR_LIST, {
     message: 'WEBHOOK_ALLOWED_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8',
   })
   WEBHOOK_ALLOWED_CIDRS = '';

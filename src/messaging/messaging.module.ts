@@ -10,6 +10,7 @@ import { MessageStore } from './message.store';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 import { SeedMessagingController } from './seed-messaging.controller';
+import { MediaDownloads } from './send/media-downloads';
 import { MessageQueueService } from './send/message-queue.service';
 
 /** Sending (durable paced queue), receiving (dedup + outbox), receipts and history. MessageSender is global. */
@@ -20,6 +21,7 @@ import { MessageQueueService } from './send/message-queue.service';
   providers: [
     MessageStore,
     MessageEvents,
+    MediaDownloads,
     MessageQueueService,
     { provide: MessageSender, useExisting: MessageQueueService },
     MessagesService,

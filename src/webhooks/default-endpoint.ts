@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { ALL_EVENTS } from './event-filter';
 import { OutboxWriter } from './outbox.writer';
 import { generateSecret } from './signer';
-import { checkWebhookUrl } from './ssrf-guard';
+import { checkTargetUrl } from '../common/net/address-policy';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 import { WebhookSettings } from './webhook-settings';
 
@@ -32,7 +32,7 @@ export class DefaultEndpoint implements OnModuleInit {
     const url = this.config.WEBHOOK_URL;
     if (!url) return;
     // At boot an unresolvable name is not fatal (DNS may come up later); a private target is.
-    const problem = await checkWebhookUrl(url, this.settings.policy, async () => []);
+    const problem = await checkTargetUrl(url, this.settings.policy, async () => []);
     if (problem) throw new Error(`WEBHOOK_URL: ${problem}`);
     const now = Date.now();
     const existing = await this.repo.findOneBy({ id: DEFAULT_ENDPOINT_ID });

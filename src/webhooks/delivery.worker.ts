@@ -13,7 +13,7 @@ import { AttemptOutcome, ClaimedDelivery, DeliveryStore, EndpointRow } from './d
 import { postWebhook } from './http-poster';
 import { DeliveryHandoff, HandedOver, OutboxWriter } from './outbox.writer';
 import { nextDelayMs, parseRetryAfter } from './retry-schedule';
-import { createSafeAgents } from './safe-agent';
+import { createGuardedAgents } from '../common/net/guarded-agents';
 import { signatureHeaders } from './signer';
 import { rawDb, writeTransaction } from '../database/serialized-transactions';
 import { WebhookSettings } from './webhook-settings';
@@ -76,7 +76,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     private readonly config: AppConfig,
     private readonly outbox: OutboxWriter,
   ) {
-    this.agents = createSafeAgents(settings.policy, settings.concurrency * 4);
+    this.agents = createGuardedAgents(settings.policy, settings.concurrency * 4);
     this.attempts.setMaxListeners(0);
   }
 

@@ -16,7 +16,7 @@ import {
 import { ALL_EVENTS } from './event-filter';
 import { OutboxWriter } from './outbox.writer';
 import { generateSecret } from './signer';
-import { checkWebhookUrl } from './ssrf-guard';
+import { checkTargetUrl } from '../common/net/address-policy';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 import { WebhookSettings } from './webhook-settings';
 
@@ -126,7 +126,7 @@ export class EndpointsService {
   }
 
   private async checkUrl(url: string): Promise<void> {
-    const problem = await checkWebhookUrl(url, this.settings.policy);
+    const problem = await checkTargetUrl(url, this.settings.policy);
     if (problem) throw new BadRequestError('Webhook URL refused', problem);
   }
 

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { parseSchedule } from './retry-schedule';
-import { SsrfPolicy } from './ssrf-guard';
+import { AddressPolicy } from '../common/net/address-policy';
 
 /** The webhook settings of AppConfig, parsed once. */
 @Injectable()
 export class WebhookSettings {
   readonly schedule: number[];
-  readonly policy: SsrfPolicy;
+  readonly policy: AddressPolicy;
   readonly timeoutMs: number;
   /** A claimed delivery is another worker's to take after this long. */
   readonly leaseMs: number;
@@ -19,9 +19,10 @@ export class WebhookSettings {
 
   constructor(config: AppConfig) {
     this.schedule = parseSchedule(config.WEBHOOK_RETRY_SCHEDULE);
-    this.policy = new SsrfPolicy({
+    this.policy = new AddressPolicy({
       allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       allowedCidrs: config.WEBHOOK_ALLOWED_CIDRS,
+      settings: { allowPrivate: 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', allowedCidrs: 'WEBHOOK_ALLOWED_CIDRS' },
     });
     this.timeoutMs = config.WEBHOOK_TIMEOUT_MS;
     this.leaseMs = config.WEBHOOK_TIMEOUT_MS + 2000;

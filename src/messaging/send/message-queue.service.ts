@@ -15,9 +15,10 @@ import { MessageStore } from '../message.store';
 import { MessageView, toMessageView } from '../message.view';
 import { toJid } from '../recipient';
 import { detailsOf, summaryText } from './content-builder';
-import { fetchMedia } from './media-fetch';
+import { MediaDownload, MediaDownloads } from './media-downloads';
 import { nextSendDelay } from './pacing';
 import { isConnectionError, SendOutcome, settle } from './send-outcome';
+import { nextSendable } from './send-order';
 import { SentMarks } from './sent-marks';
 import type { StoredRequest } from './stored-request';
 
@@ -26,6 +27,8 @@ const SEND_CHUNK = 16;
 const SEND_CHUNK_BYTES = 1 << 20;
 /** Sends handed to the connection before the first of them is answered, when pacing is off. */
 const SEND_WINDOW = 16;
+/** Claimed rows a sender holds at most while earlier ones wait for their media. */
+const SEND_LOOKAHEAD = 64;
 /** The longest a sender goes on sending before it lets its "sent" marks commit and the event loop run. */
 const SEND_YIELD_MS = 10;
 
@@ -46,6 +49,8 @@ export class MessageQueueService
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
   private readonly lastSentAt = new Map<string, number>();
+  /** Wakes a session's sender that waits for media downloads. */
+  private readonly wakers = new Map<string, () => void>();
   private stopping = false;
   private sweeper: NodeJS.Timeout | null = null;
 
@@ -55,6 +60,7 @@ export class MessageQueueService
     private readonly sessionsService: SessionsService,
     private readonly events: MessageEvents,
     private readonly config: AppConfig,
+    private readonly media: MediaDownloads,
   ) {
     super();
   }
@@ -76,6 +82,7 @@ export class MessageQueueService
   beforeApplicationShutdown(): void {
     this.stopping = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    for (const wake of this.wakers.values()) wake();
   }
 
   depth(sessionId: string): number {
@@ -85,6 +92,7 @@ export class MessageQueueService
   @OnEvent('session.status')
   onSessionStatus(event: DomainEvent<{ session: string; status: string }>): void {
     if (event.data.status === 'connected') this.kick(event.data.session);
+    else this.wakers.get(event.data.session)?.();
   }
 
   /** For other modules (auto-reply): content as the engine speaks it. */
@@ -172,6 +180,7 @@ export class MessageQueueService
   kick(sessionId: string): void {
     if (this.running.has(sessionId)) {
       this.again.add(sessionId);
+      this.wakers.get(sessionId)?.();
       return;
     }
     this.running.add(sessionId);
@@ -184,7 +193,12 @@ export class MessageQueueService
   }
 
   /**
-   * Sends the session's queue in order while it is connected.
+   * Sends the session's queue while it is connected, in order per chat.
+   *
+   * Media given by URL is downloaded from the moment its row is claimed (see MediaDownloads), and a row waiting
+   * for its media holds back only the later rows to its own chat: rows to other chats are sent meanwhile (up to
+   * SEND_LOOKAHEAD rows are claimed ahead of a waiting one). A failed download fails its row; the rows behind it
+   * go on.
    *
    * With pacing off, rows are claimed a chunk at a time (up to SEND_CHUNK rows, or SEND_CHUNK_BYTES of stored
    * request: media is held in memory until sent), up to SEND_WINDOW of them are handed to the connection
@@ -194,7 +208,7 @@ export class MessageQueueService
    * messages answered during one turn share one SQLite commit. The loop lets the marks commit, and the event
    * loop run, every SEND_CHUNK marks and at least every SEND_YIELD_MS. A crash before a mark commits leaves the
    * row `sending`: it is queued again at the next start and sent with the same WhatsApp id (which the
-   * recipient's device deduplicates), as before.
+   * recipient's device deduplicates), as before; a downloaded body lives in memory only and is fetched again.
    * With pacing on, one row is claimed when its turn has come, and each mark is waited for.
    */
   private async drain(sessionId: string): Promise<void> {
@@ -204,6 +218,16 @@ export class MessageQueueService
     const inFlight: { row: MessageEntity; outcome: Promise<SendOutcome> }[] = [];
     /** Rows handed to the connection (their claim's attempt counts). */
     const tried = new Set<MessageEntity>();
+    /** Media downloads of claimed rows, released once the row is sent, failed or given back. */
+    const downloads = new Map<MessageEntity, MediaDownload>();
+    const ready = (row: MessageEntity) => downloads.get(row)?.done ?? true;
+    let wake: (() => void) | null = null;
+    const poke = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    this.wakers.set(sessionId, poke);
     const marks = new SentMarks(this.logger, sessionId);
     let exhausted = false;
     const back: MessageEntity[] = [];
@@ -213,55 +237,71 @@ export class MessageQueueService
         const rt = this.sessions.get(sessionId);
         const conn = rt?.conn;
         if (!rt || rt.status !== 'connected' || !conn) return;
-        if (!claimed.length && !exhausted && inFlight.length < window) {
-          if (pipelined) {
-            const rows = await this.store.write(() =>
-              this.store.claimChunkSync(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES),
-            );
-            if (!rows.length) exhausted = true;
-            claimed.push(...rows);
-            continue;
-          }
-          const wait = nextSendDelay(
-            this.lastSentAt.get(sessionId) ?? 0,
-            Date.now(),
-            this.config.SEND_MIN_INTERVAL_MS,
-            this.config.SEND_JITTER_MS,
-          );
+        const next = inFlight.length < window ? nextSendable(claimed, ready) : -1;
+        if (next >= 0 || (inFlight.length < window && !exhausted && claimed.length < SEND_LOOKAHEAD)) {
+          const wait = pipelined
+            ? 0
+            : nextSendDelay(
+                this.lastSentAt.get(sessionId) ?? 0,
+                Date.now(),
+                this.config.SEND_MIN_INTERVAL_MS,
+                this.config.SEND_JITTER_MS,
+              );
           if (wait > 0) {
             await new Promise((r) => setTimeout(r, wait).unref());
             continue;
           }
-          const row = await this.store.write(() => this.store.claimNextSync(sessionId));
-          if (row) claimed.push(row);
-          else exhausted = true;
-          continue;
         }
-        if (claimed.length && inFlight.length < window) {
-          const row = claimed.shift()!;
-          const send = await this.prepare(row);
+        if (next >= 0) {
+          const [row] = claimed.splice(next, 1);
+          const send = await this.prepare(row, downloads.get(row));
+          downloads.get(row)?.release();
+          downloads.delete(row);
           if (!send) continue;
           tried.add(row);
           inFlight.push({ row, outcome: settle(conn.send(row.chatJid, send.content, send.options)) });
           continue;
         }
-        if (!inFlight.length) return;
-        const { row, outcome } = inFlight.shift()!;
-        const result = await outcome;
-        if (result.ok) {
-          this.lastSentAt.set(sessionId, Date.now());
-          const mark = this.markSent(row, result.value);
-          if (!pipelined) await mark;
-          else if (marks.add(mark) >= SEND_CHUNK || marks.olderThan(SEND_YIELD_MS)) await marks.settle();
-        } else if (this.sessions.get(sessionId)?.status !== 'connected' || isConnectionError(result.error)) {
-          // The connection went away under us: the message waits for the next connection (same WhatsApp id).
-          back.push(row);
-          return;
-        } else {
-          await this.fail(row, 'sending', result.error.message);
+        if (inFlight.length < window && !exhausted && claimed.length < SEND_LOOKAHEAD) {
+          const rows = pipelined
+            ? await this.store.write(() => this.store.claimChunkSync(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES))
+            : await this.store.write(() => this.store.claimNextSync(sessionId)).then((r) => (r ? [r] : []));
+          if (!rows.length) exhausted = true;
+          for (const row of rows) this.startDownload(row, downloads, poke);
+          claimed.push(...rows);
+          continue;
         }
+        if (inFlight.length) {
+          const { row, outcome } = inFlight.shift()!;
+          const result = await outcome;
+          if (result.ok) {
+            this.lastSentAt.set(sessionId, Date.now());
+            const mark = this.markSent(row, result.value);
+            if (!pipelined) await mark;
+            else if (marks.add(mark) >= SEND_CHUNK || marks.olderThan(SEND_YIELD_MS)) await marks.settle();
+          } else if (
+            this.sessions.get(sessionId)?.status !== 'connected' ||
+            isConnectionError(result.error)
+          ) {
+            // The connection went away under us: the message waits for the next connection (same WhatsApp id).
+            back.push(row);
+            return;
+          } else {
+            await this.fail(row, 'sending', result.error.message);
+          }
+          continue;
+        }
+        if (!claimed.length) return;
+        // Every claimed row waits for media: let the marks commit, then wait for a download, a new row, or a
+        // change of the connection.
+        await marks.settle();
+        const moved =
+          this.stopping || this.again.has(sessionId) || this.sessions.get(sessionId)?.status !== 'connected';
+        if (moved || nextSendable(claimed, ready) >= 0) continue;
+        await new Promise<void>((resolve) => (wake = resolve));
       }
     } finally {
+      if (this.wakers.get(sessionId) === poke) this.wakers.delete(sessionId);
       // What the connection was still sending settles first: sent is marked, the rest goes back to the queue.
       for (const { row, outcome } of inFlight.splice(0)) {
         const result = await outcome;
@@ -270,13 +310,28 @@ export class MessageQueueService
       }
       await marks.settle();
       back.push(...claimed.splice(0));
+      for (const download of downloads.values()) download.release();
       if (back.length) await this.requeue(back, tried);
     }
+  }
+
+  /** Starts the download of a claimed row's media given by URL; its end wakes the sender. */
+  private startDownload(
+    row: MessageEntity,
+    downloads: Map<MessageEntity, MediaDownload>,
+    wake: () => void,
+  ): void {
+    const content = (JSON.parse(row.request ?? '{}') as StoredRequest).content;
+    if (!content || !('media' in content) || !('url' in content.media)) return;
+    const download = this.media.start(content.media.url);
+    downloads.set(row, download);
+    void download.result.then(wake);
   }
 
   /** The content and options to send a claimed row with; null when the row failed instead (expired, bad media). */
   private async prepare(
     row: MessageEntity,
+    download: MediaDownload | undefined,
   ): Promise<{ content: OutgoingContent; options: SendOptions } | null> {
     if (row.expiresAt != null && row.expiresAt < Date.now()) {
       await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
@@ -284,7 +339,7 @@ export class MessageQueueService
     }
     const request = JSON.parse(row.request ?? '{}') as StoredRequest;
     try {
-      const content = await this.materialize(request.content);
+      const content = await this.materialize(request.content, download);
       return { content, options: { waMessageId: row.waMessageId ?? undefined, quoted: request.quoted } };
     } catch (err) {
       await this.fail(
@@ -309,18 +364,21 @@ export class MessageQueueService
     });
   }
 
-  private async materialize(content: StoredRequest['content']): Promise<OutgoingContent> {
+  private async materialize(
+    content: StoredRequest['content'],
+    download: MediaDownload | undefined,
+  ): Promise<OutgoingContent> {
     if (!('media' in content)) return content as OutgoingContent;
     const m = content.media;
     if ('url' in m) {
-      const { data, mimetype } = await fetchMedia(
-        m.url,
-        this.config.MEDIA_MAX_BYTES,
-        this.config.MEDIA_FETCH_TIMEOUT_MS,
-      );
+      const result = await (download ?? this.media.start(m.url)).result;
+      if (!result.ok) throw new DomainError(422, 'Media download failed', result.reason);
       const type =
-        m.mimetype ?? (content as { mimetype?: string }).mimetype ?? mimetype ?? 'application/octet-stream';
-      return { ...content, media: { data, mimetype: type } } as OutgoingContent;
+        m.mimetype ??
+        (content as { mimetype?: string }).mimetype ??
+        result.mimetype ??
+        'application/octet-stream';
+      return { ...content, media: { data: result.data, mimetype: type } } as OutgoingContent;
     }
     return {
       ...content,

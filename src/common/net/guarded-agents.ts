@@ -3,12 +3,12 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { SsrfPolicy, UnsafeTargetError } from './ssrf-guard';
+import { AddressNotAllowed, AddressPolicy } from './address-policy';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: any, family?: number) => void;
 
 /** Wraps dns.lookup so that every address a name resolves to is checked against the policy before connecting. */
-function guardedLookup(policy: SsrfPolicy) {
+function guardedLookup(policy: AddressPolicy) {
   return (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, undefined);
@@ -16,7 +16,7 @@ function guardedLookup(policy: SsrfPolicy) {
         const reason = policy.reason(address);
         if (reason)
           return callback(
-            new UnsafeTargetError(`connection refused by the SSRF guard: ${reason}`),
+            new AddressNotAllowed(`connection refused by the SSRF guard: ${reason}`),
             undefined,
           );
       }
@@ -35,7 +35,7 @@ function refusedSocket(error: Error): Duplex {
 
 function guardedConnection<T extends http.Agent>(
   agent: T,
-  policy: SsrfPolicy,
+  policy: AddressPolicy,
   create: (options: any, callback?: any) => Duplex,
 ) {
   return (options: any, callback?: (err: Error | null, socket: Duplex) => void): Duplex => {
@@ -43,18 +43,19 @@ function guardedConnection<T extends http.Agent>(
     if (net.isIP(host)) {
       const reason = policy.reason(host);
       if (reason)
-        return refusedSocket(new UnsafeTargetError(`connection refused by the SSRF guard: ${reason}`));
+        return refusedSocket(new AddressNotAllowed(`connection refused by the SSRF guard: ${reason}`));
     }
     return create.call(agent, { ...options, lookup: guardedLookup(policy) }, callback);
   };
 }
 
 /**
- * http/https agents (keep-alive) that check the address actually connected to, after DNS, against the SSRF
- * policy: the connect-time half of the guard.
+ * http/https agents (keep-alive) that check the address actually connected to, after DNS, against the address
+ * policy: the connect-time half of the guard. An IP-literal host is checked before connecting; a name is
+ * resolved by the guarded lookup, which refuses the connection if any of its addresses is refused.
  */
-export function createSafeAgents(
-  policy: SsrfPolicy,
+export function createGuardedAgents(
+  policy: AddressPolicy,
   maxSockets: number,
 ): { http: http.Agent; https: https.Agent } {
   const options = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 60_000 };
