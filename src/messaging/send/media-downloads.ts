@@ -61,9 +61,9 @@ export class MediaDownloads implements OnApplicationShutdown {
     this.agents.https.destroy();
   }
 
-  /** Bytes of downloaded media held in memory (finished and running downloads). */
-  get heldBytes(): number {
-    return this.held;
+  /** Downloads running and waiting to start, and the bytes of downloaded media held in memory. */
+  stats(): { running: number; waiting: number; heldBytes: number } {
+    return { running: this.running, waiting: this.waiting.length, heldBytes: this.held };
   }
 
   /** Asks for a download; it starts as soon as a slot and the memory budget allow. */

@@ -16,6 +16,7 @@ import { MessageView, toMessageView } from '../message.view';
 import { toJid } from '../recipient';
 import { detailsOf, summaryText } from './content-builder';
 import { MediaDownload, MediaDownloads } from './media-downloads';
+import { materialize, mediaUrlOf } from './materialize';
 import { nextSendDelay } from './pacing';
 import { isConnectionError, SendOutcome, settle } from './send-outcome';
 import { nextSendable } from './send-order';
@@ -321,9 +322,9 @@ export class MessageQueueService
     downloads: Map<MessageEntity, MediaDownload>,
     wake: () => void,
   ): void {
-    const content = (JSON.parse(row.request ?? '{}') as StoredRequest).content;
-    if (!content || !('media' in content) || !('url' in content.media)) return;
-    const download = this.media.start(content.media.url);
+    const url = mediaUrlOf(row.request);
+    if (!url) return;
+    const download = this.media.start(url);
     downloads.set(row, download);
     void download.result.then(wake);
   }
@@ -339,7 +340,7 @@ export class MessageQueueService
     }
     const request = JSON.parse(row.request ?? '{}') as StoredRequest;
     try {
-      const content = await this.materialize(request.content, download);
+      const content = await materialize(request.content, download);
       return { content, options: { waMessageId: row.waMessageId ?? undefined, quoted: request.quoted } };
     } catch (err) {
       await this.fail(
@@ -362,28 +363,6 @@ export class MessageQueueService
         this.store.updateSync(row.seq, { status: 'queued', attempts }, 'sending');
       }
     });
-  }
-
-  private async materialize(
-    content: StoredRequest['content'],
-    download: MediaDownload | undefined,
-  ): Promise<OutgoingContent> {
-    if (!('media' in content)) return content as OutgoingContent;
-    const m = content.media;
-    if ('url' in m) {
-      const result = await (download ?? this.media.start(m.url)).result;
-      if (!result.ok) throw new DomainError(422, 'Media download failed', result.reason);
-      const type =
-        m.mimetype ??
-        (content as { mimetype?: string }).mimetype ??
-        result.mimetype ??
-        'application/octet-stream';
-      return { ...content, media: { data: result.data, mimetype: type } } as OutgoingContent;
-    }
-    return {
-      ...content,
-      media: { data: Buffer.from(m.base64, 'base64'), mimetype: m.mimetype },
-    } as OutgoingContent;
   }
 
   /** Marks the row sent; its `message.sent` event is emitted once that has committed. */
