@@ -149,38 +149,22 @@ describe('media by URL', () => {
       expect(source.requests).toEqual(['/redirect/pic.png', '/file/none.png']);
     });
 
-    it('a slow media URL holds back only later messages to its own chat, which keep their order', async () => {
-      const slowChat = '6281100000401';
-      const otherChat = '6281100000402';
-      const body = Buffer.from('%PDF-1.4 slow');
-      source.add('slow.pdf', body);
-      const post = (b: object) => t.post('/api/sessions/default/messages', b);
-      const slow = await post({
-        to: slowChat,
-        type: 'document',
-        document: { url: source.url('/slow/slow.pdf') },
-        mimetype: 'application/pdf',
-        fileName: 'slow.pdf',
-      });
-      const sameChat = await post({ to: slowChat, type: 'text', text: 'after the slow one' });
-      const other = await post({ to: otherChat, type: 'text', text: 'not held back' });
-      expect([slow.status, sameChat.status, other.status]).toEqual([202, 202, 202]);
+    it('a slow media URL holds back only later messages to its own chat, which keep their order', () =>
+      slowMediaScenario(t, source, '40'));
+  });
 
-      // The other chat's text arrives while the slow download is still running (its last byte is held back).
-      await t.sandbox.waitForReceived(otherChat, (m) => m.id === other.body.waMessageId, 20_000);
-      expect(source.requests).toContain('/slow/slow.pdf');
-      expect(t.sandbox.received(slowChat)).toEqual([]);
-      expect((await t.get(`/api/sessions/default/messages/${sameChat.body.id}`)).body.status).not.toBe(
-        'sent',
-      );
-
-      source.finish('slow.pdf');
-      await t.sandbox.waitForReceived(slowChat, (m) => m.id === sameChat.body.waMessageId, 20_000);
-      const got = t.sandbox.received(slowChat);
-      expect(got.map((m) => m.id)).toEqual([slow.body.waMessageId, sameChat.body.waMessageId]);
-      expect(got[0]).toMatchObject({ kind: 'document', fileName: 'slow.pdf' });
-      expect(got[0].media?.sha256).toBe(sha256(body));
+  it('with pacing on, a slow media URL holds back only its own chat too', async () => {
+    const t = await startSandboxApp({
+      SEND_MIN_INTERVAL_MS: '20',
+      SEND_JITTER_MS: '0',
+      MEDIA_ALLOWED_CIDRS: '127.0.0.1/32',
+      MEDIA_FETCH_TIMEOUT_MS: '60000',
     });
+    try {
+      await slowMediaScenario(t, source, '41');
+    } finally {
+      await t.close();
+    }
   });
 
   it('MEDIA_ALLOWED_CIDRS defaults to WEBHOOK_ALLOWED_CIDRS', async () => {
@@ -199,3 +183,38 @@ describe('media by URL', () => {
     }
   });
 });
+
+/**
+ * Sends media from a URL that dribbles its bytes (its last byte held back), then a text to the same chat and one
+ * to another chat: the other chat's text arrives while the download runs; the same chat's text after the media.
+ */
+async function slowMediaScenario(t: SandboxApp, source: MediaSource, tag: string): Promise<void> {
+  const slowChat = `62811000${tag}01`;
+  const otherChat = `62811000${tag}02`;
+  const body = Buffer.from('%PDF-1.4 slow');
+  source.add(`slow-${tag}.pdf`, body);
+  const post = (b: object) => t.post('/api/sessions/default/messages', b);
+  const slow = await post({
+    to: slowChat,
+    type: 'document',
+    document: { url: source.url(`/slow/slow-${tag}.pdf`) },
+    mimetype: 'application/pdf',
+    fileName: `slow-${tag}.pdf`,
+  });
+  const sameChat = await post({ to: slowChat, type: 'text', text: 'after the slow one' });
+  const other = await post({ to: otherChat, type: 'text', text: 'not held back' });
+  expect([slow.status, sameChat.status, other.status]).toEqual([202, 202, 202]);
+
+  // The other chat's text arrives while the slow download is still running (its last byte is held back).
+  await t.sandbox.waitForReceived(otherChat, (m) => m.id === other.body.waMessageId, 20_000);
+  await waitUntil(() => source.requests.includes(`/slow/slow-${tag}.pdf`), { what: 'the slow download' });
+  expect(t.sandbox.received(slowChat)).toEqual([]);
+  expect((await t.get(`/api/sessions/default/messages/${sameChat.body.id}`)).body.status).not.toBe('sent');
+
+  source.finish(`slow-${tag}.pdf`);
+  await t.sandbox.waitForReceived(slowChat, (m) => m.id === sameChat.body.waMessageId, 20_000);
+  const got = t.sandbox.received(slowChat);
+  expect(got.map((m) => m.id)).toEqual([slow.body.waMessageId, sameChat.body.waMessageId]);
+  expect(got[0]).toMatchObject({ kind: 'document', fileName: `slow-${tag}.pdf` });
+  expect(got[0].media?.sha256).toBe(sha256(body));
+}
