@@ -31,7 +31,13 @@ export type SendMessageType = (typeof MESSAGE_TYPES)[number];
 
 /** Media by URL (http/https, fetched by the gateway) or inline base64 with its mimetype; size-limited. */
 export class MediaInputDto {
-  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' })
+  @ApiPropertyOptional({
+    example: 'https://example.com/photo.jpg',
+    description:
+      "Downloaded by the gateway ahead of the message's turn; redirects are not followed; loopback, private, " +
+      'link-local and other special-purpose addresses are refused (the message fails with "Media URL refused: ' +
+      'address not allowed") unless MEDIA_ALLOWED_CIDRS or MEDIA_ALLOW_PRIVATE_NETWORKS allow them.',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^https?:\/\/\S+$/i, { message: 'url must be an http(s) URL' })
