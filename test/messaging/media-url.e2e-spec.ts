@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { waitUntil } from '../support/wait';
 import { MediaSource } from './support/media-source';
@@ -151,6 +152,36 @@ describe('media by URL', () => {
 
     it('a slow media URL holds back only later messages to its own chat, which keep their order', () =>
       slowMediaScenario(t, source, '40'));
+
+    it('a download cut short by a disconnect is fetched again when the session is back', async () => {
+      const contact = '6281100000601';
+      const body = Buffer.from('%PDF-1.4 again');
+      source.add('again.pdf', body);
+      const res = await t.post('/api/sessions/default/messages', {
+        to: contact,
+        type: 'document',
+        document: { url: source.url('/slow/again.pdf') },
+        mimetype: 'application/pdf',
+        fileName: 'again.pdf',
+      });
+      await waitUntil(() => source.requests.includes('/slow/again.pdf'), { what: 'the download' });
+      await t.app.get(SessionManager).stop('default');
+      // Given back to the queue (its download dropped), not failed.
+      await waitUntil(
+        async () => (await t.get(`/api/sessions/default/messages/${res.body.id}`)).body.status === 'queued',
+        { what: 'the message to be queued again' },
+      );
+
+      await t.app.get(SessionManager).start('default');
+      await waitUntil(() => source.requests.filter((p) => p === '/slow/again.pdf').length === 2, {
+        timeoutMs: 20_000,
+        what: 'the download to start again',
+      });
+      source.finish('again.pdf');
+      const got = await t.sandbox.waitForReceived(contact, (m) => m.id === res.body.waMessageId, 20_000);
+      expect(got.media?.sha256).toBe(sha256(body));
+      expect(t.sandbox.received(contact)).toHaveLength(1);
+    });
   });
 
   it('with pacing on, a slow media URL holds back only its own chat too', async () => {
