@@ -43,7 +43,7 @@ describe('media by URL', () => {
   describe('with the default address policy', () => {
     let t: SandboxApp;
     beforeAll(async () => {
-      t = await startSandboxApp(NO_PACING);
+      t = await startSandboxApp({ ...NO_PACING, MEDIA_ALLOWED_CIDRS: undefined });
     });
     afterAll(() => t.close());
 
@@ -199,7 +199,11 @@ describe('media by URL', () => {
   });
 
   it('MEDIA_ALLOWED_CIDRS defaults to WEBHOOK_ALLOWED_CIDRS', async () => {
-    const t = await startSandboxApp({ ...NO_PACING, WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32' });
+    const t = await startSandboxApp({
+      ...NO_PACING,
+      MEDIA_ALLOWED_CIDRS: undefined,
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
+    });
     try {
       const contact = '6281100000501';
       const res = await t.post('/api/sessions/default/messages', {

@@ -17,9 +17,13 @@ export interface SandboxApp extends TestApp {
   waitForStatus: (session: string, status: string, timeoutMs?: number) => Promise<any>;
 }
 
-/** Settings that keep end-to-end tests quick: short receipts and reconnect delays. */
+/**
+ * Settings that keep end-to-end tests quick: short receipts and reconnect delays. Media by URL may come from
+ * servers on this machine (tests serve it locally); pass `MEDIA_ALLOWED_CIDRS: undefined` for the default policy.
+ */
 export const FAST_SANDBOX_ENV: Record<string, string> = {
   SANDBOX: 'true',
+  MEDIA_ALLOWED_CIDRS: '127.0.0.1/32,::1/128',
   SANDBOX_DELIVERED_AFTER_MS: '50',
   SANDBOX_READ_AFTER_MS: '150',
   WA_RECONNECT_BASE_MS: '100',
@@ -33,10 +37,11 @@ export const FAST_SANDBOX_ENV: Record<string, string> = {
  * Pass the same `dir` to restart on the same database and sandbox state.
  */
 export async function startSandboxApp(
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   { link = true, dir = tempDir('gw-sbx-') }: { link?: boolean; dir?: string } = {},
 ): Promise<SandboxApp> {
-  const t = await startTestApp({ ...FAST_SANDBOX_ENV, ...env }, dir);
+  const merged = Object.entries({ ...FAST_SANDBOX_ENV, ...env });
+  const t = await startTestApp(Object.fromEntries(merged.filter((e): e is [string, string] => !!e[1])), dir);
   const sandbox = t.app.get(SandboxHost).sandbox;
   if (!sandbox) throw new Error('sandbox did not start');
   const get = (path: string) => t.http().get(path).set('X-API-Key', t.apiKey);
