@@ -31,7 +31,12 @@ export function dataSourceOptions(databasePath: string, prepare?: (db: Database)
       db.pragma('busy_timeout = 5000');
       db.pragma('synchronous = NORMAL');
       narrowDatabaseFiles(databasePath);
-      prepare?.(db);
+      try {
+        prepare?.(db);
+      } catch (err) {
+        db.close(); // the boot stops here: leave no open handle behind
+        throw err;
+      }
     },
   };
 }
