@@ -5,6 +5,22 @@ import type { DataKey } from './data-keys';
 export const ENCRYPTED_PREFIX = 'enc:v1:';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
+/** Nonces are drawn from the CSPRNG this many at a time: one call per value cost more than the encryption. */
+const NONCES_PER_DRAW = 256;
+
+let nonces = Buffer.alloc(0);
+let nonceOffset = 0;
+
+/** A fresh random 96-bit nonce (a slice of a block of random bytes, never handed out twice). */
+function randomNonce(): Buffer {
+  if (nonceOffset >= nonces.length) {
+    nonces = randomBytes(NONCE_BYTES * NONCES_PER_DRAW);
+    nonceOffset = 0;
+  }
+  const nonce = nonces.subarray(nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
+}
 
 /** A value names a key id that none of the configured keys has. */
 export class DataKeyMissingError extends Error {
@@ -74,7 +90,7 @@ export class FieldCipher {
   seal(plain: string, context: string): string {
     if (!this.current) return plain;
     const header = this.currentHeader!;
-    const nonce = randomBytes(NONCE_BYTES);
+    const nonce = randomNonce();
     const cipher = createCipheriv('aes-256-gcm', this.current.key, nonce);
     cipher.setAAD(Buffer.from(header + context, 'utf8'));
     const body = cipher.update(plain, 'utf8');

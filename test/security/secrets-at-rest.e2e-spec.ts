@@ -99,7 +99,7 @@ describe('secrets at rest', () => {
     const env = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' };
     const receiver = new Receiver();
     await receiver.listen();
-    let t: SandboxApp = await startSandboxApp({ ...env, DATA_ENCRYPTION_KEY: k1 }, { dir });
+    let t: SandboxApp | null = await startSandboxApp({ ...env, DATA_ENCRYPTION_KEY: k1 }, { dir });
     try {
       expect(warned(/DATA_ENCRYPTION_KEY is not set/)).toEqual([]);
       const sent = await t.post('/api/sessions/default/messages', { to: contact, type: 'text', text: 'one' });
@@ -141,6 +141,7 @@ describe('secrets at rest', () => {
       for (const needle of needles) expect(bytes.includes(needle)).toBe(false);
 
       await t.close();
+      t = null;
       const { stdout } = await rotateKeys(dir, { DATA_ENCRYPTION_KEY: k2, DATA_ENCRYPTION_OLD_KEYS: k1 });
       expect(stdout).toMatch(/under the current key/);
       const after = databaseBytes(file);
@@ -161,6 +162,7 @@ describe('secrets at rest', () => {
       const endpoint = await t.get(`/api/webhook-endpoints/${created.body.id}`);
       expect(endpoint.body.headers).toEqual({ 'X-Receiver-Token': '********' });
       await t.close();
+      t = null;
 
       // The old key alone, a different key under the new id, or no key: the boot stops and says why.
       await expect(startTestApp({ DATA_ENCRYPTION_KEY: k1 }, dir)).rejects.toThrow(
@@ -171,7 +173,7 @@ describe('secrets at rest', () => {
       );
       await expect(startTestApp({}, dir)).rejects.toThrow(/DATA_ENCRYPTION_KEY/);
     } finally {
-      await t.close().catch(() => undefined);
+      await t?.close();
       await receiver.close();
     }
   });
