@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '../config/load-config';
 import { DataKeyError, parseDataKey, parseDataKeys } from './data-keys';
 
 describe('parseDataKey', () => {
@@ -50,5 +51,25 @@ describe('parseDataKeys', () => {
     expect(parseDataKeys(`k1:${a}`, `k1:${a}`).old).toEqual([]);
     expect(() => parseDataKeys(`k1:${a}`, `k0:nope`)).toThrow(/DATA_ENCRYPTION_OLD_KEYS \(key 1\)/);
     expect(() => parseDataKeys('nope', '')).toThrow(/DATA_ENCRYPTION_KEY/);
+  });
+});
+
+describe('DATA_ENCRYPTION_KEY in the configuration', () => {
+  const key = randomBytes(32).toString('base64');
+
+  it('accepts valid keys and refuses bad ones with a message naming the variable', () => {
+    expect(loadConfig({ DATA_ENCRYPTION_KEY: `k1:${key}` }, '/nonexistent').DATA_ENCRYPTION_KEY).toBe(
+      `k1:${key}`,
+    );
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'k1:short' }, '/nonexistent')).toThrow(ConfigError);
+    expect(() =>
+      loadConfig(
+        {
+          DATA_ENCRYPTION_KEY: `k1:${key}`,
+          DATA_ENCRYPTION_OLD_KEYS: `k1:${randomBytes(32).toString('hex')}`,
+        },
+        '/nonexistent',
+      ),
+    ).toThrow(/DATA_ENCRYPTION|id "k1"/);
   });
 });
