@@ -11,7 +11,10 @@ import { FieldCipher } from '../../src/secrets/field-cipher';
 import { SqliteAuthStateStore } from '../../src/whatsapp/auth-state/sqlite-auth-state.store';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { startTestApp, tempDir } from '../support/test-app';
-import { Receiver } from '../webhooks/support/receiver';
+import { ReceivedRequest, Receiver } from '../webhooks/support/receiver';
+import { waitUntil } from '../support/wait';
+import { generateSecret } from '../../src/webhooks/signer';
+import { Webhook } from 'standardwebhooks';
 
 const ROOT = path.join(__dirname, '..', '..');
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
@@ -96,9 +99,17 @@ describe('secrets at rest', () => {
     const k1 = newKey('k1');
     const k2 = newKey('k2');
     const contact = '6281100000031';
-    const env = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' };
     const receiver = new Receiver();
     await receiver.listen();
+    // The default endpoint from WEBHOOK_URL / WEBHOOK_SECRET too.
+    const defaultSecret = generateSecret();
+    const env = {
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_URL: receiver.url,
+      WEBHOOK_SECRET: defaultSecret,
+      SEND_MIN_INTERVAL_MS: '0',
+      SEND_JITTER_MS: '0',
+    };
     let t: SandboxApp | null = await startSandboxApp({ ...env, DATA_ENCRYPTION_KEY: k1 }, { dir });
     try {
       expect(warned(/DATA_ENCRYPTION_KEY is not set/)).toEqual([]);
@@ -135,6 +146,7 @@ describe('secrets at rest', () => {
         ...forms(secret.slice('whsec_'.length)),
         ...forms(rotated.body.secret),
         ...forms(headerValue),
+        ...forms(defaultSecret),
       ];
       const bytes = databaseBytes(file);
       expect(bytes.includes('enc:v1:k1:')).toBe(true);
@@ -161,6 +173,19 @@ describe('secrets at rest', () => {
       await t.sandbox.waitForReceived(contact, (m) => m.text === 'two');
       const endpoint = await t.get(`/api/webhook-endpoints/${created.body.id}`);
       expect(endpoint.body.headers).toEqual({ 'X-Receiver-Token': '********' });
+      const signedByDefault = (r: ReceivedRequest) => {
+        try {
+          new Webhook(defaultSecret).verify(r.body, r.headers as Record<string, string>);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const seenBefore = receiver.requests.length;
+      await t.post('/api/sessions/default/messages', { to: contact, type: 'text', text: 'three' });
+      await waitUntil(() => receiver.requests.slice(seenBefore).find(signedByDefault), {
+        what: 'a delivery signed with the default endpoint secret',
+      });
       await t.close();
       t = null;
 
