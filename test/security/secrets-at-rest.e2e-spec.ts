@@ -202,4 +202,40 @@ describe('secrets at rest', () => {
       await receiver.close();
     }
   });
+
+  it('secrets stored before the key was set: readable, then encrypted by keys:rotate with no plain copy left', async () => {
+    const dir = tempDir('gw-later-');
+    const file = path.join(dir, 'app.db');
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const headerValue = `hv-${randomBytes(16).toString('hex')}`;
+    const env = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
+    let t = await startTestApp(env, dir);
+    const created = await t
+      .http()
+      .post('/api/webhook-endpoints')
+      .set('X-API-Key', t.apiKey)
+      .send({ url: 'http://127.0.0.1:9/hook', secret, headers: { 'X-Receiver-Token': headerValue } })
+      .expect(201);
+    await t.close();
+    expect(databaseBytes(file).includes(headerValue)).toBe(true);
+
+    const k1 = newKey('k1');
+    t = await startTestApp({ ...env, DATA_ENCRYPTION_KEY: k1 }, dir);
+    try {
+      const got = await t.http().get(`/api/webhook-endpoints/${created.body.id}`).set('X-API-Key', t.apiKey);
+      expect(got.status).toBe(200);
+      expect(got.body.headers).toEqual({ 'X-Receiver-Token': '********' });
+    } finally {
+      await t.close();
+    }
+    const { stdout } = await rotateKeys(dir, { DATA_ENCRYPTION_KEY: k1 });
+    // At least the endpoint's secret and headers (the default session's credentials, if its connection attempts
+    // wrote any, may have been rewritten by the boot with the key already).
+    expect(stdout).toMatch(/Rewrote [2-9] stored secret\(s\) as data key "k1"/);
+    expect(stdout).toMatch(/Every stored secret is under the current key/);
+    const bytes = databaseBytes(file);
+    for (const needle of [...forms(secret), ...forms(secret.slice('whsec_'.length)), ...forms(headerValue)]) {
+      expect(bytes.includes(needle)).toBe(false);
+    }
+  });
 });
