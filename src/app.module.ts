@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { ThrottleGuard } from './common/http/throttle.guard';
 import { FixedWindowThrottlerStorage } from './common/http/fixed-window-throttler.storage';
 import { DatabaseModule } from './database/database.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { InfoController } from './info/info.controller';
@@ -34,6 +35,7 @@ export class AppModule {
           storage: new FixedWindowThrottlerStorage(),
         }),
         AuthModule,
+        SecretsModule,
         DatabaseModule,
         EventsModule,
         // Express tries routes in the order they were registered (module by module): the busiest routes, sending

@@ -11,6 +11,7 @@ import { AppConfig, LOG_LEVELS } from './config/app-config';
 import { bodyErrorHandler, jsonBody } from './common/http/body-parsing';
 import { requestId } from './common/http/request-id';
 import { validationPipe } from './common/http/validation';
+import { restrictNewFiles } from './database/private-files';
 import { setupOpenApi } from './openapi';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
@@ -34,6 +35,8 @@ function corsOrigin(setting: string): boolean | string[] {
 
 /** Builds the whole application (used by main.ts and by the tests, so both run the same stack). */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  // Everything the gateway writes (database, generated keys, sandbox state) is for its own user only.
+  restrictNewFiles();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: logLevels(config.LOG_LEVEL),

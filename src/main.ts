@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/load-config';
 import { startApp } from './create-app';
+import { StoredSecretsError } from './secrets/stored-secrets-check';
 
 async function main(): Promise<void> {
   let config;
@@ -29,6 +30,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof StoredSecretsError) {
+    console.error(`Failed to start: ${err.message}`);
+    process.exit(78); // EX_CONFIG: the data keys do not match the stored secrets
+  }
   console.error('Failed to start:', err);
   process.exit(1);
 });

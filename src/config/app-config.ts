@@ -59,6 +59,19 @@ export class AppConfig {
   @IsString()
   DATABASE_PATH = 'data/app.db';
 
+  /**
+   * Encrypts the WhatsApp credentials and Signal keys and the webhook secrets and headers in the database:
+   * `[<id>:]<32 bytes as 64 hex digits or base64>` (see the README's Security section). Unset: stored as plain text.
+   */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  DATA_ENCRYPTION_KEY?: string;
+
+  /** Earlier keys (comma-separated, same format) that still decrypt what they encrypted, until `keys:rotate`. */
+  @IsString()
+  DATA_ENCRYPTION_OLD_KEYS = '';
+
   /** Comma-separated list of allowed origins; empty = same origin only; `*` = any origin. */
   @IsString()
   CORS_ORIGINS = '';

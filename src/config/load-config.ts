@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as dotenv from 'dotenv';
 import * as fs from 'node:fs';
+import { DataKeyError, parseDataKeys } from '../secrets/data-keys';
 import { AppConfig } from './app-config';
 
 export class ConfigError extends Error {}
@@ -27,5 +28,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
   if (errors.length) throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);
+  try {
+    parseDataKeys(config.DATA_ENCRYPTION_KEY, config.DATA_ENCRYPTION_OLD_KEYS);
+  } catch (err) {
+    if (err instanceof DataKeyError) throw new ConfigError(`Invalid configuration:\n${err.message}`);
+    throw err;
+  }
   return config;
 }

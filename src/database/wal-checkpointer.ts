@@ -38,6 +38,8 @@ parentPort.on('message', (message) => {
  * and a worker thread with its own connection checkpoints in the background; a PASSIVE checkpoint never takes the
  * write lock, and the writer reuses the WAL from its start once a checkpoint has caught up, so the file stays
  * small. The worker does not keep the process alive; `stop()` runs a last checkpoint and closes it.
+ * Its connection opens the existing file only (`fileMustExist`); should it be the one to create the -wal or -shm
+ * file, SQLite gives that file the database file's mode (0600, see `dataSourceOptions`), as for any connection.
  */
 export class WalCheckpointer {
   private worker: Worker | null = null;

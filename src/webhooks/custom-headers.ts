@@ -34,3 +34,30 @@ export function customHeadersProblem(headers: Record<string, unknown>): string |
   }
   return null;
 }
+
+/** What the API shows instead of a custom header's value (the values often are credentials). */
+export const MASKED_HEADER_VALUE = '********';
+
+/** The headers with every value masked: the names stay readable. */
+export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name, MASKED_HEADER_VALUE]));
+}
+
+/**
+ * New headers for an endpoint: a value sent as the mask keeps the stored value of the same header, so a client
+ * may send back what it read. Answers the merged headers, or what is wrong (a masked value for a header that
+ * has no stored value).
+ */
+export function mergeMaskedHeaders(
+  next: Record<string, unknown>,
+  stored: Record<string, string>,
+): { headers: Record<string, unknown>; problem: string | null } {
+  const headers: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(next)) {
+    if (value !== MASKED_HEADER_VALUE) headers[name] = value;
+    else if (Object.prototype.hasOwnProperty.call(stored, name)) headers[name] = stored[name];
+    else
+      return { headers, problem: `header "${name.slice(0, 100)}" is masked but has no stored value to keep` };
+  }
+  return { headers, problem: null };
+}

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { EndpointSecrets } from './endpoint-secrets';
 import { ALL_EVENTS } from './event-filter';
 import { OutboxWriter } from './outbox.writer';
 import { generateSecret } from './signer';
@@ -26,6 +27,7 @@ export class DefaultEndpoint implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly settings: WebhookSettings,
     private readonly outbox: OutboxWriter,
+    private readonly secrets: EndpointSecrets,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -35,7 +37,8 @@ export class DefaultEndpoint implements OnModuleInit {
     const problem = await checkTargetUrl(url, this.settings.policy, async () => []);
     if (problem) throw new Error(`WEBHOOK_URL: ${problem}`);
     const now = Date.now();
-    const existing = await this.repo.findOneBy({ id: DEFAULT_ENDPOINT_ID });
+    const stored = await this.repo.findOneBy({ id: DEFAULT_ENDPOINT_ID });
+    const existing = stored && this.secrets.open(stored);
     const secret = this.config.WEBHOOK_SECRET ?? existing?.secret ?? this.secretFromFile();
     if (!existing) {
       await this.repo.insert({
@@ -43,11 +46,9 @@ export class DefaultEndpoint implements OnModuleInit {
         url,
         description: 'From WEBHOOK_URL',
         events: JSON.stringify([ALL_EVENTS]),
-        headers: '{}',
         enabled: true,
         isDefault: true,
-        secret,
-        previousSecret: null,
+        ...this.secrets.seal(DEFAULT_ENDPOINT_ID, { secret, previousSecret: null, headers: '{}' }),
         previousSecretExpiresAt: null,
         disabledReason: null,
         disabledAt: null,
@@ -64,9 +65,12 @@ export class DefaultEndpoint implements OnModuleInit {
         { id: DEFAULT_ENDPOINT_ID },
         {
           url,
-          secret,
+          ...this.secrets.seal(DEFAULT_ENDPOINT_ID, { secret }),
           ...(existing.secret !== secret
-            ? { previousSecret: existing.secret, previousSecretExpiresAt: now + this.settings.graceMs }
+            ? {
+                ...this.secrets.seal(DEFAULT_ENDPOINT_ID, { previousSecret: existing.secret }),
+                previousSecretExpiresAt: now + this.settings.graceMs,
+              }
             : {}),
           updatedAt: now,
         },

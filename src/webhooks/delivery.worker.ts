@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainEvent, EVENT_TYPES, newEvent } from '../events/domain-event';
 import { EventBus } from '../events/event-bus';
 import { AttemptOutcome, ClaimedDelivery, DeliveryStore, EndpointRow } from './delivery.store';
+import { EndpointSecrets } from './endpoint-secrets';
 import { postWebhook } from './http-poster';
 import { DeliveryHandoff, HandedOver, OutboxWriter } from './outbox.writer';
 import { nextDelayMs, parseRetryAfter } from './retry-schedule';
@@ -75,6 +76,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     private readonly emitter: EventEmitter2,
     private readonly config: AppConfig,
     private readonly outbox: OutboxWriter,
+    private readonly endpointSecrets: EndpointSecrets,
   ) {
     this.agents = createGuardedAgents(settings.policy, settings.concurrency * 4);
     this.attempts.setMaxListeners(0);
@@ -256,11 +258,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
   }
 
   /** One attempt, recorded; resolves whether the delivery succeeded. */
-  private async attempt(delivery: ClaimedDelivery, endpoint: EndpointRow, payload: string): Promise<boolean> {
+  private async attempt(delivery: ClaimedDelivery, stored: EndpointRow, payload: string): Promise<boolean> {
     const startedAt = Date.now();
     let outcome: AttemptOutcome;
     let gone = false;
     try {
+      const endpoint = this.endpointSecrets.openRow(stored);
       const headers = {
         ...(JSON.parse(endpoint.headers) as Record<string, string>),
         ...signatureHeaders(
@@ -304,7 +307,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
         retryAt: delay === null ? null : Date.now() + delay,
       };
     }
-    await this.record(delivery, endpoint, outcome, gone);
+    await this.record(delivery, stored, outcome, gone);
     return outcome.success;
   }
 

@@ -3,8 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { BadRequestError, NotFoundError } from '../common/errors/domain-error';
-import { customHeadersProblem } from './custom-headers';
+import { customHeadersProblem, mergeMaskedHeaders } from './custom-headers';
 import { DeliveryWorker } from './delivery.worker';
+import { EndpointSecrets } from './endpoint-secrets';
 import {
   CreateEndpointDto,
   EndpointCreatedResponse,
@@ -32,6 +33,7 @@ export class EndpointsService {
     private readonly settings: WebhookSettings,
     private readonly worker: DeliveryWorker,
     private readonly outbox: OutboxWriter,
+    private readonly secrets: EndpointSecrets,
   ) {}
 
   async create(dto: CreateEndpointDto): Promise<EndpointCreatedResponse> {
@@ -55,14 +57,14 @@ export class EndpointsService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.repo.insert(entity);
+    await this.repo.insert(this.secrets.seal(entity.id, entity));
     this.outbox.invalidate();
     return { ...toEndpointResponse(entity), secret: entity.secret };
   }
 
   async list(): Promise<EndpointResponse[]> {
     const rows = await this.repo.find({ order: { createdAt: 'ASC' } });
-    return rows.map((r) => toEndpointResponse(r));
+    return rows.map((r) => toEndpointResponse(this.secrets.open(r)));
   }
 
   async get(id: string): Promise<EndpointResponse> {
@@ -75,9 +77,13 @@ export class EndpointsService {
       await this.checkUrl(dto.url);
       entity.url = dto.url;
     }
+    let headersChanged = false;
     if (dto.headers !== undefined) {
-      this.checkHeaders(dto.headers);
-      entity.headers = JSON.stringify(dto.headers);
+      const merged = mergeMaskedHeaders(dto.headers, JSON.parse(entity.headers) as Record<string, string>);
+      if (merged.problem) throw new BadRequestError('Validation failed', `headers: ${merged.problem}`);
+      this.checkHeaders(merged.headers);
+      entity.headers = JSON.stringify(merged.headers);
+      headersChanged = true;
     }
     if (dto.events !== undefined) entity.events = JSON.stringify(normaliseEvents(dto.events));
     if (dto.description !== undefined) entity.description = dto.description;
@@ -88,8 +94,12 @@ export class EndpointsService {
       Object.assign(entity, { enabled: false, disabledReason: 'manual', disabledAt: now });
     }
     entity.updatedAt = now;
-    const { id: _id, ...changes } = entity;
-    await this.repo.update({ id }, changes);
+    // The secrets are not written again; the headers, encrypted, only when they changed.
+    const { id: _id, secret: _s, previousSecret: _p, headers, ...changes } = entity;
+    await this.repo.update(
+      { id },
+      headersChanged ? { ...changes, ...this.secrets.seal(id, { headers }) } : changes,
+    );
     this.outbox.invalidate();
     if (entity.enabled) this.worker.kick();
     return toEndpointResponse(entity);
@@ -110,8 +120,7 @@ export class EndpointsService {
     await this.repo.update(
       { id },
       {
-        secret,
-        previousSecret: expires ? entity.secret : null,
+        ...this.secrets.seal(id, { secret, previousSecret: expires ? entity.secret : null }),
         previousSecretExpiresAt: expires,
         updatedAt: now,
       },
@@ -119,10 +128,11 @@ export class EndpointsService {
     return { secret, previousSecretExpiresAt: expires ? new Date(expires).toISOString() : null };
   }
 
+  /** The endpoint with its secrets and headers decrypted. */
   async find(id: string): Promise<WebhookEndpointEntity> {
     const entity = await this.repo.findOneBy({ id });
     if (!entity) throw new NotFoundError('Webhook endpoint', id.slice(0, 80));
-    return entity;
+    return this.secrets.open(entity);
   }
 
   private async checkUrl(url: string): Promise<void> {

@@ -6,6 +6,7 @@ import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryWorker } from './delivery.worker';
 import { EndpointsController } from './endpoints.controller';
+import { EndpointSecrets } from './endpoint-secrets';
 import { EndpointsService } from './endpoints.service';
 import { InboundWebhooksController } from './inbound/inbound-webhooks.controller';
 import { InboundWebhookGuard } from './inbound/inbound.guard';
@@ -23,6 +24,7 @@ import { WebhookSettings } from './webhook-settings';
   controllers: [EndpointsController, DeliveriesController, InboundWebhooksController],
   providers: [
     WebhookSettings,
+    EndpointSecrets,
     OutboxWriter,
     DeliveryWorker,
     EndpointsService,

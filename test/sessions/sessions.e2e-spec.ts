@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FieldCipher } from '../../src/secrets/field-cipher';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import { SqliteAuthStateStore } from '../../src/whatsapp/auth-state/sqlite-auth-state.store';
@@ -13,7 +14,11 @@ import { importSessionFolder } from '../../src/whatsapp/import/session-import';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 
 function authRows(t: SandboxApp, session: string): number {
-  return new SqliteAuthStateStore(t.app.get<DataSource>(getDataSourceToken()), session).countRows();
+  return new SqliteAuthStateStore(
+    t.app.get<DataSource>(getDataSourceToken()),
+    session,
+    t.app.get(FieldCipher),
+  ).countRows();
 }
 
 describe('sessions against the sandbox', () => {

@@ -33,7 +33,7 @@ describe('webhook endpoints API', () => {
       events: ['message.received'],
       description: 'CRM',
       enabled: true,
-      headers: { Authorization: 'Bearer receiver-token' },
+      headers: { Authorization: '********' },
       disabledReason: null,
     });
     expect(created.body.id).toMatch(/^we_/);
@@ -110,6 +110,35 @@ describe('webhook endpoints API', () => {
     const headers = req.headers as Record<string, string>;
     expect(new Webhook(rotated.body.secret).verify(req.body, headers)).toMatchObject({ id: event.id });
     expect(new Webhook(e.secret).verify(req.body, headers)).toMatchObject({ id: event.id });
+  });
+
+  it('never shows custom header values, sends them, and keeps them when PATCHed back masked', async () => {
+    const a = api(t);
+    const { body: e } = await a
+      .post('/api/webhook-endpoints', {
+        url: receiver.url,
+        headers: { 'X-Token': 'tok-one', 'X-Env': 'prod' },
+      })
+      .expect(201);
+    expect(e.headers).toEqual({ 'X-Token': '********', 'X-Env': '********' });
+    const got = await a.get(`/api/webhook-endpoints/${e.id}`).expect(200);
+    const list = await a.get('/api/webhook-endpoints').expect(200);
+    for (const body of [got.body, list.body, e]) expect(JSON.stringify(body)).not.toMatch(/tok-one|prod/);
+    // What was read is sent back with one value changed: the masked one keeps its value.
+    const patched = await a
+      .patch(`/api/webhook-endpoints/${e.id}`, { headers: { ...got.body.headers, 'X-Env': 'staging' } })
+      .expect(200);
+    expect(patched.body.headers).toEqual({ 'X-Token': '********', 'X-Env': '********' });
+    const before = receiver.requests.length;
+    const event = await publish(t, 'session.status', { session: 'default', status: 'connected' });
+    const req = await waitUntil(() =>
+      receiver.requests.slice(before).find((r) => r.headers['webhook-id'] === event.id),
+    );
+    expect(req.headers).toMatchObject({ 'x-token': 'tok-one', 'x-env': 'staging' });
+    const unknown = await a
+      .patch(`/api/webhook-endpoints/${e.id}`, { headers: { 'X-Other': '********' } })
+      .expect(400);
+    expectErrorShape(unknown.body);
   });
 
   it('is documented in the OpenAPI document', async () => {

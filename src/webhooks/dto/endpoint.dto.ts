@@ -13,6 +13,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { MASKED_HEADER_VALUE, maskHeaders } from '../custom-headers';
 import { SUBSCRIBABLE_EVENTS } from '../event-filter';
 import type { WebhookEndpointEntity } from '../webhook-endpoint.entity';
 
@@ -108,6 +109,9 @@ export class UpdateEndpointDto {
     type: 'object',
     additionalProperties: { type: 'string' },
     example: { Authorization: 'Bearer receiver-token' },
+    description:
+      `Replaces all custom headers. A value sent as "${MASKED_HEADER_VALUE}" (as the API shows it) keeps that ` +
+      "header's stored value",
   })
   @IsOptional()
   @IsObject()
@@ -120,7 +124,12 @@ export class EndpointResponse {
   @ApiProperty({ example: 'CRM integration' }) description: string;
   @ApiProperty({ type: [String], example: ['message.received', 'message.status'] }) events: string[];
   @ApiProperty({ example: true }) enabled: boolean;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: {} })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { Authorization: MASKED_HEADER_VALUE },
+    description: `Custom header names; every value shows as "${MASKED_HEADER_VALUE}" (values are never returned)`,
+  })
   headers: Record<string, string>;
   @ApiProperty({ example: false, description: 'Created from WEBHOOK_URL' }) isDefault: boolean;
   @ApiProperty({
@@ -170,7 +179,7 @@ export function toEndpointResponse(e: WebhookEndpointEntity, now = Date.now()): 
     description: e.description,
     events: JSON.parse(e.events),
     enabled: !!e.enabled,
-    headers: JSON.parse(e.headers),
+    headers: maskHeaders(JSON.parse(e.headers) as Record<string, string>),
     isDefault: !!e.isDefault,
     disabledReason: e.enabled ? null : e.disabledReason,
     disabledAt: e.enabled ? null : iso(e.disabledAt),

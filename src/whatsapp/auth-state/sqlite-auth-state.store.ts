@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import type { AuthStateStore, KeyEntry } from '../engine/auth-state-store';
 import { rawDb, writeTransaction } from '../../database/serialized-transactions';
+import { FieldCipher, secretContext } from '../../secrets/field-cipher';
 
 /** SQLite limits bound parameters per statement; 812 pre-keys arrive in one write at first login. */
 const CHUNK = 200;
@@ -20,12 +21,25 @@ const PENDING = new WeakMap<Database, Map<string, Promise<void>>>();
  * A session's auth state in SQLite. Uses the raw better-sqlite3 handle through TypeORM's DataSource: Baileys
  * reads and writes keys on every message, and prepared statements in one synchronous transaction (taking its
  * turn with every other write, see `writeTransaction`) are both atomic and far cheaper than the ORM here.
+ *
+ * Values are encrypted here, at the store's boundary, with the data key (see `FieldCipher`; plain text when no
+ * key is set), each bound to its row: the engine's key cache above keeps decrypted values, so a message costs
+ * the encryption of the keys it writes, and a decryption only for a key not in the cache.
  */
 export class SqliteAuthStateStore implements AuthStateStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly sessionId: string,
+    private readonly cipher: FieldCipher,
   ) {}
+
+  private credsContext(): string {
+    return secretContext('auth_creds', 'value', this.sessionId);
+  }
+
+  private keyContext(type: string, id: string): string {
+    return secretContext('auth_keys', 'value', this.sessionId, type, id);
+  }
 
   private get db(): Database {
     return rawDb(this.dataSource);
@@ -47,15 +61,16 @@ export class SqliteAuthStateStore implements AuthStateStore {
   async readCreds(): Promise<string | null> {
     const row = this.stmt('SELECT value FROM auth_creds WHERE session_id = ?').get(this.sessionId) as
       { value: string } | undefined;
-    return row ? row.value : null;
+    return row ? this.cipher.open(row.value, this.credsContext()) : null;
   }
 
   async writeCreds(value: string): Promise<void> {
+    const sealed = this.cipher.seal(value, this.credsContext());
     await writeTransaction(this.dataSource, () =>
       this.stmt(
         'INSERT INTO auth_creds (session_id, value, updated_at) VALUES (?, ?, ?) ' +
           'ON CONFLICT(session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-      ).run(this.sessionId, value, Date.now()),
+      ).run(this.sessionId, sealed, Date.now()),
     );
   }
 
@@ -68,7 +83,7 @@ export class SqliteAuthStateStore implements AuthStateStore {
       const rows = this.stmt(
         `SELECT id, value FROM auth_keys WHERE session_id = ? AND type = ? AND id IN (${chunk.map(() => '?').join(',')})`,
       ).all(this.sessionId, type, ...chunk) as { id: string; value: string }[];
-      for (const r of rows) out.set(r.id, r.value);
+      for (const r of rows) out.set(r.id, this.cipher.open(r.value, this.keyContext(type, r.id)));
     }
     return out;
   }
@@ -85,7 +100,8 @@ export class SqliteAuthStateStore implements AuthStateStore {
       entries ??= collect();
       for (const e of entries) {
         if (e.value === null) remove.run(this.sessionId, e.type, e.id);
-        else upsert.run(this.sessionId, e.type, e.id, e.value);
+        else
+          upsert.run(this.sessionId, e.type, e.id, this.cipher.seal(e.value, this.keyContext(e.type, e.id)));
       }
     });
     const pending = PENDING.get(this.db) ?? new Map<string, Promise<void>>();

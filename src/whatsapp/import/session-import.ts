@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { dataSourceOptions } from '../../database/data-source-options';
+import { restrictNewFiles } from '../../database/private-files';
+import { cipherFromConfig } from '../../secrets/config-cipher';
 import { SqliteAuthStateStore } from '../auth-state/sqlite-auth-state.store';
 import { importAuthFolder } from '../engine/baileys/auth-folder-import';
 import { SESSION_ID_PATTERN } from '../dto/session.dto';
@@ -23,11 +25,15 @@ export async function importSessionFolder({
   config,
 }: ImportOptions): Promise<{ phone: string | null }> {
   if (!SESSION_ID_PATTERN.test(session)) throw new Error('session must be 1-64 letters, digits, "-" or "_"');
+  restrictNewFiles();
   const ds = new DataSource(dataSourceOptions(config.DATABASE_PATH));
   await ds.initialize();
   try {
     await ds.runMigrations();
-    const identity = await importAuthFolder(from, new SqliteAuthStateStore(ds, session));
+    const identity = await importAuthFolder(
+      from,
+      new SqliteAuthStateStore(ds, session, cipherFromConfig(config)),
+    );
     const now = Date.now();
     await ds.query(
       `INSERT INTO sessions (id, status, reason, phone, name, lid, created_at, updated_at)

@@ -1,5 +1,6 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppConfig } from '../../config/app-config';
+import { FieldCipher } from '../../secrets/field-cipher';
 import type { EventBus } from '../../events/event-bus';
 import type { ConnectOptions, EngineConnection } from '../engine/whatsapp-engine';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
@@ -63,7 +64,7 @@ function setup(overrides: Partial<AppConfig> = {}) {
     WA_CONNECT_TIMEOUT_MS: 1000,
     ...overrides,
   });
-  const manager = new SessionManager(engine, store, bus, emitter, config, {} as any);
+  const manager = new SessionManager(engine, store, bus, emitter, config, {} as any, FieldCipher.plaintext());
   return { engine, manager };
 }
 

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { EventBus } from '../../events/event-bus';
+import { FieldCipher } from '../../secrets/field-cipher';
 import { newEvent } from '../../events/domain-event';
 import { SqliteAuthStateStore } from '../auth-state/sqlite-auth-state.store';
 import type { CloseInfo, SessionStatus } from '../engine/engine.types';
@@ -36,6 +37,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     private readonly emitter: EventEmitter2,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: FieldCipher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -77,7 +79,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   }
 
   authStore(id: string): SqliteAuthStateStore {
-    return new SqliteAuthStateStore(this.dataSource, id);
+    return new SqliteAuthStateStore(this.dataSource, id, this.cipher);
   }
 
   has(id: string): boolean {

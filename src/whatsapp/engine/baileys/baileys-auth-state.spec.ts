@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../database/data-source-options';
 import { serializeTransactions } from '../../../database/serialized-transactions';
+import { FieldCipher } from '../../../secrets/field-cipher';
 import { SqliteAuthStateStore } from '../../auth-state/sqlite-auth-state.store';
 import { deserialize, makeAuthState } from './baileys-auth-state';
 
@@ -31,7 +32,7 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('answers a read with a write that is not committed yet, and commits it', async () => {
-    const { state } = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    const { state } = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
     await state.keys.set({ session: { 'a@lid': session(1) as any } });
     // `set` does not wait for the commit: the row is not there yet, the cache answers.
     expect(await stored('session', 'a@lid')).toBeUndefined();
@@ -42,7 +43,7 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('writes a key set several times before its write runs once, with the newest value', async () => {
-    const store = new SqliteAuthStateStore(ds, 's');
+    const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
     const writes = jest.spyOn(store, 'writeKeys');
     const { state } = await makeAuthState(store);
     for (let counter = 1; counter <= 3; counter++)
@@ -61,14 +62,14 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('a new connection reads what the previous one asked to write, even before its commit', async () => {
-    const first = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    const first = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
     await first.state.keys.set({ session: { 'a@lid': session(7) as any } });
-    const second = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    const second = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
     expect(await second.state.keys.get('session', ['a@lid'])).toEqual({ 'a@lid': session(7) });
   });
 
   it('remembers an absent key, and a later write replaces that', async () => {
-    const store = new SqliteAuthStateStore(ds, 's');
+    const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
     const reads = jest.spyOn(store, 'readKeys');
     const { state } = await makeAuthState(store);
     expect(await state.keys.get('tctoken', ['b@lid'])).toEqual({});
@@ -79,12 +80,12 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
     expect(await state.keys.get('tctoken', ['b@lid'])).toEqual({ 'b@lid': token });
     await ds.transaction(async () => undefined);
     // Buffers survive the round trip through SQLite.
-    const fresh = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    const fresh = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
     expect(await fresh.state.keys.get('tctoken', ['b@lid'])).toEqual({ 'b@lid': token });
   });
 
   it('deletes with null', async () => {
-    const { state } = await makeAuthState(new SqliteAuthStateStore(ds, 's'));
+    const { state } = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
     await state.keys.set({
       'pre-key': { '1': { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) } },
     });
@@ -96,7 +97,7 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('reports a write that fails and forgets its keys, so reads return what SQLite holds', async () => {
-    const store = new SqliteAuthStateStore(ds, 's');
+    const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
     const errors: Error[] = [];
     const { state } = await makeAuthState(store, { onWriteError: (err) => errors.push(err) });
     await state.keys.set({ session: { 'a@lid': session(1) as any } });
