@@ -234,6 +234,20 @@ export class AppConfig {
   @Min(100)
   MEDIA_FETCH_TIMEOUT_MS = 30_000;
 
+  /**
+   * Ask WhatsApp whether a person's number has an account before sending to it; a message to a number that
+   * has none fails ("Recipient not on WhatsApp") instead of staying `sent` forever.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  SEND_RECIPIENT_CHECK = true;
+
+  /** How long a session remembers the answer of that check, yes or no. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SEND_RECIPIENT_CACHE_TTL_MS = 3_600_000;
+
   /** How long POST /api/whatsapp/send waits for the message to be sent. */
   @Transform(toInt)
   @IsInt()

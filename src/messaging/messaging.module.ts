@@ -11,6 +11,7 @@ import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 import { SeedMessagingController } from './seed-messaging.controller';
 import { MessageQueueService } from './send/message-queue.service';
+import { RecipientCheck } from './send/recipient-check';
 
 /** Sending (durable paced queue), receiving (dedup + outbox), receipts and history. MessageSender is global. */
 @Global()
@@ -21,6 +22,7 @@ import { MessageQueueService } from './send/message-queue.service';
     MessageStore,
     MessageEvents,
     MessageQueueService,
+    RecipientCheck,
     { provide: MessageSender, useExisting: MessageQueueService },
     MessagesService,
     InboundService,

@@ -17,6 +17,7 @@ import { toJid } from '../recipient';
 import { detailsOf, summaryText } from './content-builder';
 import { fetchMedia } from './media-fetch';
 import { nextSendDelay } from './pacing';
+import { RecipientCheck } from './recipient-check';
 import { isConnectionError, SendOutcome, settle } from './send-outcome';
 import { SentMarks } from './sent-marks';
 import type { StoredRequest } from './stored-request';
@@ -55,6 +56,7 @@ export class MessageQueueService
     private readonly sessionsService: SessionsService,
     private readonly events: MessageEvents,
     private readonly config: AppConfig,
+    private readonly recipients: RecipientCheck,
   ) {
     super();
   }
@@ -241,6 +243,11 @@ export class MessageQueueService
           const row = claimed.shift()!;
           const send = await this.prepare(row);
           if (!send) continue;
+          const refusal = await this.recipients.refusal(sessionId, conn, row.chatJid);
+          if (refusal) {
+            await this.fail(row, 'sending', refusal);
+            continue;
+          }
           tried.add(row);
           inFlight.push({ row, outcome: settle(conn.send(row.chatJid, send.content, send.options)) });
           continue;
