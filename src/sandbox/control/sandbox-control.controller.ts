@@ -13,6 +13,7 @@ import { ErrorResponse } from '../../common/errors/error-response';
 import {
   ContactMessageDto,
   ContactReceivedView,
+  ScanDto,
   ScanResultView,
   SentByContactView,
 } from './sandbox-control.dto';
@@ -30,13 +31,17 @@ export class SandboxControlController {
   @HttpCode(200)
   @ApiParam({ name: 'session', example: 'default' })
   @ApiOperation({
-    summary: "The simulated phone scans the session's current QR (links a new simulated account)",
+    summary: "The simulated phone scans the session's current QR and the call returns once it is connected",
+    description:
+      'Links the simulated account `phone` (created if new); without it, the same number every time for this ' +
+      'session: `6280000000001` for `default`.',
   })
   @ApiOkResponse({ type: ScanResultView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'Already linked, or no QR yet' })
-  scan(@Param('session') session: string): Promise<ScanResultView> {
-    return this.control.scan(session);
+  scan(@Param('session') session: string, @Body() dto: ScanDto): Promise<ScanResultView> {
+    return this.control.scan(session, dto);
   }
 
   @Post('contacts/:phone/messages')

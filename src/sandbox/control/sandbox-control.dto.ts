@@ -29,11 +29,40 @@ export class ContactMessageDto {
   kind?: 'text' | 'image';
 }
 
+export class ScanDto {
+  @ApiPropertyOptional({
+    example: '6280000000001',
+    description:
+      'The simulated phone (account) that scans; default: the same number every time for the session ' +
+      '(`6280000000001` for `default`)',
+  })
+  @IsOptional()
+  @Matches(/^[1-9]\d{7,14}$/, { message: 'phone must be 8-15 digits with country code, e.g. 6280000000001' })
+  @Matches(/^(?!999)/, { message: 'phone: numbers starting with 999 are not on WhatsApp in the sandbox' })
+  phone?: string;
+
+  @ApiPropertyOptional({
+    example: 'Toko Budi',
+    description: "The account's WhatsApp display name (new accounts)",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  pushName?: string;
+}
+
 export class ScanResultView {
   @ApiProperty({ example: 'default' }) session: string;
   @ApiProperty({ example: '6280000000001', description: 'The simulated phone number now linked' })
   phone: string;
   @ApiProperty({ example: '100000000000001@lid' }) lid: string;
+  @ApiProperty({
+    example: 'connected',
+    description:
+      'The session status when the call returns: `connected` once the linked device has logged in (the call ' +
+      'waits up to WA_CONNECT_TIMEOUT_MS for it)',
+  })
+  status: string;
 }
 
 export class SentByContactView {
