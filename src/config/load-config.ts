@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as dotenv from 'dotenv';
 import * as fs from 'node:fs';
-import { AppConfig } from './app-config';
+import { AppConfig, resolveWaVersionSetting } from './app-config';
 
 export class ConfigError extends Error {}
 
@@ -27,5 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
   if (errors.length) throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);
+  // Tests build their environment by hand; NODE_ENV=test (set by Jest) still means "never fetch a version".
+  config.WA_VERSION = resolveWaVersionSetting(config, env.NODE_ENV ?? process.env.NODE_ENV);
   return config;
 }
