@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -13,6 +13,8 @@ import { ErrorResponse } from '../../common/errors/error-response';
 import {
   ContactMessageDto,
   ContactReceivedView,
+  MinVersionDto,
+  MinVersionView,
   ScanDto,
   ScanResultView,
   SentByContactView,
@@ -74,5 +76,17 @@ export class SandboxControlController {
   @ApiConflictResponse({ type: ErrorResponse })
   disconnect(@Param('session') session: string) {
     return this.control.disconnect(session);
+  }
+
+  @Put('min-wa-version')
+  @ApiOperation({
+    summary: 'Make the sandbox refuse clients older than a WhatsApp Web version (405 at login), or none',
+    description:
+      'Open connections stay; the next login is checked. Also settable at start: SANDBOX_MIN_WA_VERSION.',
+  })
+  @ApiOkResponse({ type: MinVersionView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  setMinVersion(@Body() dto: MinVersionDto): MinVersionView {
+    return this.control.setMinVersion(dto.version);
   }
 }

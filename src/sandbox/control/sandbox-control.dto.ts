@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 export class ContactMessageDto {
   @ApiProperty({ example: 'ping', description: 'The text the contact sends (or the caption of its image)' })
@@ -86,4 +86,23 @@ export class ContactReceivedView {
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) at: string;
   @ApiProperty({ nullable: true }) deliveredAt: string | null;
   @ApiProperty({ nullable: true }) readAt: string | null;
+}
+
+export class MinVersionDto {
+  @ApiProperty({
+    example: '2.3000.1099999999',
+    nullable: true,
+    type: String,
+    description:
+      'Refuse clients older than this WhatsApp Web version (405 at login, as WhatsApp does); null = any',
+  })
+  @ValidateIf((o: MinVersionDto) => o.version !== null)
+  @Matches(/^\d{1,4}\.\d{1,6}\.\d{1,12}$/, {
+    message: 'version must look like 2.3000.1023456789, or be null',
+  })
+  version: string | null;
+}
+
+export class MinVersionView {
+  @ApiProperty({ example: '2.3000.1099999999', nullable: true, type: String }) minVersion: string | null;
 }

@@ -99,4 +99,9 @@ export class SandboxControlService {
     this.sandbox.disconnect(this.linkedPhone(sessionId));
     return { session: sessionId, disconnected: true };
   }
+
+  setMinVersion(version: string | null): { minVersion: string | null } {
+    this.sandbox.setMinVersion(version);
+    return { minVersion: this.sandbox.minVersion };
+  }
 }
