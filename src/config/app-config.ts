@@ -25,6 +25,7 @@ const toInt = ({ value }: { value: unknown }) =>
 const toOptionalString = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 const CIDR_LIST = /^\s*$|^\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*)*$/;
+const WA_VERSION_PATTERN = /^\d{1,4}\.\d{1,6}\.\d{1,12}$/;
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -152,7 +153,46 @@ export class AppConfig {
   @Min(0)
   SANDBOX_READ_AFTER_MS = 800;
 
+  /**
+   * The sandbox refuses clients older than this WhatsApp Web version (`2.3000.1`), as WhatsApp does (405 at
+   * login); empty = any version.
+   */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @Matches(WA_VERSION_PATTERN, { message: 'SANDBOX_MIN_WA_VERSION must look like 2.3000.1023456789' })
+  SANDBOX_MIN_WA_VERSION?: string;
+
   // --- WhatsApp sessions ---
+  /**
+   * The WhatsApp Web version the client logs in with: `auto` asks WhatsApp's web client for the current one at
+   * start and once every WA_VERSION_REFRESH_MS (the built-in one when that fails), `builtin` the one Baileys
+   * ships, or a pinned `2.3000.x`. Unset: `auto`, except with SANDBOX=true, WA_WEBSOCKET_URL set or
+   * NODE_ENV=test, where it is `builtin` (nothing is fetched). See `resolveWaVersionSetting`.
+   */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @Matches(/^(auto|builtin|\d{1,4}\.\d{1,6}\.\d{1,12})$/, {
+    message: 'WA_VERSION must be auto, builtin or a version such as 2.3000.1023456789',
+  })
+  WA_VERSION?: string;
+
+  /** Where `WA_VERSION=auto` reads the current version (WhatsApp Web's service worker script). */
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'WA_VERSION_URL must be an http(s) URL' },
+  )
+  WA_VERSION_URL = 'https://web.whatsapp.com/sw.js';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WA_VERSION_TIMEOUT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60_000)
+  WA_VERSION_REFRESH_MS = 86_400_000;
+
   /** WhatsApp's WebSocket URL; set only to reach a sandbox running elsewhere. */
   @Transform(toOptionalString)
   @IsOptional()
@@ -277,6 +317,19 @@ export class AppConfig {
     message: 'MEDIA_ALLOWED_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8',
   })
   MEDIA_ALLOWED_CIDRS?: string;
+  /**
+   * Ask WhatsApp whether a person's number has an account before sending to it; a message to a number that
+   * has none fails ("Recipient not on WhatsApp") instead of staying `sent` forever.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  SEND_RECIPIENT_CHECK = true;
+
+  /** How long a session remembers the answer of that check, yes or no. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SEND_RECIPIENT_CACHE_TTL_MS = 3_600_000;
 
   /** How long POST /api/whatsapp/send waits for the message to be sent. */
   @Transform(toInt)
@@ -365,3 +418,12 @@ export class AppConfig {
 }
 
 export type AppConfigOverrides = Partial<Record<keyof AppConfig, string | number | boolean>>;
+
+/**
+ * WA_VERSION as given, or its default: `auto` when the gateway talks to WhatsApp itself, `builtin` in sandbox
+ * mode, with WA_WEBSOCKET_URL (a sandbox elsewhere) and in tests (nothing to fetch, and no internet).
+ */
+export function resolveWaVersionSetting(config: AppConfig, nodeEnv: string | undefined): string {
+  if (config.WA_VERSION) return config.WA_VERSION;
+  return config.SANDBOX || config.WA_WEBSOCKET_URL || nodeEnv === 'test' ? 'builtin' : 'auto';
+}

@@ -4,6 +4,7 @@ import * as dotenv from 'dotenv';
 import * as fs from 'node:fs';
 import { DataKeyError, parseDataKeys } from '../secrets/data-keys';
 import { AppConfig } from './app-config';
+import { AppConfig, resolveWaVersionSetting } from './app-config';
 
 export class ConfigError extends Error {}
 
@@ -34,5 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     if (err instanceof DataKeyError) throw new ConfigError(`Invalid configuration:\n${err.message}`);
     throw err;
   }
+  // Tests build their environment by hand; NODE_ENV=test (set by Jest) still means "never fetch a version".
+  config.WA_VERSION = resolveWaVersionSetting(config, env.NODE_ENV ?? process.env.NODE_ENV);
   return config;
 }

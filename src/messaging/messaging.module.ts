@@ -12,6 +12,7 @@ import { MessagesService } from './messages.service';
 import { SeedMessagingController } from './seed-messaging.controller';
 import { MediaDownloads } from './send/media-downloads';
 import { MessageQueueService } from './send/message-queue.service';
+import { RecipientCheck } from './send/recipient-check';
 
 /** Sending (durable paced queue), receiving (dedup + outbox), receipts and history. MessageSender is global. */
 @Global()
@@ -23,6 +24,7 @@ import { MessageQueueService } from './send/message-queue.service';
     MessageEvents,
     MediaDownloads,
     MessageQueueService,
+    RecipientCheck,
     { provide: MessageSender, useExisting: MessageQueueService },
     MessagesService,
     InboundService,

@@ -7,6 +7,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorResponse } from '../common/errors/error-response';
@@ -16,6 +17,7 @@ import { NotConnected } from '../whatsapp/sessions/session.errors';
 import { SeedReceiveDto, SeedReceiveView, SeedSendDto, SeedSendView } from './dto/seed-messaging.dto';
 import { InboundService } from './inbound/inbound.service';
 import { MessagesService } from './messages.service';
+import { isNotOnWhatsApp, NOT_ON_WHATSAPP } from './send/recipient-check';
 
 /** The original gateway's send and receive routes on the `default` session, with its exact shapes. */
 @ApiTags('seed-compatible')
@@ -38,6 +40,10 @@ export class SeedMessagingController {
     type: ErrorResponse,
     description: '{"error": "WhatsApp not connected", "details": "Connection status is ..."}',
   })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponse,
+    description: '{"error": "Recipient not on WhatsApp", "details": "9991234567 has no WhatsApp account"}',
+  })
   @ApiGatewayTimeoutResponse({ type: ErrorResponse })
   async send(@Body() dto: SeedSendDto): Promise<SeedSendView> {
     const rt = this.sessions.get(DEFAULT_SESSION);
@@ -50,6 +56,8 @@ export class SeedMessagingController {
       'seed',
     );
     const result = await this.messages.waitUntilSent(queued, this.config.SEED_SEND_TIMEOUT_MS);
+    if (result.status === 'failed' && isNotOnWhatsApp(result.error))
+      throw new DomainError(422, NOT_ON_WHATSAPP, result.error!.replace(`${NOT_ON_WHATSAPP}: `, ''));
     if (result.status === 'failed')
       throw new DomainError(502, 'Send failed', result.error ?? 'WhatsApp did not accept the message');
     return { success: true, messageId: result.waMessageId!, to: result.chat, message: dto.message };

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { ClientVersion } from './client-version';
 import type { ClientConnection } from './connection';
 import type { MediaServer } from './media-server';
 import type { SandboxStore } from './sandbox-store';
@@ -12,6 +13,8 @@ export interface ReceiptTiming {
 export interface ResolvedOptions {
   receipts: ReceiptTiming | false;
   qrRefs: number;
+  /** Clients older than this are refused at login (405), as WhatsApp refuses outdated clients; null = any. */
+  minVersion: ClientVersion | null;
 }
 
 /** The live connections of linked companions, keyed by account phone and device id. */

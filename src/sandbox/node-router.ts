@@ -1,4 +1,5 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
+import { clientVersionOf, isOlder, OUTDATED_CLIENT_FAILURE } from './client-version';
 import type { ClientConnection, ConnectionHandlers } from './connection';
 import { lidJid, pnJid, unixNow, type SandboxContext } from './context';
 import type { Delivery } from './delivery';
@@ -31,6 +32,16 @@ export class NodeRouter implements ConnectionHandlers {
 
   async onHandshake(conn: ClientConnection, result: HandshakeResult): Promise<void> {
     const { payload } = result;
+    const version = clientVersionOf(payload);
+    const min = this.ctx.options.minVersion;
+    const refused = min !== null && isOlder(version, min);
+    this.ctx.events.emit('client-version', { conn: conn.id, version: version.join('.'), refused });
+    if (refused) {
+      this.ctx.log('info', 'client version refused', { conn: conn.id, version: version.join('.') });
+      conn.sendNode(OUTDATED_CLIENT_FAILURE);
+      conn.close('client version refused');
+      return;
+    }
     if (payload.devicePairingData) {
       this.ctx.log('debug', 'registration connection', { conn: conn.id });
       this.pairing.startRegistration(conn, result);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { generateMessageIDV2, proto } from '@whiskeysockets/baileys';
 import type { Agent as UndiciAgent } from 'undici';
 import { WebSocketServer } from 'ws';
+import { parseClientVersion } from './client-version';
 import { ClientConnection } from './connection';
 import { installSignalConsoleFilter } from '../common/logging/signal-console-filter';
 import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './context';
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   receipts?: ReceiptTiming | false;
   /** Refs (QR codes) per pair-device. */
   qrRefs?: number;
+  /** Refuse clients older than this WhatsApp Web version (`2.3000.1`) with a 405 at login, as WhatsApp does. */
+  minVersion?: string;
   log?: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
   /** Drop libsignal's console dumps of session objects (they hold private keys); default true. */
   silenceSignalLogs?: boolean;
@@ -86,6 +89,7 @@ export class WhatsAppSandbox {
       options: {
         receipts: opts.receipts === undefined ? { deliveredAfterMs: 300, readAfterMs: 800 } : opts.receipts,
         qrRefs: opts.qrRefs ?? 6,
+        minVersion: opts.minVersion ? parseClientVersion(opts.minVersion) : null,
       },
     };
     this.pairing = new Pairing(this.ctx);
@@ -276,6 +280,18 @@ export class WhatsAppSandbox {
   setRegistered(phone: string, registered: boolean): void {
     this.ctx.store.registrationOverrides.set(phone, registered);
     this.ctx.store.markDirty();
+  }
+
+  /**
+   * From now on refuse clients older than `version` at login (405), or none (`null`). Every handshake emits
+   * `client-version` `{conn, version, refused}` on `events`.
+   */
+  setMinVersion(version: string | null): void {
+    this.ctx.options.minVersion = version ? parseClientVersion(version) : null;
+  }
+
+  get minVersion(): string | null {
+    return this.ctx.options.minVersion?.join('.') ?? null;
   }
 
   isConnected(account: string): boolean {

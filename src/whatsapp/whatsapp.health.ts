@@ -24,17 +24,24 @@ export class WhatsAppHealthIndicator implements OnModuleInit {
 
   check() {
     const sessions: Record<string, string> = {};
+    const reasons: Record<string, string> = {};
     const failing: string[] = [];
     for (const rt of this.manager.list()) {
       sessions[rt.id] = rt.status;
+      if (rt.status !== 'connected' && rt.reason) reasons[rt.id] = rt.reason;
       const stuck =
         rt.linked &&
         rt.status !== 'connected' &&
         (rt.reconnectAttempts >= this.config.WA_HEALTH_MAX_RECONNECTS ||
           (rt.status === 'disconnected' && !rt.conn && !rt.reconnectTimer && rt.reason !== 'Stopped'));
-      if (stuck) failing.push(rt.id);
+      // A refused client version is a setting to fix, not a network hiccup: down at once.
+      const refused = rt.status !== 'connected' && rt.blocker?.kind === 'client_outdated';
+      if (stuck || refused) failing.push(rt.id);
     }
     const check = this.indicator.check('whatsapp');
-    return failing.length ? check.down({ sessions, failing }) : check.up({ sessions });
+    const details: Record<string, unknown> = Object.keys(reasons).length
+      ? { sessions, reasons }
+      : { sessions };
+    return failing.length ? check.down({ ...details, failing }) : check.up(details);
   }
 }

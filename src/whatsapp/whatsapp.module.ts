@@ -14,6 +14,7 @@ import { SessionEntity } from './sessions/session.entity';
 import { SessionStore } from './sessions/session.store';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { WaVersionService } from './version/wa-version.service';
 import { WhatsAppHealthIndicator } from './whatsapp.health';
 
 function baileysLogLevel(level: AppConfig['LOG_LEVEL']): string {
@@ -52,6 +53,7 @@ export function engineThread(config: AppConfig): 'worker' | 'main' {
         engineThread(config) === 'worker' ? new EngineThread(options) : new BaileysEngine(options),
     },
     SessionStore,
+    WaVersionService,
     SessionManager,
     SessionsService,
     WhatsAppHealthIndicator,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
@@ -248,6 +249,51 @@ describe('messaging against the sandbox', () => {
     });
     const no = await t.get('/api/sessions/default/contacts/9991100000007');
     expect(no.body).toMatchObject({ exists: false });
+  });
+
+  it('fails a message to a number not on WhatsApp, asking WhatsApp once for a bulk send', async () => {
+    const seed = await t.post('/api/whatsapp/send', { to: '9991234567', message: 'anyone there?' });
+    expect(seed.status).toBe(422);
+    expect(seed.body).toEqual({
+      error: 'Recipient not on WhatsApp',
+      details: '9991234567 has no WhatsApp account',
+    });
+
+    const conn = t.app.get(SessionManager).get('default')!.conn!;
+    const lookup = jest.spyOn(conn, 'lookup');
+    const failed: { id: string; status: string; error: string }[] = [];
+    const onStatus = (e: { data: { id: string; status: string; error: string } }) => failed.push(e.data);
+    const emitter = t.app.get(EventEmitter2);
+    emitter.on('message.status', onStatus);
+    try {
+      const sends = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          t.post('/api/sessions/default/messages', { to: '9991234568', type: 'text', text: `bulk ${i}` }),
+        ),
+      );
+      for (const res of sends) expect(res.status).toBe(202);
+      for (const res of sends) {
+        const row = await waitStatus(t, res.body.id, 'failed');
+        expect(row.error).toBe('Recipient not on WhatsApp: 9991234568 has no WhatsApp account');
+      }
+      const ids = sends.map((r) => r.body.id);
+      await waitUntil(() => ids.every((id) => failed.some((e) => e.id === id && e.status === 'failed')), {
+        what: 'message.status failed for every message',
+      });
+      expect(lookup.mock.calls.filter(([phone]) => phone === '9991234568')).toHaveLength(1);
+      expect(t.sandbox.received('9991234568')).toEqual([]);
+
+      // A registered number is still sent to.
+      const ok = await t.post('/api/sessions/default/messages', {
+        to: '6281100000009',
+        type: 'text',
+        text: 'hi',
+      });
+      await waitStatus(t, ok.body.id, 'sent');
+    } finally {
+      emitter.off('message.status', onStatus);
+      lookup.mockRestore();
+    }
   });
 
   it('issues a privacy token to a contact once, not with every message', async () => {

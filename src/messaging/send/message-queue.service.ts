@@ -18,6 +18,7 @@ import { detailsOf, summaryText } from './content-builder';
 import { MediaDownload, MediaDownloads } from './media-downloads';
 import { materialize, mediaUrlOf } from './materialize';
 import { nextSendDelay } from './pacing';
+import { RecipientCheck } from './recipient-check';
 import { isConnectionError, SendOutcome, settle } from './send-outcome';
 import { nextSendable } from './send-order';
 import { SentMarks } from './sent-marks';
@@ -62,6 +63,7 @@ export class MessageQueueService
     private readonly events: MessageEvents,
     private readonly config: AppConfig,
     private readonly media: MediaDownloads,
+    private readonly recipients: RecipientCheck,
   ) {
     super();
   }
@@ -259,6 +261,11 @@ export class MessageQueueService
           downloads.get(row)?.release();
           downloads.delete(row);
           if (!send) continue;
+          const refusal = await this.recipients.refusal(sessionId, conn, row.chatJid);
+          if (refusal) {
+            await this.fail(row, 'sending', refusal);
+            continue;
+          }
           tried.add(row);
           inFlight.push({ row, outcome: settle(conn.send(row.chatJid, send.content, send.options)) });
           continue;

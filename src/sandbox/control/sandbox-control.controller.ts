@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -13,6 +13,9 @@ import { ErrorResponse } from '../../common/errors/error-response';
 import {
   ContactMessageDto,
   ContactReceivedView,
+  MinVersionDto,
+  MinVersionView,
+  ScanDto,
   ScanResultView,
   SentByContactView,
 } from './sandbox-control.dto';
@@ -30,13 +33,17 @@ export class SandboxControlController {
   @HttpCode(200)
   @ApiParam({ name: 'session', example: 'default' })
   @ApiOperation({
-    summary: "The simulated phone scans the session's current QR (links a new simulated account)",
+    summary: "The simulated phone scans the session's current QR and the call returns once it is connected",
+    description:
+      'Links the simulated account `phone` (created if new); without it, the same number every time for this ' +
+      'session: `6280000000001` for `default`.',
   })
   @ApiOkResponse({ type: ScanResultView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'Already linked, or no QR yet' })
-  scan(@Param('session') session: string): Promise<ScanResultView> {
-    return this.control.scan(session);
+  scan(@Param('session') session: string, @Body() dto: ScanDto): Promise<ScanResultView> {
+    return this.control.scan(session, dto);
   }
 
   @Post('contacts/:phone/messages')
@@ -69,5 +76,17 @@ export class SandboxControlController {
   @ApiConflictResponse({ type: ErrorResponse })
   disconnect(@Param('session') session: string) {
     return this.control.disconnect(session);
+  }
+
+  @Put('min-wa-version')
+  @ApiOperation({
+    summary: 'Make the sandbox refuse clients older than a WhatsApp Web version (405 at login), or none',
+    description:
+      'Open connections stay; the next login is checked. Also settable at start: SANDBOX_MIN_WA_VERSION.',
+  })
+  @ApiOkResponse({ type: MinVersionView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  setMinVersion(@Body() dto: MinVersionDto): MinVersionView {
+    return this.control.setMinVersion(dto.version);
   }
 }

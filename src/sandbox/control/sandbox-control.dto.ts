@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 export class ContactMessageDto {
   @ApiProperty({ example: 'ping', description: 'The text the contact sends (or the caption of its image)' })
@@ -29,11 +29,40 @@ export class ContactMessageDto {
   kind?: 'text' | 'image';
 }
 
+export class ScanDto {
+  @ApiPropertyOptional({
+    example: '6280000000001',
+    description:
+      'The simulated phone (account) that scans; default: the same number every time for the session ' +
+      '(`6280000000001` for `default`)',
+  })
+  @IsOptional()
+  @Matches(/^[1-9]\d{7,14}$/, { message: 'phone must be 8-15 digits with country code, e.g. 6280000000001' })
+  @Matches(/^(?!999)/, { message: 'phone: numbers starting with 999 are not on WhatsApp in the sandbox' })
+  phone?: string;
+
+  @ApiPropertyOptional({
+    example: 'Toko Budi',
+    description: "The account's WhatsApp display name (new accounts)",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  pushName?: string;
+}
+
 export class ScanResultView {
   @ApiProperty({ example: 'default' }) session: string;
   @ApiProperty({ example: '6280000000001', description: 'The simulated phone number now linked' })
   phone: string;
   @ApiProperty({ example: '100000000000001@lid' }) lid: string;
+  @ApiProperty({
+    example: 'connected',
+    description:
+      'The session status when the call returns: `connected` once the linked device has logged in (the call ' +
+      'waits up to WA_CONNECT_TIMEOUT_MS for it)',
+  })
+  status: string;
 }
 
 export class SentByContactView {
@@ -57,4 +86,23 @@ export class ContactReceivedView {
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) at: string;
   @ApiProperty({ nullable: true }) deliveredAt: string | null;
   @ApiProperty({ nullable: true }) readAt: string | null;
+}
+
+export class MinVersionDto {
+  @ApiProperty({
+    example: '2.3000.1099999999',
+    nullable: true,
+    type: String,
+    description:
+      'Refuse clients older than this WhatsApp Web version (405 at login, as WhatsApp does); null = any',
+  })
+  @ValidateIf((o: MinVersionDto) => o.version !== null)
+  @Matches(/^\d{1,4}\.\d{1,6}\.\d{1,12}$/, {
+    message: 'version must look like 2.3000.1023456789, or be null',
+  })
+  version: string | null;
+}
+
+export class MinVersionView {
+  @ApiProperty({ example: '2.3000.1099999999', nullable: true, type: String }) minVersion: string | null;
 }

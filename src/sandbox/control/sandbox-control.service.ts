@@ -8,10 +8,12 @@ import type { WhatsAppSandbox } from '../whatsapp-sandbox';
 import {
   ContactMessageDto,
   ContactReceivedView,
+  ScanDto,
   ScanResultView,
   SentByContactView,
 } from './sandbox-control.dto';
 import { SandboxHost } from './sandbox-host';
+import { defaultScanPhone } from './scan-phone';
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
@@ -43,7 +45,8 @@ export class SandboxControlService {
     return rt.me.phone;
   }
 
-  async scan(sessionId: string): Promise<ScanResultView> {
+  /** The simulated phone scans the QR; answers once the session is connected (or, at the latest, its status). */
+  async scan(sessionId: string, dto: ScanDto = {}): Promise<ScanResultView> {
     if (!this.sessions.has(sessionId)) throw new SessionNotFound(sessionId);
     const rt = await this.sessions.ensurePairing(sessionId, this.config.WA_QR_WAIT_MS);
     if (rt.status === 'connected')
@@ -51,12 +54,19 @@ export class SandboxControlService {
     if (rt.status !== 'qr_ready' || !rt.qr) {
       throw new DomainError(409, 'No QR to scan', `Session status is ${rt.status}; try again shortly`);
     }
+    const phone = dto.phone ?? defaultScanPhone(sessionId);
+    let link: { phone: string; lid: string };
     try {
-      const link = await this.sandbox.scanQr(rt.qr);
-      return { session: sessionId, phone: link.phone, lid: `${link.lid}@lid` };
+      link = await this.sandbox.scanQr(rt.qr, { phone, pushName: dto.pushName });
     } catch (err) {
       throw new DomainError(409, 'Scan failed', (err as Error).message);
     }
+    await this.sessions.waitFor(
+      sessionId,
+      (r) => r.status === 'connected' && r.me?.phone === link.phone,
+      this.config.WA_CONNECT_TIMEOUT_MS,
+    );
+    return { session: sessionId, phone: link.phone, lid: `${link.lid}@lid`, status: rt.status };
   }
 
   async contactSends(contact: string, dto: ContactMessageDto): Promise<SentByContactView> {
@@ -88,5 +98,10 @@ export class SandboxControlService {
   disconnect(sessionId: string): { session: string; disconnected: true } {
     this.sandbox.disconnect(this.linkedPhone(sessionId));
     return { session: sessionId, disconnected: true };
+  }
+
+  setMinVersion(version: string | null): { minVersion: string | null } {
+    this.sandbox.setMinVersion(version);
+    return { minVersion: this.sandbox.minVersion };
   }
 }

@@ -13,6 +13,7 @@ export class SandboxHost implements OnApplicationShutdown {
       host: '127.0.0.1',
       port: config.SANDBOX_PORT,
       stateFile: path.join(config.DATA_DIR, 'sandbox-state.json'),
+      minVersion: config.SANDBOX_MIN_WA_VERSION,
       receipts: {
         deliveredAfterMs: config.SANDBOX_DELIVERED_AFTER_MS,
         readAfterMs: config.SANDBOX_READ_AFTER_MS,

@@ -117,7 +117,14 @@ export type CloseKind =
   | 'qr_expired'
   | 'banned'
   | 'stopped'
+  /** The network path to WhatsApp failed (refused, DNS, timeout): `message` says how, e.g. `ECONNREFUSED 1.2.3.4:443`. */
+  | 'unreachable'
+  /** WhatsApp refused the client's WhatsApp Web version as too old (405 at login). */
+  | 'client_outdated'
   | 'transient';
+
+/** A WhatsApp Web version, e.g. [2, 3000, 1023456789]: the client says it at login, WhatsApp refuses old ones. */
+export type WaVersion = [number, number, number];
 
 export interface CloseInfo {
   kind: CloseKind;

@@ -8,6 +8,7 @@ import type {
   Receipt,
   SendOptions,
   SendResult,
+  WaVersion,
 } from './engine.types';
 
 /** What a connection reports; every callback may fire many times. */
@@ -45,6 +46,8 @@ export interface ConnectOptions {
   sessionId: string;
   store: AuthStateStore;
   handlers: ConnectionHandlers;
+  /** The WhatsApp Web version to log in with; default: the engine's built-in one. */
+  version?: WaVersion;
 }
 
 /** The port to WhatsApp. The class is the DI token; `BaileysEngine` is the implementation. */
@@ -54,4 +57,6 @@ export abstract class WhatsAppEngine {
   abstract importAuthFolder(dir: string, store: AuthStateStore): Promise<AccountIdentity | null>;
   /** Whether stored credentials describe a linked account. */
   abstract isLinked(store: AuthStateStore): Promise<boolean>;
+  /** The WhatsApp Web version the engine ships with (used when none is fetched or pinned). */
+  abstract builtinVersion(): WaVersion;
 }

@@ -3,6 +3,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -32,6 +33,12 @@ export class SeedSessionController {
   @ApiOperation({ summary: 'QR string of the default session (seed shape)' })
   @ApiOkResponse({ type: SeedQrView })
   @ApiNotFoundResponse({ type: ErrorResponse, description: '{"error": "QR code not available", ...}' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description:
+      'No connection can be made: {"error": "Cannot reach WhatsApp", "details": "Cannot reach WhatsApp ' +
+      '(ENOTFOUND web.whatsapp.com); ..."} or "WhatsApp refused this client version"',
+  })
   async qr(): Promise<SeedQrView> {
     const { qr } = await this.sessions.qr(DEFAULT_SESSION);
     return { qr };

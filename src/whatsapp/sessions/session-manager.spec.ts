@@ -4,7 +4,8 @@ import { FieldCipher } from '../../secrets/field-cipher';
 import type { EventBus } from '../../events/event-bus';
 import type { ConnectOptions, EngineConnection } from '../engine/whatsapp-engine';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
-import type { CloseInfo } from '../engine/engine.types';
+import type { CloseInfo, WaVersion } from '../engine/engine.types';
+import { WaVersionService } from '../version/wa-version.service';
 import { SessionManager } from './session-manager';
 import type { SessionStore } from './session.store';
 
@@ -36,6 +37,9 @@ class FakeEngine extends WhatsAppEngine {
   async isLinked() {
     return this.linked;
   }
+  builtinVersion(): WaVersion {
+    return [2, 3000, 1];
+  }
   last() {
     return this.connections[this.connections.length - 1];
   }
@@ -65,6 +69,8 @@ function setup(overrides: Partial<AppConfig> = {}) {
     ...overrides,
   });
   const manager = new SessionManager(engine, store, bus, emitter, config, {} as any, FieldCipher.plaintext());
+  const versions = new WaVersionService(config, engine);
+  const manager = new SessionManager(engine, store, bus, emitter, config, {} as any, versions);
   return { engine, manager };
 }
 
@@ -110,6 +116,29 @@ describe('SessionManager lifecycle', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(engine.connections).toHaveLength(2);
     expect(manager.get('default')!.status).toBe('disconnected');
+    await manager.beforeApplicationShutdown();
+  });
+
+  it('says when WhatsApp cannot be reached or refuses the version, and backs off', async () => {
+    const { engine, manager } = setup();
+    await manager.onApplicationBootstrap();
+    await until(() => engine.connections.length === 1);
+    expect(engine.last().options.version).toEqual([2, 3000, 1]);
+    engine.close({ kind: 'unreachable', code: 408, message: 'ECONNREFUSED 127.0.0.1:1' });
+    const rt = manager.get('default')!;
+    expect(rt.reason).toMatch(
+      /^Cannot reach WhatsApp \(ECONNREFUSED 127\.0\.0\.1:1\); reconnecting in [\d.]+ s$/,
+    );
+    expect(rt.blocker?.kind).toBe('unreachable');
+    await until(() => engine.connections.length === 2);
+    engine.close({ kind: 'client_outdated', code: 405, message: 'Connection Failure' });
+    expect(rt.reason).toMatch(
+      /^WhatsApp refused this client version \(2\.3000\.1\); set WA_VERSION or update; reconnecting in/,
+    );
+    expect(rt.reconnectAttempts).toBe(2);
+    await until(() => engine.connections.length === 3);
+    engine.last().options.handlers.onOpen({ phone: '628', jid: '628@s.whatsapp.net', lid: null, name: null });
+    expect(rt.blocker).toBeNull();
     await manager.beforeApplicationShutdown();
   });
 

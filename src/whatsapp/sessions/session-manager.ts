@@ -14,6 +14,8 @@ import { ENGINE_MESSAGES, ENGINE_RECEIPTS, EngineMessagesEvent, EngineReceiptsEv
 import { KeyedMutex } from './keyed-mutex';
 import { SessionRuntime } from './session-runtime';
 import { SessionStore } from './session.store';
+import { formatWaVersion } from '../version/wa-web-version';
+import { WaVersionService } from '../version/wa-version.service';
 
 export const DEFAULT_SESSION = 'default';
 
@@ -38,6 +40,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: FieldCipher,
+    private readonly versions: WaVersionService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -181,8 +184,13 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   async ensurePairing(id: string, timeoutMs: number): Promise<SessionRuntime> {
     const rt = this.runtime(id);
     if (rt.status === 'connected' || rt.linked || rt.stopped) return rt;
-    if (!rt.conn && !rt.reconnectTimer) await this.start(id);
-    await this.waitFor(id, (r) => r.status === 'qr_ready' || r.status === 'connected', timeoutMs);
+    if (!rt.conn && !rt.reconnectTimer) {
+      rt.blocker = null;
+      await this.start(id);
+    }
+    // A connection that cannot be made (WhatsApp unreachable, version refused) ends the wait at once.
+    const ready = (r: SessionRuntime) => r.status === 'qr_ready' || r.status === 'connected' || !!r.blocker;
+    await this.waitFor(id, ready, timeoutMs);
     return rt;
   }
 
@@ -232,8 +240,10 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     this.setStatus(rt, 'starting', null);
     const current = () => rt.generation === generation;
     try {
+      rt.waVersion = await this.versions.current();
       rt.conn = await this.engine.connect({
         sessionId: id,
+        version: rt.waVersion,
         store: this.authStore(id),
         handlers: {
           onQr: (qr) => current() && this.onQr(rt, qr),
@@ -280,6 +290,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   private onQr(rt: SessionRuntime, qr: string): void {
     rt.qr = qr;
     rt.qrAt = Date.now();
+    rt.blocker = null;
     this.setStatus(rt, 'qr_ready', null);
     void this.events.publish(newEvent('session.qr', rt.id, { session: rt.id, qr })).catch(() => undefined);
   }
@@ -291,6 +302,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     rt.me = me;
     rt.linked = true;
     rt.qr = null;
+    rt.blocker = null;
     rt.reconnectAttempts = 0;
     rt.pairingAttempts = 0;
     this.setStatus(rt, 'connected', null);
@@ -304,7 +316,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const intent = rt.intent;
     rt.intent = null;
     rt.notifyClosed();
-    this.logger.log(`[${rt.id}] connection closed: ${info.kind} (${info.code ?? '-'})`);
+    this.logger.log(`[${rt.id}] connection closed: ${info.kind} (${info.code ?? '-'}: ${info.message})`);
     if (this.shuttingDown || intent === 'stop') {
       if (rt.status !== 'logged_out') this.setStatus(rt, 'disconnected', 'Stopped');
       return;
@@ -323,6 +335,26 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       case 'banned':
         this.setStatus(rt, 'disconnected', `WhatsApp refused the account (code ${info.code})`);
         return;
+      case 'unreachable': {
+        const reason = `Cannot reach WhatsApp (${info.message})`;
+        rt.blocker = { kind: 'unreachable', error: 'Cannot reach WhatsApp', reason };
+        if (!rt.linked && ++rt.pairingAttempts >= this.config.WA_MAX_PAIRING_ATTEMPTS) {
+          this.logger.warn(`[${rt.id}] ${reason}; resting until a QR is requested`);
+          this.setStatus(rt, 'disconnected', `${reason}; request a new QR to try again`);
+          return;
+        }
+        this.scheduleReconnect(rt, info, false, reason);
+        return;
+      }
+      case 'client_outdated': {
+        // Retried with backoff (never a storm): WA_VERSION=auto may find a newer version meanwhile.
+        const version = rt.waVersion ? formatWaVersion(rt.waVersion) : 'unknown';
+        const reason = `WhatsApp refused this client version (${version}); set WA_VERSION or update`;
+        rt.blocker = { kind: 'client_outdated', error: 'WhatsApp refused this client version', reason };
+        if (rt.waVersion) this.versions.refused(rt.waVersion);
+        this.scheduleReconnect(rt, info, false, reason);
+        return;
+      }
       case 'qr_expired':
         rt.pairingAttempts++;
         this.setStatus(rt, 'disconnected', 'QR code expired without a scan; request a new QR to try again');
@@ -336,7 +368,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  private scheduleReconnect(rt: SessionRuntime, info: CloseInfo, immediate: boolean): void {
+  /** Reconnects after the backoff delay; `cause` (a reason the user must see) is also logged as a warning. */
+  private scheduleReconnect(rt: SessionRuntime, info: CloseInfo, immediate: boolean, cause?: string): void {
     const delay =
       immediate && rt.reconnectAttempts === 0
         ? 0
@@ -346,7 +379,13 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
             this.config.WA_RECONNECT_MAX_MS,
           );
     rt.reconnectAttempts++;
-    this.setStatus(rt, 'disconnected', `Reconnecting in ${Math.round(delay / 100) / 10} s (${info.message})`);
+    const seconds = Math.round(delay / 100) / 10;
+    if (cause) this.logger.warn(`[${rt.id}] ${cause}; reconnecting in ${seconds} s`);
+    this.setStatus(
+      rt,
+      'disconnected',
+      cause ? `${cause}; reconnecting in ${seconds} s` : `Reconnecting in ${seconds} s (${info.message})`,
+    );
     rt.clearReconnect();
     rt.reconnectTimer = setTimeout(() => {
       rt.reconnectTimer = null;

@@ -1,5 +1,5 @@
 import type { EngineConnection } from '../engine/whatsapp-engine';
-import type { AccountIdentity, SessionStatus } from '../engine/engine.types';
+import type { AccountIdentity, SessionStatus, WaVersion } from '../engine/engine.types';
 
 /** Why we are closing a connection ourselves; decides what happens when its close event arrives. */
 export type CloseIntent = 'stop' | 'recycle' | null;
@@ -8,6 +8,13 @@ export type CloseIntent = 'stop' | 'recycle' | null;
 export class SessionRuntime {
   status: SessionStatus = 'disconnected';
   reason: string | null = null;
+  /**
+   * Why no connection can be made right now (WhatsApp unreachable, or this client's version refused), from the
+   * last close; cleared by a QR or an open connection. The QR route answers 503 with it instead of waiting.
+   */
+  blocker: { kind: 'unreachable' | 'client_outdated'; error: string; reason: string } | null = null;
+  /** The WhatsApp Web version of the current (or last) connection. */
+  waVersion: WaVersion | null = null;
   qr: string | null = null;
   qrAt = 0;
   me: AccountIdentity | null = null;

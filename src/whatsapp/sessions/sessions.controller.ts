@@ -69,6 +69,12 @@ export class SessionsController {
   })
   @ApiOkResponse({ type: QrView })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'Unknown session, or no QR (e.g. connected)' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description:
+      'No connection can be made: {"error": "Cannot reach WhatsApp", "details": "Cannot reach WhatsApp ' +
+      '(ENOTFOUND web.whatsapp.com); ..."} or "WhatsApp refused this client version"',
+  })
   qr(@Param('id') id: string): Promise<QrView> {
     return this.sessions.qr(id);
   }
@@ -82,6 +88,12 @@ export class SessionsController {
     content: { 'image/png': { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description:
+      'No connection can be made: {"error": "Cannot reach WhatsApp", "details": "Cannot reach WhatsApp ' +
+      '(ENOTFOUND web.whatsapp.com); ..."} or "WhatsApp refused this client version"',
+  })
   async qrPng(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const { qr } = await this.sessions.qr(id);
     res.setHeader('Cache-Control', 'no-store');

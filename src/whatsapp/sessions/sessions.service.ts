@@ -62,6 +62,8 @@ export class SessionsService {
     this.refuseStopped(rt);
     if (rt.status === 'connected') throw new QrNotAvailable('The session is connected; no QR is needed');
     if (rt.status !== 'qr_ready') rt = await this.manager.ensurePairing(id, this.config.WA_QR_WAIT_MS);
+    if ((rt.status !== 'qr_ready' || !rt.qr) && rt.blocker)
+      throw new DomainError(503, rt.blocker.error, rt.reason ?? rt.blocker.reason);
     if (rt.status !== 'qr_ready' || !rt.qr) {
       throw new QrNotAvailable(
         rt.status === 'connected'

@@ -12,7 +12,7 @@ export interface BaileysOptions {
   mediaDispatcher?: unknown;
   /** PEM of the CA behind the media host, so the engine thread can build the two agents above itself. */
   mediaCa?: string;
-  /** Pinned WhatsApp Web version; default: the one bundled with Baileys (never fetched from the internet). */
+  /** The WhatsApp Web version to log in with (see WaVersionService); default: the one bundled with Baileys. */
   version?: [number, number, number];
   qrTimeoutMs?: number;
   connectTimeoutMs: number;

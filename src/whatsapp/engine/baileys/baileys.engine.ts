@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pino from 'pino';
 import type { AuthStateStore } from '../auth-state-store';
-import type { AccountIdentity } from '../engine.types';
+import { DEFAULT_CONNECTION_CONFIG } from '@whiskeysockets/baileys';
+import type { AccountIdentity, WaVersion } from '../engine.types';
 import { ConnectOptions, EngineConnection, WhatsAppEngine } from '../whatsapp-engine';
 import { importAuthFolder } from './auth-folder-import';
 import { loadCreds } from './baileys-auth-state';
@@ -32,7 +33,12 @@ export class BaileysEngine extends WhatsAppEngine {
     return importAuthFolder(dir, store);
   }
 
-  connect({ store, handlers }: ConnectOptions): Promise<EngineConnection> {
-    return openBaileysSocket({ options: this.options, logger: this.logger, store, handlers });
+  builtinVersion(): WaVersion {
+    return [...DEFAULT_CONNECTION_CONFIG.version] as WaVersion;
+  }
+
+  connect({ store, handlers, version }: ConnectOptions): Promise<EngineConnection> {
+    const options = version ? { ...this.options, version } : this.options;
+    return openBaileysSocket({ options, logger: this.logger, store, handlers });
   }
 }

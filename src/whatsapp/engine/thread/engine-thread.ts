@@ -100,13 +100,13 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
     super(options);
   }
 
-  override async connect({ store, handlers }: ConnectOptions): Promise<EngineConnection> {
+  override async connect({ store, handlers, version }: ConnectOptions): Promise<EngineConnection> {
     const cid = ++this.nextCid;
     const activity = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * ACTIVITY_SLOTS);
     this.clients.set(cid, { store, handlers, closed: false });
     const worker = this.start();
     try {
-      await this.requests.request(worker, (rid) => ({ op: 'connect', rid, cid, activity }));
+      await this.requests.request(worker, (rid) => ({ op: 'connect', rid, cid, activity, version }));
     } catch (err) {
       this.clients.delete(cid);
       throw err;

@@ -144,7 +144,7 @@ host.on('message', (message: ToEngine) => {
       const { cid } = message;
       return answer(port, message.rid, async () => {
         const conn = await openBaileysSocket({
-          options,
+          options: message.version ? { ...options, version: message.version } : options,
           logger,
           store: remoteStore(cid),
           handlers: {

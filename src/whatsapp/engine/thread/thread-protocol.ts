@@ -5,6 +5,7 @@
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { KeyEntry } from '../auth-state-store';
+import type { WaVersion } from '../engine.types';
 import type { BaileysOptions } from '../baileys/baileys-options';
 
 /** Socket settings that can cross a thread (the media agents are rebuilt there from `mediaCa`). */
@@ -40,7 +41,7 @@ export interface ResultMessage {
 }
 
 export type ToEngine =
-  | { op: 'connect'; rid: number; cid: number; activity: SharedArrayBuffer }
+  | { op: 'connect'; rid: number; cid: number; activity: SharedArrayBuffer; version?: WaVersion }
   | { op: 'call'; rid: number; cid: number; method: ConnectionMethod; args: unknown[] }
   | { op: 'end'; cid: number }
   | ResultMessage;
