@@ -86,7 +86,7 @@ export class MessagesService {
     if (q.cursor && beforeSeq == null)
       throw new BadRequestError('Invalid cursor', 'cursor must be a nextCursor value from a previous page');
     const rows = await this.store.history(sessionId, {
-      chat: q.chat ? toJid(q.chat) : undefined,
+      chat: q.chat ? toJid(q.chat, 'chat') : undefined,
       direction: q.direction,
       status: q.status,
       since: q.since ? Date.parse(q.since) : undefined,

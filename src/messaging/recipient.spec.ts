@@ -27,4 +27,15 @@ describe('toJid', () => {
       expect(String((err as DomainError).details)).toContain(reason);
     }
   });
+
+  it('names the field it was given (a history filter is `chat`, not `to`)', () => {
+    expect(() => toJid('hello', 'chat')).toThrow(
+      expect.objectContaining({
+        details: 'chat: use digits with country code (e.g. 6281234567890) or a JID',
+      }),
+    );
+    expect(() => toJid('hello')).toThrow(
+      expect.objectContaining({ details: expect.stringMatching(/^to: /) }),
+    );
+  });
 });

@@ -3,9 +3,9 @@ import { BadRequestError } from '../common/errors/domain-error';
 /**
  * Turns the API's `to` into a WhatsApp JID: digits with country code (an optional leading "+", spaces and
  * dashes are tolerated) or a full JID (`@s.whatsapp.net`, `@g.us`, `@lid`). Anything else is a 400 that says
- * what is wrong.
+ * what is wrong, naming `field` (the request's name for the value: `to` when sending, `chat` when filtering).
  */
-export function toJid(to: string): string {
+export function toJid(to: string, field = 'to'): string {
   const value = String(to ?? '').trim();
   const jid =
     /^(\d{5,20})@(s\.whatsapp\.net|lid)$/.exec(value) ?? /^(\d{5,30}(?:-\d{5,15})?)@(g\.us)$/.exec(value);
@@ -13,26 +13,26 @@ export function toJid(to: string): string {
   if (value.includes('@')) {
     throw new BadRequestError(
       'Invalid recipient',
-      'to: a JID must be <digits>@s.whatsapp.net, <digits>@lid or <id>@g.us',
+      `${field}: a JID must be <digits>@s.whatsapp.net, <digits>@lid or <id>@g.us`,
     );
   }
   const digits = value.replace(/^\+/, '').replace(/[\s-]/g, '');
   if (!/^\d+$/.test(digits)) {
     throw new BadRequestError(
       'Invalid recipient',
-      'to: use digits with country code (e.g. 6281234567890) or a JID',
+      `${field}: use digits with country code (e.g. 6281234567890) or a JID`,
     );
   }
   if (digits.startsWith('0')) {
     throw new BadRequestError(
       'Invalid recipient',
-      'to: start with the country code (e.g. 62...), not a leading 0',
+      `${field}: start with the country code (e.g. 62...), not a leading 0`,
     );
   }
   if (digits.length < 8 || digits.length > 15) {
     throw new BadRequestError(
       'Invalid recipient',
-      'to: a phone number has 8 to 15 digits including the country code',
+      `${field}: a phone number has 8 to 15 digits including the country code`,
     );
   }
   return `${digits}@s.whatsapp.net`;
