@@ -1,5 +1,5 @@
 import { DomainError } from '../common/errors/domain-error';
-import { toJid } from './recipient';
+import { fieldToJid, toJid } from './recipient';
 
 describe('toJid', () => {
   it.each([
@@ -29,7 +29,7 @@ describe('toJid', () => {
   });
 
   it('names the field it was given (a history filter is `chat`, not `to`)', () => {
-    expect(() => toJid('hello', 'chat')).toThrow(
+    expect(() => fieldToJid('hello', 'chat')).toThrow(
       expect.objectContaining({
         details: 'chat: use digits with country code (e.g. 6281234567890) or a JID',
       }),

@@ -3,9 +3,14 @@ import { BadRequestError } from '../common/errors/domain-error';
 /**
  * Turns the API's `to` into a WhatsApp JID: digits with country code (an optional leading "+", spaces and
  * dashes are tolerated) or a full JID (`@s.whatsapp.net`, `@g.us`, `@lid`). Anything else is a 400 that says
- * what is wrong, naming `field` (the request's name for the value: `to` when sending, `chat` when filtering).
+ * what is wrong.
  */
-export function toJid(to: string, field = 'to'): string {
+export function toJid(to: string): string {
+  return fieldToJid(to, 'to');
+}
+
+/** toJid for a value the request calls `field` (e.g. the history filter's `chat`): its 400 names that field. */
+export function fieldToJid(to: string, field: string): string {
   const value = String(to ?? '').trim();
   const jid =
     /^(\d{5,20})@(s\.whatsapp\.net|lid)$/.exec(value) ?? /^(\d{5,30}(?:-\d{5,15})?)@(g\.us)$/.exec(value);
