@@ -53,6 +53,10 @@ describe('web console: webhook endpoints and auto-reply rules (headless Chromium
     const view = (await t.get('/api/webhook-endpoints')).body.find((e: any) => e.url === url);
     expect(view.failingSince).not.toBeNull();
     await screenshot(page, '11a-webhook-failing');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator(item).scrollIntoViewIfNeeded();
+    await screenshot(page, '11b-webhook-failing-phone', false);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     hook.status = 200;
     await page.click(`${failed} [data-testid="delivery-retry"]`);
