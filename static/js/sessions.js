@@ -3,6 +3,7 @@ import { api, enc } from './api.js';
 import { $, busy, confirmClick, el, formatPairingCode, formError, notify, showError } from './dom.js';
 import { t } from './i18n.js';
 import { addMessage, loadMonitor } from './monitor.js';
+import { renderSessionOverview } from './overview.js';
 
 const SELECTED_KEY = 'wa-gateway.session';
 
@@ -155,53 +156,13 @@ function renderControls() {
   $('#sim-send-btn').disabled = !state.sandbox || !connected;
 }
 
-function overviewRow(s) {
-  const status = state.reachable ? statusOf(s) : 'unknown';
-  const reason = s.reason || (s.stopped ? t('overview.stopped') : '');
-  const pick = el(
-    'button',
-    { type: 'button', class: 'link-button', 'aria-label': t('overview.select', { id: s.id }) },
-    s.id,
-  );
-  const row = el(
-    'tr',
-    {
-      dataset: { session: s.id, status },
-      'data-testid': 'overview-row',
-      'aria-current': s.id === state.current ? 'true' : undefined,
-    },
-    el('td', { class: 'ov-id' }, pick),
-    el(
-      'td',
-      { class: 'ov-status', 'data-label': t('overview.status') },
-      el('span', { class: 'dot', 'aria-hidden': 'true' }),
-      ` ${t(`status.${status}`)}`,
-    ),
-    el(
-      'td',
-      { class: 'ov-phone', 'data-label': t('overview.phone'), dataset: { empty: String(!s.phone) } },
-      s.phone ? `+${s.phone}` : '—',
-    ),
-    el(
-      'td',
-      {
-        class: 'ov-reason muted small',
-        'data-label': t('overview.reason'),
-        dataset: { empty: String(!reason) },
-      },
-      reason || '—',
-    ),
-  );
-  row.addEventListener('click', () => {
-    if (s.id !== state.current) void select(s.id);
-  });
-  return row;
-}
-
 function renderOverview() {
-  const ids = [...state.sessions.keys()].sort();
-  $('#overview-body').replaceChildren(...ids.map((id) => overviewRow(state.sessions.get(id))));
-  $('#overview-card').hidden = ids.length === 0;
+  renderSessionOverview({
+    sessions: [...state.sessions.values()],
+    current: state.current,
+    reachable: state.reachable,
+    onSelect: (id) => void select(id),
+  });
 }
 
 export function render() {
@@ -281,7 +242,7 @@ export async function reloadAll() {
 }
 
 /** Shows session `id` in the session card and the monitor. */
-export async function select(id) {
+async function select(id) {
   state.current = id;
   rememberSelection(id);
   render();
