@@ -4,12 +4,12 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import cors from 'cors';
 import * as express from 'express';
-import helmet from 'helmet';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
 import { bodyErrorHandler, jsonBody } from './common/http/body-parsing';
 import { requestId } from './common/http/request-id';
+import { securityHeaders } from './common/http/security-headers';
 import { validationPipe } from './common/http/validation';
 import { restrictNewFiles } from './database/private-files';
 import { setupOpenApi } from './openapi';
@@ -48,19 +48,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestId);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders());
   const corsHeaders = cors({
     origin: corsOrigin(config.CORS_ORIGINS),
     exposedHeaders: ['X-Request-Id', 'Retry-After'],

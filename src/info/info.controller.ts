@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/errors/error-response';
 import { AppConfig } from '../config/app-config';
+import { EVENT_TYPES } from '../events/domain-event';
 
 const pkg = require('../../package.json') as { name: string; version: string };
 
@@ -15,6 +16,12 @@ export class InfoResponse {
   sandbox: boolean;
   @ApiProperty({ example: 12.5, description: 'Seconds since the process started' }) uptimeSeconds: number;
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) serverTime: string;
+  @ApiProperty({
+    type: [String],
+    example: EVENT_TYPES,
+    description: 'Event types a webhook endpoint can subscribe to (its `events`; ["*"] subscribes to all)',
+  })
+  webhookEvents: string[];
 }
 
 @ApiTags('info')
@@ -33,6 +40,7 @@ export class InfoController {
       sandbox: this.config.SANDBOX,
       uptimeSeconds: Math.round(process.uptime() * 10) / 10,
       serverTime: new Date().toISOString(),
+      webhookEvents: [...EVENT_TYPES],
     };
   }
 }

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, ListMessagesQuery, MessagePage } from './dt
 import type { SendMessageDto } from './dto/send-message.dto';
 import { MessageStore } from './message.store';
 import { MessageView, toMessageView } from './message.view';
-import { toJid } from './recipient';
+import { fieldToJid, toJid } from './recipient';
 import { toStoredRequest } from './send/content-builder';
 import { MessageQueueService } from './send/message-queue.service';
 
@@ -86,7 +86,7 @@ export class MessagesService {
     if (q.cursor && beforeSeq == null)
       throw new BadRequestError('Invalid cursor', 'cursor must be a nextCursor value from a previous page');
     const rows = await this.store.history(sessionId, {
-      chat: q.chat ? toJid(q.chat) : undefined,
+      chat: q.chat ? fieldToJid(q.chat, 'chat') : undefined,
       direction: q.direction,
       status: q.status,
       since: q.since ? Date.parse(q.since) : undefined,

@@ -1,5 +1,5 @@
 import { DomainError } from '../common/errors/domain-error';
-import { toJid } from './recipient';
+import { fieldToJid, toJid } from './recipient';
 
 describe('toJid', () => {
   it.each([
@@ -26,5 +26,16 @@ describe('toJid', () => {
       expect((err as DomainError).status).toBe(400);
       expect(String((err as DomainError).details)).toContain(reason);
     }
+  });
+
+  it('names the field it was given (a history filter is `chat`, not `to`)', () => {
+    expect(() => fieldToJid('hello', 'chat')).toThrow(
+      expect.objectContaining({
+        details: 'chat: use digits with country code (e.g. 6281234567890) or a JID',
+      }),
+    );
+    expect(() => toJid('hello')).toThrow(
+      expect.objectContaining({ details: expect.stringMatching(/^to: /) }),
+    );
   });
 });

@@ -22,6 +22,7 @@ export function storeKey(key) {
 
 let apiKey = storedKey();
 const unauthorizedListeners = new Set();
+const reachabilityListeners = new Set();
 
 export function setKey(key) {
   apiKey = key;
@@ -34,6 +35,15 @@ export function currentKey() {
 /** Called when the gateway answers 401: the console asks for the key again. */
 export function onUnauthorized(fn) {
   unauthorizedListeners.add(fn);
+}
+
+/** fn(true) whenever the gateway answers (any status), fn(false) when a request gets no answer at all. */
+export function onReachability(fn) {
+  reachabilityListeners.add(fn);
+}
+
+function reachable(ok) {
+  for (const fn of reachabilityListeners) fn(ok);
 }
 
 export class ApiError extends Error {
@@ -93,8 +103,10 @@ export async function request(method, path, body, opts = {}) {
       cache: 'no-store',
     });
   } catch {
+    reachable(false);
     throw new ApiError(t('err.network'));
   }
+  reachable(true);
   const text = await res.text();
   let parsed = null;
   if (text) {

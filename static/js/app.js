@@ -1,9 +1,9 @@
 // Boots the console: asks for the API key, then loads every panel and keeps them live over Socket.IO.
-import { api, currentKey, onUnauthorized, setKey, storeKey, storedKey } from './api.js';
-import { $, busy, formError, hideNotice, setAfterBusy, showError } from './dom.js';
+import { api, currentKey, onReachability, onUnauthorized, setKey, storeKey, storedKey } from './api.js';
+import { $, busy, clearNotice, formError, hideNotice, setAfterBusy, showError } from './dom.js';
 import { applyStatic, currentLang, onLangChange, setLang, t } from './i18n.js';
-import { connectLive, disconnectLive, renderLiveState } from './live.js';
-import { onMessageEvent, renderMonitor } from './monitor.js';
+import { connectLive, disconnectLive, liveConnected, renderLiveState } from './live.js';
+import { bindMonitor, onMessageEvent, renderMonitor } from './monitor.js';
 import { bindRules, loadRules, renderRules } from './rules.js';
 import {
   bindSessionPanel,
@@ -11,12 +11,27 @@ import {
   onSessionEvent,
   reloadAll,
   render as renderSessions,
+  setReachable,
   setSandbox,
 } from './sessions.js';
-import { bindWebhooks, loadWebhooks, onWebhookEvent, renderWebhooks } from './webhooks.js';
+import {
+  bindWebhooks,
+  loadWebhooks,
+  onWebhookEvent,
+  refreshWebhooksPeriodically,
+  renderWebhooks,
+  setEventTypes,
+} from './webhooks.js';
+
+/** The gateway answers again: what the page shows is live again, and "cannot reach the gateway" is old news. */
+function recovered() {
+  setReachable(true);
+  clearNotice('unreachable');
+}
 
 function showKeyPrompt(message) {
   disconnectLive();
+  refreshWebhooksPeriodically(false);
   hideNotice();
   $('#live-state').hidden = true;
   $('#console').hidden = true;
@@ -45,13 +60,17 @@ async function enterConsole(info) {
   $('#live-state').hidden = false;
   hideNotice();
   setSandbox(!!info.sandbox);
+  setEventTypes(info.webhookEvents);
   renderCurl();
   await Promise.all([reloadAll().catch(showError), loadWebhooks(), loadRules()]);
+  refreshWebhooksPeriodically(true);
   connectLive(currentKey(), {
     onConnect: () => {
       // Anything that happened while the socket was down is read again.
-      reloadAll().catch(showError);
+      reloadAll().then(recovered, showError);
     },
+    // Without the live connection the statuses on the page may be stale: shown as unknown until it is back.
+    onDisconnect: () => setReachable(false),
     onEvent: (name, event) => {
       if (name === 'session.status' || name === 'session.qr') onSessionEvent(name, event);
       else if (name.startsWith('message.')) onMessageEvent(name, event);
@@ -78,7 +97,12 @@ async function start() {
   $('#change-key').addEventListener('click', () => showKeyPrompt(''));
   setAfterBusy(renderSessions);
   onUnauthorized(() => showKeyPrompt(t('key.rejected')));
+  onReachability((ok) => {
+    if (!ok) setReachable(false);
+    else if (liveConnected()) recovered();
+  });
   bindSessionPanel();
+  bindMonitor();
   bindWebhooks();
   bindRules(currentSession);
 

@@ -1,5 +1,5 @@
 // Small DOM helpers shared by the panels.
-import { t } from './i18n.js';
+import { currentLocale, t } from './i18n.js';
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -30,11 +30,16 @@ export function setAfterBusy(fn) {
   afterBusy = fn;
 }
 
-/** Shows a message in the page's notice area: kind 'error' stays until dismissed, 'ok' fades after a while. */
-export function notify(message, kind = 'ok') {
+/**
+ * Shows a message in the page's notice area: kind 'error' stays until dismissed, 'ok' fades after a while.
+ * `cause` 'unreachable' marks an error that the gateway coming back resolves (see clearNotice).
+ */
+export function notify(message, kind = 'ok', cause = '') {
   const box = $('#notice');
   const text = $('#notice-text');
   box.dataset.kind = kind;
+  if (cause) box.dataset.cause = cause;
+  else delete box.dataset.cause;
   box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   text.textContent = message;
   box.hidden = false;
@@ -43,11 +48,19 @@ export function notify(message, kind = 'ok') {
 }
 
 export function showError(err) {
-  notify(err && err.message ? err.message : String(err), 'error');
+  // status 0: no answer at all (the gateway is down or out of reach), as opposed to an answer that says no.
+  const unreachable = !!err && err.name === 'ApiError' && err.status === 0;
+  notify(err && err.message ? err.message : String(err), 'error', unreachable ? 'unreachable' : '');
 }
 
 export function hideNotice() {
   $('#notice').hidden = true;
+}
+
+/** Hides the notice if it is showing an error of this cause (e.g. 'unreachable' once the gateway answers again). */
+export function clearNotice(cause) {
+  const box = $('#notice');
+  if (!box.hidden && box.dataset.cause === cause) box.hidden = true;
 }
 
 /** Writes an error next to a form (and in the notice area), or clears it when `err` is null. */
@@ -88,13 +101,32 @@ export async function busy(button, work, form) {
   }
 }
 
+const formats = new Map();
+
+function formatter(locale, options) {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(locale, options));
+  return formats.get(key);
+}
+
+/** A time in the console's language (id-ID: 24-hour "14.05.09"); today's as a time, older ones with the date. */
 export function formatTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
   const sameDay = d.toDateString() === new Date().toDateString();
-  return sameDay
-    ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+  return formatter(
+    currentLocale(),
+    sameDay
+      ? { hour: '2-digit', minute: '2-digit', second: '2-digit' }
+      : { dateStyle: 'short', timeStyle: 'short' },
+  ).format(d);
+}
+
+/** "R3DHCPGS" -> "R3DH-CPGS", the way WhatsApp shows a pairing code on the phone. */
+export function formatPairingCode(code) {
+  const plain = String(code || '').replace(/[^A-Za-z0-9]/g, '');
+  return plain.length === 8 ? `${plain.slice(0, 4)}-${plain.slice(4)}` : String(code || '');
 }
 
 /** "6281234567890@s.whatsapp.net" -> "+6281234567890"; groups and others as they are. */

@@ -31,7 +31,8 @@ export { renderLiveState };
 
 /**
  * Connects with the key; `handlers.onEvent(name, envelope)` gets every event, `onConnect` runs after each
- * (re)connection so the page can re-read what it may have missed, `onUnauthorized(message)` when refused.
+ * (re)connection so the page can re-read what it may have missed, `onDisconnect` when it drops or a retry fails,
+ * `onUnauthorized(message)` when refused.
  */
 export async function connectLive(key, handlers) {
   disconnectLive();
@@ -50,11 +51,15 @@ export async function connectLive(key, handlers) {
     setLiveState('connected');
     handlers.onConnect();
   });
-  s.on('disconnect', () => setLiveState('offline'));
+  s.on('disconnect', () => {
+    setLiveState('offline');
+    handlers.onDisconnect?.();
+  });
   let lastRefusal = '';
   s.on('connect', () => (lastRefusal = ''));
   s.on('connect_error', (err) => {
     setLiveState('offline');
+    handlers.onDisconnect?.();
     if (err && err.message === 'Unauthorized') {
       s.disconnect();
       handlers.onUnauthorized(err.data && err.data.details ? err.data.details : err.message);
@@ -68,6 +73,11 @@ export async function connectLive(key, handlers) {
     }
   });
   for (const name of EVENTS) s.on(name, (payload) => handlers.onEvent(name, payload));
+}
+
+/** Whether the live connection is up now. */
+export function liveConnected() {
+  return !!socket && socket.connected;
 }
 
 export function disconnectLive() {

@@ -1,9 +1,11 @@
-// The live message monitor: the latest messages of the selected session, in and out, with delivery ticks.
+// The message monitor: the selected session's messages, in and out, with delivery ticks; newest first, older
+// pages on request, filtered by phone and status on the server.
 import { api, enc } from './api.js';
 import { $, el, displayJid, formatTime, showError } from './dom.js';
 import { t } from './i18n.js';
 
-const LIMIT = 30;
+const PAGE = 30;
+const STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed', 'received'];
 const RANK = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4, played: 5, received: 0, failed: 9 };
 const TICKS = {
   queued: '🕓',
@@ -19,12 +21,31 @@ const TICKS = {
 const messages = new Map();
 let session = null;
 let generation = 0;
+/** nextCursor of the last page read: undefined before the first, null at the end of the history. */
+let cursor;
+/** Pages read since the last (re)load: "no older messages" is said only after paging back. */
+let pages = 0;
+let filter = { phone: '', status: '' };
 
 /** Later steps win: a late "queued" (the send's own response) never hides "sent" or "read". */
 function merge(old, next) {
   if (!old) return next;
   const keepStatus = (RANK[old.status] ?? 0) > (RANK[next.status] ?? 0) && next.status !== 'failed';
   return { ...old, ...next, status: keepStatus ? old.status : next.status };
+}
+
+/** "+62 812-3456" -> "628123456". */
+const digits = (value) => value.replace(/[\s+\-().]/g, '');
+
+/** Whether a live message belongs in the filtered list (the server applies the same filter to pages). */
+function matches(m) {
+  if (filter.status && m.status !== filter.status) return false;
+  if (filter.phone) {
+    const chat = String(m.chat || '');
+    const wanted = filter.phone.includes('@') ? filter.phone : `${filter.phone}@s.whatsapp.net`;
+    if (chat !== wanted) return false;
+  }
+  return true;
 }
 
 function who(m) {
@@ -44,6 +65,7 @@ function describeContent(m) {
 
 function renderItem(m) {
   const label = t(`tick.${m.status}`);
+  const failed = m.status === 'failed';
   return el(
     'li',
     {
@@ -62,6 +84,13 @@ function renderItem(m) {
       el('time', { datetime: m.createdAt, class: 'muted small' }, formatTime(m.createdAt)),
     ),
     el('p', { class: 'msg-text' }, describeContent(m)),
+    failed || m.error
+      ? el(
+          'p',
+          { class: 'msg-error small', 'data-testid': 'message-error' },
+          failed ? t('monitor.failedReason', { reason: m.error || t('tick.failed') }) : m.error,
+        )
+      : null,
     m.direction === 'out'
       ? el(
           'span',
@@ -76,32 +105,67 @@ function renderItem(m) {
           TICKS[m.status] ?? '',
         )
       : null,
-    m.error ? el('p', { class: 'msg-error small' }, m.error) : null,
+  );
+}
+
+function sorted() {
+  return [...messages.values()].sort((a, b) =>
+    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0,
   );
 }
 
 export function renderMonitor() {
-  const list = $('#monitor');
-  const sorted = [...messages.values()].sort((a, b) =>
-    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0,
-  );
-  for (const m of sorted.slice(LIMIT)) messages.delete(m.id);
-  list.replaceChildren(...sorted.slice(0, LIMIT).map(renderItem));
-  $('#monitor-empty').hidden = messages.size > 0;
+  $('#monitor').replaceChildren(...sorted().map(renderItem));
+  const filtered = !!(filter.phone || filter.status);
+  const empty = $('#monitor-empty');
+  empty.hidden = messages.size > 0;
+  empty.textContent = t(filtered ? 'monitor.noMatch' : 'monitor.empty');
+  const older = $('#monitor-older');
+  older.hidden = !session || !cursor;
+  $('#monitor-end').hidden = !session || cursor !== null || pages < 2;
+  for (const option of $('#monitor-status').options) {
+    option.textContent = option.value ? t(`tick.${option.value}`) : t('monitor.anyStatus');
+  }
+}
+
+function query(before) {
+  const params = new URLSearchParams({ limit: String(PAGE) });
+  if (filter.phone) params.set('chat', filter.phone);
+  if (filter.status) params.set('status', filter.status);
+  if (before) params.set('cursor', before);
+  return params.toString();
+}
+
+async function readPage(mine, before) {
+  const page = await api.get(`/api/sessions/${enc(session)}/messages?${query(before)}`);
+  if (mine !== generation) return;
+  for (const m of page.items || []) messages.set(m.id, merge(messages.get(m.id), m));
+  cursor = page.nextCursor ?? null;
+  pages += 1;
+  renderMonitor();
 }
 
 /** Loads the latest messages of `id` (or clears the monitor when there is no session). */
 export async function loadMonitor(id) {
   const mine = ++generation;
   session = id;
+  cursor = undefined;
+  pages = 0;
   messages.clear();
   renderMonitor();
   if (!id) return;
   try {
-    const page = await api.get(`/api/sessions/${enc(id)}/messages?limit=${LIMIT}`);
-    if (mine !== generation) return;
-    for (const m of page.items || []) messages.set(m.id, merge(messages.get(m.id), m));
-    renderMonitor();
+    await readPage(mine);
+  } catch (err) {
+    if (mine === generation) showError(err);
+  }
+}
+
+async function loadOlder() {
+  if (!session || !cursor) return;
+  const mine = generation;
+  try {
+    await readPage(mine, cursor);
   } catch (err) {
     if (mine === generation) showError(err);
   }
@@ -109,9 +173,25 @@ export async function loadMonitor(id) {
 
 /** A message the console itself just sent (the 202 response). */
 export function addMessage(m) {
-  if (m.session !== session) return;
+  if (m.session !== session || !matches(m)) return;
   messages.set(m.id, merge(messages.get(m.id), m));
   renderMonitor();
+}
+
+/** A status change of a message not on the page (sent by another client, or outside the loaded pages). */
+async function fetchMissing(id) {
+  const mine = generation;
+  try {
+    const m = await api.get(`/api/sessions/${enc(session)}/messages/${enc(id)}`);
+    if (mine !== generation || !matches(m)) return;
+    const oldest = sorted().at(-1);
+    // Older than everything loaded: it shows up when the user pages back to it.
+    if (cursor && oldest && m.createdAt < oldest.createdAt) return;
+    messages.set(m.id, merge(messages.get(m.id), m));
+    renderMonitor();
+  } catch {
+    // Deleted with its session meanwhile, or the gateway went away: the next load shows what there is.
+  }
 }
 
 /** message.received / message.sent / message.status from Socket.IO. */
@@ -120,7 +200,10 @@ export function onMessageEvent(name, event) {
   const data = event.data;
   if (name === 'message.status') {
     const old = messages.get(data.id);
-    if (!old) return;
+    if (!old) {
+      if (!filter.status || filter.status === data.status) void fetchMissing(data.id);
+      return;
+    }
     const stamp = { delivered: 'deliveredAt', read: 'readAt', failed: 'failedAt' }[data.status];
     messages.set(
       data.id,
@@ -131,7 +214,36 @@ export function onMessageEvent(name, event) {
       }),
     );
   } else {
+    if (!matches(data)) return;
     messages.set(data.id, merge(messages.get(data.id), data));
   }
   renderMonitor();
+}
+
+export function bindMonitor() {
+  $('#monitor-status').replaceChildren(
+    el('option', { value: '' }, t('monitor.anyStatus')),
+    ...STATUSES.map((s) => el('option', { value: s }, t(`tick.${s}`))),
+  );
+  $('#monitor-filter').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    filter = { phone: digits(form.phone.value.trim()), status: form.status.value };
+    void loadMonitor(session);
+  });
+  $('#monitor-filter').addEventListener('reset', () => {
+    filter = { phone: '', status: '' };
+    void loadMonitor(session);
+  });
+  $('#monitor-older').addEventListener('click', async (e) => {
+    const button = e.currentTarget;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    try {
+      await loadOlder();
+    } finally {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+  });
 }

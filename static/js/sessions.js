@@ -1,8 +1,9 @@
 // Session picker, status indicator, QR, pairing code, controls, test send and the sandbox controls.
 import { api, enc } from './api.js';
-import { $, busy, confirmClick, el, formError, notify, showError } from './dom.js';
+import { $, busy, confirmClick, el, formatPairingCode, formError, notify, showError } from './dom.js';
 import { t } from './i18n.js';
 import { addMessage, loadMonitor } from './monitor.js';
+import { renderSessionOverview } from './overview.js';
 
 const SELECTED_KEY = 'wa-gateway.session';
 
@@ -15,6 +16,9 @@ const state = {
   qr: new Map(), // session -> {qr, dataUrl}
   // Bumped by every event of a session, so a slower REST answer never overwrites a newer event.
   version: new Map(),
+  // False while the gateway does not answer (live connection down, or a request got no answer): what the page
+  // shows is then only the last known state.
+  reachable: true,
 };
 
 /** The session selected in the panel (null before the first load). */
@@ -60,6 +64,13 @@ function statusOf(s) {
   return s ? s.status : 'unknown';
 }
 
+/** Marks the gateway as reachable or not; the status card and overview show "unknown" while it is not. */
+export function setReachable(on) {
+  if (state.reachable === on) return;
+  state.reachable = on;
+  render();
+}
+
 function renderPicker() {
   const select = $('#session-select');
   const ids = [...state.sessions.keys()].sort();
@@ -68,19 +79,27 @@ function renderPicker() {
       el(
         'option',
         { value: id, selected: id === state.current },
-        `${id} · ${t(`status.${statusOf(state.sessions.get(id))}`)}`,
+        `${id} · ${t(`status.${state.reachable ? statusOf(state.sessions.get(id)) : 'unknown'}`)}`,
       ),
     ),
   );
   select.disabled = ids.length === 0;
+  // A long id can still be cut short in a narrow card: the whole text on hover.
+  select.title = select.selectedOptions[0]?.textContent ?? '';
   $('#session-none').hidden = ids.length > 0;
   $('#session-delete').disabled = !state.current;
 }
 
 function renderStatus() {
   const s = current();
-  const status = statusOf(s);
   const box = $('#status');
+  if (s && !state.reachable) {
+    box.dataset.status = 'unknown';
+    $('#status-text').textContent = t('status.unreachable');
+    $('#status-detail').textContent = t('status.lastKnown', { status: t(`status.${statusOf(s)}`) });
+    return;
+  }
+  const status = statusOf(s);
   box.dataset.status = status;
   $('#status-text').textContent = t(`status.${status}`);
   const detail = [];
@@ -137,7 +156,17 @@ function renderControls() {
   $('#sim-send-btn').disabled = !state.sandbox || !connected;
 }
 
+function renderOverview() {
+  renderSessionOverview({
+    sessions: [...state.sessions.values()],
+    current: state.current,
+    reachable: state.reachable,
+    onSelect: (id) => void select(id),
+  });
+}
+
 export function render() {
+  renderOverview();
   renderPicker();
   renderStatus();
   renderQr();
@@ -212,6 +241,7 @@ export async function reloadAll() {
   await select(pick);
 }
 
+/** Shows session `id` in the session card and the monitor. */
 async function select(id) {
   state.current = id;
   rememberSelection(id);
@@ -299,7 +329,8 @@ export function bindSessionPanel() {
     }),
   );
 
-  $('#logout-btn').addEventListener('click', () =>
+  // Logging out unlinks the phone (it has to scan again): ask first, like the delete buttons.
+  confirmClick($('#logout-btn'), 'controls.logout', 'controls.logoutConfirm', () =>
     busy($('#logout-btn'), async () => {
       const id = state.current;
       bump(id);
@@ -325,7 +356,7 @@ export function bindSessionPanel() {
         const { code } = await api.post(`/api/sessions/${enc(state.current)}/pairing-code`, {
           phone: digits(form.phone.value),
         });
-        out.textContent = t('pair.code', { code });
+        out.textContent = t('pair.code', { code: formatPairingCode(code) });
         out.hidden = false;
       },
       form,

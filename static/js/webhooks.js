@@ -3,7 +3,8 @@ import { api, enc } from './api.js';
 import { $, busy, confirmClick, el, formatTime, notify, showError } from './dom.js';
 import { t } from './i18n.js';
 
-const EVENT_TYPES = ['message.received', 'message.sent', 'message.status', 'session.status', 'session.qr'];
+// The event types an endpoint can subscribe to, as GET /api/info (`webhookEvents`) names them.
+let eventTypes = [];
 let endpoints = [];
 const openLogs = new Set();
 
@@ -75,6 +76,24 @@ function pollWhileBusy(endpointId, items) {
   );
 }
 
+let lastSync = 0;
+
+/**
+ * The endpoint list says whether an endpoint is failing; its delivery log can know better (a delivery just
+ * failed, or succeeded after failures): then the list is read again (at most every 2 s, so they cannot ping-pong).
+ */
+function syncFailing(endpointId, items) {
+  const ep = endpoints.find((e) => e.id === endpointId);
+  const settled = items
+    .filter((d) => d.status === 'failed' || d.status === 'delivered')
+    .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0];
+  if (!ep || !ep.enabled || !settled) return;
+  if ((settled.status === 'failed') === !!ep.failingSince) return;
+  if (Date.now() - lastSync < 2000) return;
+  lastSync = Date.now();
+  void loadWebhooks();
+}
+
 async function loadDeliveries(endpointId) {
   const box = document.querySelector(`[data-deliveries-for="${CSS.escape(endpointId)}"]`);
   if (!box) return;
@@ -82,6 +101,7 @@ async function loadDeliveries(endpointId) {
     const res = await api.get(`/api/webhook-endpoints/${enc(endpointId)}/deliveries?limit=20`);
     const items = Array.isArray(res) ? res : res.items || [];
     pollWhileBusy(endpointId, items);
+    syncFailing(endpointId, items);
     box.replaceChildren(
       items.length
         ? el('ul', { class: 'log' }, ...items.map((d) => deliveryRow({ endpointId, ...d })))
@@ -90,6 +110,29 @@ async function loadDeliveries(endpointId) {
   } catch (err) {
     box.replaceChildren(el('p', { class: 'form-error' }, err.message));
   }
+}
+
+/** A badge for an endpoint that is not healthy: disabled (and why), or enabled with deliveries failing. */
+function endpointState(ep) {
+  if (!ep.enabled) {
+    const reason = ep.disabledReason || 'manual';
+    return el(
+      'span',
+      { class: `pill ${reason === 'manual' ? 'pill-muted' : 'pill-failed'}`, 'data-testid': 'webhook-state' },
+      t(`webhooks.disabled.${reason}`),
+    );
+  }
+  if (!ep.failingSince) return null;
+  return el(
+    'span',
+    {
+      class: 'pill pill-failed',
+      'data-testid': 'webhook-state',
+      dataset: { state: 'failing' },
+      title: t('webhooks.failingTitle'),
+    },
+    t('webhooks.failing', { time: formatTime(ep.failingSince) }),
+  );
 }
 
 function endpointItem(ep) {
@@ -144,14 +187,17 @@ function endpointItem(ep) {
   );
   const item = el(
     'li',
-    { dataset: { id: ep.id, enabled: String(ep.enabled) }, 'data-testid': 'webhook-item' },
+    {
+      dataset: { id: ep.id, enabled: String(ep.enabled), failing: String(!!ep.failingSince) },
+      'data-testid': 'webhook-item',
+    },
     el(
       'div',
       { class: 'item-main' },
       el('code', { class: 'url' }, ep.url),
       ep.description ? el('span', { class: 'muted small' }, ep.description) : null,
       el('span', { class: 'muted small' }, `${t('webhooks.events')}: ${eventsLabel(ep.events)}`),
-      ep.disabledReason && !ep.enabled ? el('span', { class: 'pill pill-failed' }, ep.disabledReason) : null,
+      endpointState(ep),
     ),
     el(
       'div',
@@ -187,23 +233,43 @@ function render() {
   for (const id of openLogs) loadDeliveries(id);
 }
 
-export async function loadWebhooks() {
+/** `quiet`: a background refresh; a failure is left to the reachability indicator instead of a notice. */
+export async function loadWebhooks({ quiet = false } = {}) {
   try {
     const res = await api.get('/api/webhook-endpoints');
     endpoints = Array.isArray(res) ? res : res.items || [];
     render();
   } catch (err) {
-    showError(err);
+    if (!quiet) showError(err);
   }
+}
+
+const REFRESH_MS = 15_000;
+let refreshTimer = null;
+
+/** Reads the endpoint list again every 15 s while the page is shown, so a failing endpoint is flagged. */
+export function refreshWebhooksPeriodically(on) {
+  clearInterval(refreshTimer);
+  refreshTimer = on
+    ? setInterval(() => {
+        if (document.visibilityState === 'visible') void loadWebhooks({ quiet: true });
+      }, REFRESH_MS)
+    : null;
 }
 
 export function renderWebhooks() {
   render();
 }
 
-export function bindWebhooks() {
+/** The event types the endpoint form offers, as the gateway lists them. */
+export function setEventTypes(types) {
+  eventTypes = Array.isArray(types) ? types.filter((type) => type !== '*') : [];
+  renderEventChoices();
+}
+
+function renderEventChoices() {
   $('#webhook-events').replaceChildren(
-    ...EVENT_TYPES.map((type) =>
+    ...eventTypes.map((type) =>
       el(
         'label',
         { class: 'check' },
@@ -212,6 +278,10 @@ export function bindWebhooks() {
       ),
     ),
   );
+}
+
+export function bindWebhooks() {
+  renderEventChoices();
   $('#webhook-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const form = e.currentTarget;
@@ -222,7 +292,7 @@ export function bindWebhooks() {
         const events = [...form.querySelectorAll('input[name=events]:checked')].map((i) => i.value);
         const body = {
           url: form.url.value.trim(),
-          events: events.length === EVENT_TYPES.length ? ['*'] : events,
+          events: events.length === eventTypes.length ? ['*'] : events,
         };
         if (form.description.value.trim()) body.description = form.description.value.trim();
         const headers = parseHeaders(form.headers.value);

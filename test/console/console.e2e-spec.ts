@@ -195,6 +195,10 @@ describe('web console (headless Chromium against the sandbox)', () => {
       }).observe(box, { attributes: true, attributeFilter: ['data-status'] });
     });
 
+    // Unlinking the phone asks first, like the delete buttons.
+    await page.click('#logout-btn');
+    expect(await page.textContent('#logout-btn')).toBe('Really unlink the phone?');
+    expect(seen).toEqual([]);
     await page.click('#logout-btn');
     await page.waitForSelector('#qr-img[src^="data:image/png"]', { state: 'visible', ...WAIT });
     expect(await status(page)).toBe('qr_ready');
@@ -211,8 +215,10 @@ describe('web console (headless Chromium against the sandbox)', () => {
     await page.fill('#pair-phone', phone);
     await page.click('#pair-submit');
     await page.waitForSelector('#pair-code:not([hidden])', WAIT);
-    const code = /([A-Z0-9]{8})/.exec((await page.textContent('#pair-code')) ?? '')?.[1];
-    expect(code).toBeDefined();
+    // Shown the way the phone shows it: two groups of four.
+    const shown = /([A-Z0-9]{4})-([A-Z0-9]{4})/.exec((await page.textContent('#pair-code')) ?? '');
+    expect(shown).not.toBeNull();
+    const code = shown![1] + shown![2];
     await screenshot(page, '07b-pairing-code');
     await t.sandbox.enterPairingCode(phone, code!);
     await page.waitForSelector('#status[data-status="connected"]', WAIT);

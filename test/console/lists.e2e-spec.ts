@@ -21,6 +21,11 @@ describe('web console: webhook endpoints and auto-reply rules (headless Chromium
     await page.waitForSelector('#live-state[data-state="connected"]', WAIT);
     const url = hook.url;
 
+    // The form offers every event type the gateway names, the endpoint-disabled notice included.
+    const offered = await page.$$eval('#webhook-events input', (inputs) => inputs.map((i) => i.value));
+    expect(offered).toEqual((await t.get('/api/info')).body.webhookEvents);
+    expect(offered).toContain('webhook.endpoint_disabled');
+
     await page.fill('#webhook-url', url);
     await page.fill('#webhook-description', 'CRM');
     for (const type of ['message.sent', 'message.status', 'session.status', 'session.qr']) {
@@ -42,10 +47,23 @@ describe('web console: webhook endpoints and auto-reply rules (headless Chromium
     const failed = `${item} li[data-testid="delivery"][data-status="failed"]`;
     await page.waitForSelector(failed, WAIT);
     expect(await page.textContent(failed)).toContain('HTTP 500');
+    // The endpoint is flagged in the list as failing, like the API's view says.
+    await page.waitForSelector(`${item}[data-failing="true"] [data-testid="webhook-state"]`, WAIT);
+    expect(await page.textContent(`${item} [data-testid="webhook-state"]`)).toMatch(/^Failing since /);
+    const view = (await t.get('/api/webhook-endpoints')).body.find((e: any) => e.url === url);
+    expect(view.failingSince).not.toBeNull();
+    await screenshot(page, '11a-webhook-failing');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator(item).scrollIntoViewIfNeeded();
+    await screenshot(page, '11b-webhook-failing-phone', false);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     hook.status = 200;
     await page.click(`${failed} [data-testid="delivery-retry"]`);
     await page.waitForSelector(`${item} li[data-testid="delivery"][data-status="delivered"]`, WAIT);
+    // A success clears it.
+    await page.waitForSelector(`${item}[data-failing="false"]`, WAIT);
+    expect(await page.$(`${item} [data-testid="webhook-state"]`)).toBeNull();
     expect(hook.bodies.filter((b) => b.includes('Untuk webhook'))).toHaveLength(2);
 
     // A new secret, after a confirmation, shown once like the first (the rotation itself is tested in webhooks/).

@@ -43,6 +43,9 @@ describe('foundation', () => {
     expect(wrong.body.details).toBe('Invalid API key');
     const ok = await t.http().get('/api/info').set('X-API-Key', TEST_API_KEY).expect(200);
     expect(ok.body.version).toMatch(/\d+\.\d+\.\d+/);
+    expect(ok.body.webhookEvents).toEqual(
+      expect.arrayContaining(['message.received', 'webhook.endpoint_disabled']),
+    );
     await t.http().get('/api/info').set('Authorization', `Bearer ${TEST_API_KEY}`).expect(200);
   });
 

@@ -26,9 +26,14 @@ export function tempDir(prefix = 'gw-test-'): string {
 
 /**
  * Boots the real application (same factory as main.ts) on a real SQLite file in `dir` and a random port.
- * Pass the same `dir` again to simulate a restart on the same database.
+ * Pass the same `dir` again to simulate a restart on the same database; `host` is the address it listens on
+ * (`url` is always its loopback address).
  */
-export async function startTestApp(env: Record<string, string> = {}, dir = tempDir()): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  dir = tempDir(),
+  { host = '127.0.0.1' }: { host?: string } = {},
+): Promise<TestApp> {
   const config = loadConfig(
     {
       PORT: '0',
@@ -42,7 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}, dir = tempD
     path.join(dir, '.env-none'),
   );
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(0, host);
   const address = app.getHttpServer().address() as import('node:net').AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
   return {
