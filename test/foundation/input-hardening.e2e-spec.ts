@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import * as net from 'node:net';
 import { ConfigError, loadConfig } from '../../src/config/load-config';
+import { RouteAuthTable } from '../../src/common/auth/route-auth-table';
 import { MAX_JSON_DEPTH } from '../../src/common/http/body-parsing';
 import { KEYLESS_BODY_LIMIT_BYTES } from '../../src/common/http/request-bodies';
 import { startTestApp, TestApp, TEST_API_KEY } from '../support/test-app';
@@ -143,6 +144,21 @@ describe('request bodies are read only once the caller may send them', () => {
     expect(bodyOf(response).error).toBe('Length required');
   });
 
+  it("knows each route's rule the way Express matches it", () => {
+    const routes = t.app.get(RouteAuthTable);
+    expect(routes.keylessAccess('GET', '/health')).toBe('public');
+    expect(routes.keylessAccess('HEAD', '/health/')).toBe('public');
+    expect(routes.keylessAccess('POST', '/api/sessions/default/messages')).toBe('key');
+    expect(routes.keylessAccess('POST', '/API/Sessions/x/messages/')).toBe('key');
+    expect(routes.keylessAccess('PATCH', '/api/webhook-endpoints/we_1')).toBe('key');
+    // Without INBOUND_WEBHOOK_SECRET the inbound webhook needs the key like any other route.
+    expect(routes.keylessAccess('POST', '/api/webhook')).toBe('key');
+    expect(routes.keylessAccess('GET', '/api/webhook/inbound')).toBe('key');
+    // No route: the console's files, the docs, a 404.
+    expect(routes.keylessAccess('GET', '/js/app.js')).toBe('public');
+    expect(routes.keylessAccess('POST', '/api/nope')).toBe('public');
+  });
+
   it('still serves public routes, the console and the docs without a key', async () => {
     await t.http().get('/health').expect(200);
     await t.http().get('/').expect(200);
@@ -174,6 +190,7 @@ describe('a signed inbound webhook without the key', () => {
     try {
       const raw = JSON.stringify({ from: '6281234567890', message: 'm'.repeat(20_000) });
       expect(raw.length).toBeGreaterThan(KEYLESS_BODY_LIMIT_BYTES);
+      expect(t.app.get(RouteAuthTable).keylessAccess('POST', '/api/webhook')).toBe('body');
       const signature = 'sha256=' + createHmac('sha256', secret).update(raw).digest('hex');
       await t
         .http()
