@@ -9,6 +9,8 @@ import { KEYLESS_BODY_LIMIT_BYTES } from '../../src/common/http/request-bodies';
 import { startTestApp, TestApp, TEST_API_KEY } from '../support/test-app';
 
 const MiB = 1024 * 1024;
+/** What the server may read of a 20 MiB body it refuses: the head and what sat in buffers (about 100 KiB). */
+const READ_AT_MOST = 2 * MiB;
 const DEADLINE_MS = 15_000;
 
 interface RawExchange {
@@ -105,7 +107,7 @@ describe('request bodies are read only once the caller may send them', () => {
       error: 'Unauthorized',
       details: expect.stringContaining('Missing API key'),
     });
-    expect(serverBytesRead).toBeLessThan(1 * MiB);
+    expect(serverBytesRead).toBeLessThan(READ_AT_MOST);
   });
 
   it('does the same for a wrong key, and for the inbound webhook without its secret', async () => {
@@ -114,19 +116,19 @@ describe('request bodies are read only once the caller may send them', () => {
     });
     expect(statusOf(wrong.response)).toBe(401);
     expect(bodyOf(wrong.response).details).toBe('Invalid API key');
-    expect(wrong.serverBytesRead).toBeLessThan(1 * MiB);
+    expect(wrong.serverBytesRead).toBeLessThan(READ_AT_MOST);
 
     const inbound = await postLargeBody(t, '/api/webhook', 20 * MiB);
     expect(statusOf(inbound.response)).toBe(401);
     expect(bodyOf(inbound.response).details).toMatch(/API key/);
-    expect(inbound.serverBytesRead).toBeLessThan(1 * MiB);
+    expect(inbound.serverBytesRead).toBeLessThan(READ_AT_MOST);
   });
 
   it('refuses a declared body over the limit with 413 before reading it, key or not', async () => {
     const withKey = await postLargeBody(t, '/api/webhook', 20 * MiB, { 'X-API-Key': TEST_API_KEY });
     expect(statusOf(withKey.response)).toBe(413);
     expect(bodyOf(withKey.response).details).toContain(String(t.config.BODY_LIMIT_BYTES));
-    expect(withKey.serverBytesRead).toBeLessThan(1 * MiB);
+    expect(withKey.serverBytesRead).toBeLessThan(READ_AT_MOST);
 
     // Public routes take a few KB at most from a caller without the key.
     const keyless = await postLargeBody(t, '/health', KEYLESS_BODY_LIMIT_BYTES + 1);
