@@ -7,7 +7,8 @@ import * as express from 'express';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
-import { bodyErrorHandler, jsonBody } from './common/http/body-parsing';
+import { installRequestBodies } from './common/http/request-bodies';
+import { parseTrustProxy } from './common/http/trust-proxy';
 import { requestId } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
 import { validationPipe } from './common/http/validation';
@@ -16,7 +17,6 @@ import { setupOpenApi } from './openapi';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
 const API_PATHS = /^\/(api|health|docs|socket\.io)(\/|$|-json)/;
-const SEND_ROUTE = /^\/api\/sessions\/[^/]+\/messages\/?$/;
 
 export const STATIC_DIR = path.join(__dirname, '..', 'static');
 
@@ -46,7 +46,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // No ETag on API answers: hashing every JSON body cost a measurable share of a request, and the API's clients
   // do not revalidate (the console's static files still get their ETag from express.static).
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.use(requestId);
   app.use(securityHeaders());
   const corsHeaders = cors({
@@ -60,13 +60,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     res.setHeader('Vary', 'Origin');
     next();
   });
-  // Inline media (base64, 4/3 of MEDIA_MAX_BYTES) needs a larger body on the send route only.
-  const mediaBody = jsonBody(Math.ceil((config.MEDIA_MAX_BYTES * 4) / 3) + 64 * 1024);
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    req.method === 'POST' && SEND_ROUTE.test(req.path) ? mediaBody(req, res, next) : next(),
-  );
-  app.use(jsonBody(config.BODY_LIMIT_BYTES));
-  app.use(bodyErrorHandler);
+  installRequestBodies(app, config);
   app.useGlobalPipes(validationPipe());
   // The console's files. API paths never reach the file system: serving static files checks the disk for every
   // request it sees, which was a measurable share of an API request's time.

@@ -10,7 +10,11 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
 } from 'class-validator';
+import { parseTrustProxy } from '../common/http/trust-proxy';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -26,6 +30,21 @@ const toOptionalString = ({ value }: { value: unknown }) => (value === '' ? unde
 
 const CIDR_LIST = /^\s*$|^\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*)*$/;
 const WA_VERSION_PATTERN = /^\d{1,4}\.\d{1,6}\.\d{1,12}$/;
+@ValidatorConstraint({ name: 'trustProxy' })
+class IsTrustProxy implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      parseTrustProxy(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  defaultMessage(): string {
+    return 'TRUST_PROXY must be false, true, a hop count, or comma-separated proxy addresses or CIDRs';
+  }
+}
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -86,6 +105,14 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   THROTTLE_LIMIT = 1200;
+
+  /**
+   * Which proxies' X-Forwarded-For is believed for the client's address (rate limits, Socket.IO handshake
+   * limits): `false` (none: the connecting peer is the client), `true` (any), a hop count, or comma-separated
+   * trusted proxy addresses, CIDRs or `loopback` / `linklocal` / `uniquelocal` (Express' `trust proxy`).
+   */
+  @Validate(IsTrustProxy)
+  TRUST_PROXY = 'false';
 
   /** Body size limit for JSON requests, in bytes. */
   @Transform(toInt)

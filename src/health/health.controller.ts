@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req, ServiceUnavailableException } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -8,9 +9,11 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config';
+import { ApiKeyService } from '../common/auth/api-key.service';
 import { Public } from '../common/auth/public.decorator';
 import { ErrorResponse } from '../common/errors/error-response';
 import { HEALTH_INDICATORS, HealthIndicatorRegistry } from './health-indicator.registry';
+import { healthSummary } from './health-summary';
 import { Inject } from '@nestjs/common';
 
 @ApiTags('health')
@@ -21,21 +24,39 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
     private readonly config: AppConfig,
+    private readonly keys: ApiKeyService,
     @Inject(HEALTH_INDICATORS) private readonly extra: HealthIndicatorRegistry,
   ) {}
 
   @Get()
   @Public()
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Liveness and readiness: database, heap and WhatsApp sessions' })
+  @ApiOperation({
+    summary: 'Liveness and readiness: database, heap and WhatsApp sessions',
+    description:
+      'Without the API key: the overall status and how many checks are up and down. With it: every check ' +
+      'with its details (the WhatsApp check lists the sessions and their status).',
+  })
   @ApiOkResponse({ description: 'Every check is up' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'A check is down; `details` names it' })
-  check() {
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description: 'A check is down; with the API key `details` names it',
+  })
+  async check(@Req() req: Request) {
     const checks: HealthIndicatorFunction[] = [
       () => this.db.pingCheck('database'),
       () => this.memory.checkHeap('heap', this.config.HEALTH_HEAP_LIMIT_MB * 1024 * 1024),
       ...this.extra.indicators,
     ];
-    return this.health.check(checks);
+    const detailed = this.keys.disabled || this.keys.matches(ApiKeyService.extract(req.headers));
+    try {
+      const result = await this.health.check(checks);
+      return detailed ? result : healthSummary(result);
+    } catch (err) {
+      if (detailed || !(err instanceof ServiceUnavailableException)) throw err;
+      throw new ServiceUnavailableException(
+        healthSummary(err.getResponse() as Parameters<typeof healthSummary>[0]),
+      );
+    }
   }
 }

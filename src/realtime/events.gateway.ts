@@ -10,8 +10,10 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
+import { normalizeIp } from '@nestjs/throttler';
 import type { Server, Socket } from 'socket.io';
 import { ApiKeyService } from '../common/auth/api-key.service';
+import { clientAddress, parseTrustProxy, trustFunction } from '../common/http/trust-proxy';
 import { AppConfig } from '../config/app-config';
 import { HandshakeLimiter } from './handshake-limiter';
 import { BackpressureLimits, DEFAULT_LIMITS, EngineConnLike, isLagging } from './backpressure';
@@ -21,6 +23,8 @@ import { refusal } from './socket-auth';
 
 /** Refused handshakes allowed per address within the throttle window (THROTTLE_TTL_MS). */
 const MAX_FAILED_HANDSHAKES = 20;
+/** IPv6 clients are counted per /64, as the HTTP throttler does. */
+const IPV6_SUBNET_PREFIX = 64;
 
 /** A handshake refusal: `connect_error` on the client with this message and `err.data = {error, details}`. */
 function refuse(error: string, details: string): Error {
@@ -47,8 +51,9 @@ export type SubscribeAck =
 /**
  * Live events over Socket.IO on the app's own port (path `/socket.io`).
  * - Handshake: the API key as `auth.token` (or the REST headers); anything else is refused with
- *   `connect_error` "Unauthorized". After 20 refusals from one address within THROTTLE_TTL_MS, that address is
- *   refused ("Too Many Requests") until the window ends, so the key cannot be guessed over Socket.IO.
+ *   `connect_error` "Unauthorized". After 20 refusals from one client address (X-Forwarded-For as TRUST_PROXY
+ *   allows) within THROTTLE_TTL_MS, its failing handshakes are refused as "Too Many Requests" until the window
+ *   ends; the right key always connects.
  * - Rooms: `auth.sessions` in the handshake, or the `subscribe` / `unsubscribe` messages, choose sessions;
  *   a client that chose none receives every session.
  * - Slow clients: an event for a client whose send buffer is full is dropped for that client only; once it
@@ -66,17 +71,21 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @WebSocketServer() server: Server;
 
   private readonly limiter: HandshakeLimiter;
+  private readonly trust: (addr: string, i: number) => boolean;
 
   constructor(
     private readonly keys: ApiKeyService,
     config: AppConfig,
   ) {
     this.limiter = new HandshakeLimiter(MAX_FAILED_HANDSHAKES, config.THROTTLE_TTL_MS);
+    this.trust = trustFunction(parseTrustProxy(config.TRUST_PROXY));
   }
 
   afterInit(server: Server): void {
     server.use((socket, next) => {
-      const address = socket.handshake.address;
+      const refused = refusal(socket.handshake, this.keys);
+      if (!refused) return next();
+      const address = normalizeIp(clientAddress(socket.request, this.trust), IPV6_SUBNET_PREFIX);
       const waitMs = this.limiter.retryAfterMs(address);
       if (waitMs > 0) {
         const seconds = Math.ceil(waitMs / 1000);
@@ -87,10 +96,12 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           ),
         );
       }
-      const refused = refusal(socket.handshake, this.keys);
-      if (!refused) return next();
-      this.limiter.recordFailure(address);
-      this.logger.warn(`Refused a Socket.IO client from ${address}: ${refused.details}`);
+      const count = this.limiter.recordFailure(address);
+      // One line when an address starts failing and one when it is held back, not one per attempt.
+      if (count === 1) this.logger.warn(`Refused a Socket.IO client from ${address}: ${refused.details}`);
+      if (count === MAX_FAILED_HANDSHAKES) {
+        this.logger.warn(`${count} refused Socket.IO handshakes from ${address}; holding its next ones back`);
+      }
       next(refuse(refused.error, refused.details));
     });
   }

@@ -11,6 +11,12 @@ describe('HandshakeLimiter', () => {
     expect(limiter.retryAfterMs('1.1.1.1', 1000)).toBe(0);
   });
 
+  it('returns the count of the current window', () => {
+    const limiter = new HandshakeLimiter(3, 1000);
+    expect([0, 1, 2].map((at) => limiter.recordFailure('a', at))).toEqual([1, 2, 3]);
+    expect(limiter.recordFailure('a', 1000)).toBe(1);
+  });
+
   it('starts a new window after the old one ends', () => {
     const limiter = new HandshakeLimiter(2, 1000);
     limiter.recordFailure('a', 0);

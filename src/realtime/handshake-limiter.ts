@@ -1,7 +1,9 @@
 /**
  * Counts refused Socket.IO handshakes per client address. REST key guessing is throttled by the global
  * throttler; handshakes do not pass through it, so the gateway keeps its own count: after `maxFailures`
- * refusals within `windowMs`, every handshake from that address is refused until the window ends.
+ * refusals within `windowMs`, further failing handshakes from that address are refused as "Too Many Requests"
+ * until the window ends. Only failures are counted and only failures are refused: a handshake with the right
+ * key is never asked here (behind a proxy one address may be every client).
  */
 export class HandshakeLimiter {
   private readonly failures = new Map<string, { count: number; since: number }>();
@@ -24,18 +26,17 @@ export class HandshakeLimiter {
     return entry.count >= this.maxFailures ? left : 0;
   }
 
-  recordFailure(address: string, now = Date.now()): void {
+  /** Counts a refusal; returns how many `address` has had in its current window. */
+  recordFailure(address: string, now = Date.now()): number {
     const entry = this.failures.get(address);
-    if (entry && now - entry.since < this.windowMs) {
-      entry.count++;
-      return;
-    }
+    if (entry && now - entry.since < this.windowMs) return ++entry.count;
     if (!entry && this.failures.size >= this.maxTracked) this.evictExpired(now);
     // Still full of live entries: forget the oldest (Map keeps insertion order) rather than grow without bound.
     if (!entry && this.failures.size >= this.maxTracked) {
       this.failures.delete(this.failures.keys().next().value as string);
     }
     this.failures.set(address, { count: 1, since: now });
+    return 1;
   }
 
   private evictExpired(now: number): void {

@@ -17,11 +17,17 @@ describe('foundation', () => {
   afterAll(() => t.close());
 
   it('GET /health is public and reports the database up on a fresh SQLite file', async () => {
-    const res = await t.http().get('/health').expect(200);
+    const res = await t.http().get('/health').set('X-API-Key', TEST_API_KEY).expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.details.database.status).toBe('up');
     expect(res.headers['x-request-id']).toMatch(/.{8,}/);
     expect(fs.existsSync(path.join(t.dir, 'app.db'))).toBe(true);
+  });
+
+  it('GET /health without the key shows only the overall status and counts', async () => {
+    const res = await t.http().get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { up: expect.any(Number), down: 0 } });
+    expect(res.body.checks.up).toBeGreaterThanOrEqual(2);
   });
 
   it('serves a valid OpenAPI 3 document with the API-key security scheme', async () => {

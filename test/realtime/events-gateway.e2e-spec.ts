@@ -222,32 +222,73 @@ describe('Socket.IO gateway', () => {
 });
 
 describe('Socket.IO gateway against key guessing', () => {
-  it('refuses every handshake from an address after 20 wrong keys, even the right key, for the throttle window', async () => {
-    const t = await startTestApp({ THROTTLE_TTL_MS: '60000' });
-    const open: Socket[] = [];
-    const attempt = async (token: string) => {
+  /** Opens a handshake with `token` (optionally through a proxy that says the client is `forwardedFor`). */
+  function opener(t: TestApp, open: Socket[]) {
+    return (token: string, forwardedFor?: string) => {
       const socket = io(t.url, {
         auth: { token },
         transports: ['websocket'],
+        extraHeaders: forwardedFor ? { 'X-Forwarded-For': forwardedFor } : {},
         reconnection: false,
         forceNew: true,
       });
       open.push(socket);
-      return connectError(socket);
+      return socket;
     };
+  }
+
+  it('holds back wrong keys after 20 refusals from an address, but the right key still connects and gets events', async () => {
+    const t = await startTestApp({ THROTTLE_TTL_MS: '60000' });
+    const open: Socket[] = [];
+    const attempt = opener(t, open);
     try {
-      for (let i = 0; i < 20; i++)
-        expect((await attempt(`wrong-key-number-${i}`)).message).toBe('Unauthorized');
-      const blocked = await attempt(TEST_API_KEY);
-      expect(blocked.message).toBe('Too Many Requests');
+      const answers: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        const socket = attempt(`wrong-key-number-${i}`);
+        answers.push((await connectError(socket)).message);
+        socket.disconnect();
+      }
+      expect(answers.slice(0, 20)).toEqual(Array(20).fill('Unauthorized'));
+      expect(answers.slice(20)).toEqual(Array(80).fill('Too Many Requests'));
+      const blocked = await connectError(attempt('yet-another-wrong-key'));
       expect(blocked.data).toEqual({
         error: 'Too Many Requests',
         details: expect.stringMatching(/try again in \d+ s/),
       });
+
+      const good = attempt(TEST_API_KEY);
+      await next(good, 'connect');
+      const event = newEvent('message.received', 'default', { id: 'msg_after_lockout', text: 'halo' });
+      const got = next(good, 'message.received');
+      t.app.get(EventBus).emit(event);
+      expect(await got).toEqual(event);
     } finally {
       for (const s of open) s.disconnect();
       await t.close();
     }
+  });
+
+  it('counts clients behind a trusted proxy by X-Forwarded-For, and ignores the header otherwise', async () => {
+    const countFor = async (env: Record<string, string>) => {
+      const t = await startTestApp({ THROTTLE_TTL_MS: '60000', ...env });
+      const open: Socket[] = [];
+      const attempt = opener(t, open);
+      try {
+        for (let i = 0; i < 20; i++) await connectError(attempt(`wrong-${i}`, '203.0.113.1'));
+        const first = (await connectError(attempt('wrong-again', '203.0.113.1'))).message;
+        const second = (await connectError(attempt('wrong-again', '203.0.113.2'))).message;
+        return { first, second };
+      } finally {
+        for (const s of open) s.disconnect();
+        await t.close();
+      }
+    };
+    expect(await countFor({ TRUST_PROXY: 'loopback' })).toEqual({
+      first: 'Too Many Requests',
+      second: 'Unauthorized',
+    });
+    // Without TRUST_PROXY anyone could claim any address: the header is ignored, the peer is the client.
+    expect(await countFor({})).toEqual({ first: 'Too Many Requests', second: 'Too Many Requests' });
   });
 });
 

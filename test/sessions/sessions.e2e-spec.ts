@@ -224,12 +224,15 @@ describe('sessions against the sandbox', () => {
     }
   });
 
-  it('/health reports the WhatsApp sessions', async () => {
+  it('/health reports the WhatsApp sessions to callers with the key, and only counts to others', async () => {
     const t = await startSandboxApp();
     try {
-      const h = await t.http().get('/health');
+      const h = await t.get('/health');
       expect(h.status).toBe(200);
       expect(h.body.details.whatsapp).toMatchObject({ status: 'up', sessions: { default: 'connected' } });
+      const keyless = await t.http().get('/health');
+      expect(keyless.status).toBe(200);
+      expect(keyless.body).toEqual({ status: 'ok', checks: { up: 3, down: 0 } });
     } finally {
       await t.close();
     }

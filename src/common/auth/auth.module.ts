@@ -1,10 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyService } from './api-key.service';
+import { RouteAuthTable } from './route-auth-table';
 
 @Global()
 @Module({
-  providers: [ApiKeyService, ApiKeyGuard],
-  exports: [ApiKeyService, ApiKeyGuard],
+  imports: [DiscoveryModule],
+  providers: [ApiKeyService, ApiKeyGuard, RouteAuthTable],
+  exports: [ApiKeyService, ApiKeyGuard, RouteAuthTable],
 })
 export class AuthModule {}

@@ -1,7 +1,16 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 import { errorBody, errorForStatus } from './error-body';
+import { routeNotFoundDetails } from './route-not-found';
 
 /**
  * The only exception filter. Every failure becomes `{error, details}` with the right status. Unknown errors are
@@ -23,6 +32,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toResponse(exception: unknown, req: Request) {
     if (exception instanceof DomainError) {
       return { status: exception.status, body: errorBody(exception.error, exception.details) };
+    }
+    if (exception instanceof NotFoundException && /^Cannot [A-Z]+ /.test(exception.message)) {
+      // No route matched (Nest's "Cannot GET <url>" would echo the whole URL, query string included).
+      return { status: 404, body: errorBody('Not Found', routeNotFoundDetails(req.method, req.path)) };
     }
     if (exception instanceof HttpException) {
       return { status: exception.getStatus(), body: this.fromHttpException(exception) };

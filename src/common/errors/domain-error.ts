@@ -12,9 +12,18 @@ export class DomainError extends Error {
   }
 }
 
+/** Ids a 404 repeats: plain, at most 80 characters (ids come from the request's path). */
+const SHOWN_ID = /^[A-Za-z0-9._:@+-]{1,80}$/;
+
 export class NotFoundError extends DomainError {
   constructor(what: string, id: string) {
-    super(404, `${what} not found`, `No ${what.toLowerCase()} with id "${id}"`);
+    super(
+      404,
+      `${what} not found`,
+      SHOWN_ID.test(id)
+        ? `No ${what.toLowerCase()} with id "${id}"`
+        : `No ${what.toLowerCase()} with that id`,
+    );
   }
 }
 

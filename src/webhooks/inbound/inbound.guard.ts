@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiKeyService } from '../../common/auth/api-key.service';
+import type { AuthenticatesByBody } from '../../common/auth/body-auth';
 import { AppConfig } from '../../config/app-config';
 import { verifyInboundSignature } from './inbound-signature';
 import type { InboundVerification } from './inbound-webhook.entity';
@@ -9,14 +10,18 @@ export type VerifiedRequest = Request & { rawBody?: Buffer; inboundVerifiedBy?: 
 
 /**
  * POST /api/webhook: with INBOUND_WEBHOOK_SECRET set, a valid signature is the only way in (the API key is not
- * enough); without it, the API key is needed like everywhere else.
+ * enough); without it, the API key is needed like everywhere else (and a body without it is never read).
  */
 @Injectable()
-export class InboundWebhookGuard implements CanActivate {
+export class InboundWebhookGuard implements CanActivate, AuthenticatesByBody {
   constructor(
     private readonly config: AppConfig,
     private readonly keys: ApiKeyService,
   ) {}
+
+  authenticatesByBody(): boolean {
+    return !!this.config.INBOUND_WEBHOOK_SECRET;
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<VerifiedRequest>();
