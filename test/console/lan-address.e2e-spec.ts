@@ -25,7 +25,9 @@ describe('console and /docs opened by the server address, over plain http (as on
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([
-      startTestApp({ ...FAST_SANDBOX_ENV, HOST: '0.0.0.0' }, undefined, { host: '0.0.0.0' }),
+      startTestApp({ ...FAST_SANDBOX_ENV, HOST: '0.0.0.0', TRUST_PROXY: 'loopback' }, undefined, {
+        host: '0.0.0.0',
+      }),
       launchBrowser(['--host-resolver-rules=MAP console.test 127.0.0.1']),
     ]);
     const port = new URL(t.url).port;
@@ -90,7 +92,7 @@ describe('console and /docs opened by the server address, over plain http (as on
     expect(lan.headers['cross-origin-opener-policy']).toBeUndefined();
     expect(lan.headers['content-security-policy']).toBe(csp);
 
-    // Behind a TLS-terminating proxy on this host (trusted: loopback).
+    // Behind a TLS-terminating proxy on this host (TRUST_PROXY=loopback).
     const proxied = await t.http().get('/').set('X-Forwarded-Proto', 'https');
     expect(proxied.headers['content-security-policy']).toContain('upgrade-insecure-requests');
     expect(proxied.headers['content-security-policy']).toContain("script-src 'self'");
