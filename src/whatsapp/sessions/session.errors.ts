@@ -1,8 +1,9 @@
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 
-export class SessionNotFound extends DomainError {
+/** The id is repeated in the answer only when it is plain and short (as every other "not found"). */
+export class SessionNotFound extends NotFoundError {
   constructor(id: string) {
-    super(404, 'Session not found', `No session with id "${id}"`);
+    super('Session', id);
   }
 }
 
