@@ -49,7 +49,7 @@ describe('WhatsApp cannot be reached', () => {
     expect(full.status).toBe(503);
     expect(full.body.details).toContain(cause);
 
-    const health = await t.http().get('/health');
+    const health = await t.http().get('/health').set('X-API-Key', TEST_API_KEY);
     const whatsapp = health.body.info?.whatsapp ?? health.body.error?.whatsapp;
     expect(whatsapp.reasons.default).toContain(cause);
 

@@ -65,7 +65,7 @@ describe('WhatsApp Web version', () => {
       );
       expect(session.status).toBe('disconnected');
 
-      const health = await t.http().get('/health');
+      const health = await t.get('/health');
       expect(health.status).toBe(503);
       expect(health.body.error.whatsapp.reasons.default).toContain(cause);
       expect(health.body.error.whatsapp.failing).toContain('default');
