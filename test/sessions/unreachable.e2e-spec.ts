@@ -49,9 +49,15 @@ describe('WhatsApp cannot be reached', () => {
     expect(full.status).toBe(503);
     expect(full.body.details).toContain(cause);
 
-    const health = await t.http().get('/health').set('X-API-Key', TEST_API_KEY);
-    const whatsapp = health.body.info?.whatsapp ?? health.body.error?.whatsapp;
-    expect(whatsapp.reasons.default).toContain(cause);
+    // The session keeps retrying (starting <-> disconnected): /health names the cause while it is disconnected.
+    await waitUntil(
+      async () => {
+        const health = await get('/health');
+        const whatsapp = health.body.info?.whatsapp ?? health.body.error?.whatsapp;
+        return String(whatsapp?.reasons?.default ?? '').includes(cause) || null;
+      },
+      { timeoutMs: 30_000, what: '/health to name the cause' },
+    );
 
     expect(warn.mock.calls.some(([msg]) => String(msg).includes(`[default] ${cause}`))).toBe(true);
   });
