@@ -3,7 +3,6 @@ import { validateSync, ValidationError } from 'class-validator';
 import * as dotenv from 'dotenv';
 import * as fs from 'node:fs';
 import { DataKeyError, parseDataKeys } from '../secrets/data-keys';
-import { AppConfig } from './app-config';
 import { AppConfig, resolveWaVersionSetting } from './app-config';
 
 export class ConfigError extends Error {}

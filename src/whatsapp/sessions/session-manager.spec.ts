@@ -68,9 +68,9 @@ function setup(overrides: Partial<AppConfig> = {}) {
     WA_CONNECT_TIMEOUT_MS: 1000,
     ...overrides,
   });
-  const manager = new SessionManager(engine, store, bus, emitter, config, {} as any, FieldCipher.plaintext());
   const versions = new WaVersionService(config, engine);
-  const manager = new SessionManager(engine, store, bus, emitter, config, {} as any, versions);
+  const cipher = FieldCipher.plaintext();
+  const manager = new SessionManager(engine, store, bus, emitter, config, {} as any, cipher, versions);
   return { engine, manager };
 }
 
