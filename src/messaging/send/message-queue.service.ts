@@ -6,6 +6,7 @@ import type { DomainEvent } from '../../events/domain-event';
 import type { OutgoingContent, QuotedRef, SendOptions } from '../../whatsapp/engine/engine.types';
 import { SessionManager } from '../../whatsapp/sessions/session-manager';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
+import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
 import { SessionsService } from '../../whatsapp/sessions/sessions.service';
 import { newMessageId, newWaMessageId } from '../message-id';
 import { EnqueueOptions, MessageSender } from '../message-sender';
@@ -58,7 +59,8 @@ export class MessageQueueService
 
   constructor(
     private readonly store: MessageStore,
-    private readonly sessions: SessionManager,
+    private readonly sessions: SessionsFacade,
+    private readonly manager: SessionManager,
     private readonly sessionsService: SessionsService,
     private readonly events: MessageEvents,
     private readonly config: AppConfig,
@@ -74,7 +76,7 @@ export class MessageQueueService
       this.logger.warn(`${interrupted} message(s) were mid-send at the last stop; they are queued again`);
     for (const [id, n] of await this.store.pendingCounts()) this.pending.set(id, n);
     this.sessionsService.setQueueDepthSource((id) => this.pending.get(id) ?? 0);
-    this.sessions.setSentPayloadLookup(async (sessionId, waId) => {
+    this.manager.setSentPayloadLookup(async (sessionId, waId) => {
       const row = await this.store.outgoingByWaId(sessionId, waId);
       return row?.waPayload ?? undefined;
     });
@@ -237,9 +239,8 @@ export class MessageQueueService
     try {
       while (!this.stopping) {
         if (this.again.delete(sessionId)) exhausted = false;
-        const rt = this.sessions.get(sessionId);
-        const conn = rt?.conn;
-        if (!rt || rt.status !== 'connected' || !conn) return;
+        const conn = this.sessions.openConnection(sessionId);
+        if (!conn) return;
         const next = inFlight.length < window ? nextSendable(claimed, ready) : -1;
         if (next >= 0 || (inFlight.length < window && !exhausted && claimed.length < SEND_LOOKAHEAD)) {
           const wait = pipelined
@@ -287,10 +288,7 @@ export class MessageQueueService
             const mark = this.markSent(row, result.value);
             if (!pipelined) await mark;
             else if (marks.add(mark) >= SEND_CHUNK || marks.olderThan(SEND_YIELD_MS)) await marks.settle();
-          } else if (
-            this.sessions.get(sessionId)?.status !== 'connected' ||
-            isConnectionError(result.error)
-          ) {
+          } else if (!this.sessions.isConnected(sessionId) || isConnectionError(result.error)) {
             // The connection went away under us: the message waits for the next connection (same WhatsApp id).
             back.push(row);
             return;
@@ -303,8 +301,7 @@ export class MessageQueueService
         // Every claimed row waits for media: let the marks commit, then wait for a download, a new row, or a
         // change of the connection.
         await marks.settle();
-        const moved =
-          this.stopping || this.again.has(sessionId) || this.sessions.get(sessionId)?.status !== 'connected';
+        const moved = this.stopping || this.again.has(sessionId) || !this.sessions.isConnected(sessionId);
         if (moved || nextSendable(claimed, ready) >= 0) continue;
         await new Promise<void>((resolve) => (wake = resolve));
       }

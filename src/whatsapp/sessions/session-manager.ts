@@ -11,13 +11,12 @@ import type { CloseInfo, SessionStatus } from '../engine/engine.types';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
 import { ENGINE_MESSAGES, ENGINE_RECEIPTS, EngineMessagesEvent, EngineReceiptsEvent } from './engine-events';
+import { DEFAULT_SESSION } from './default-session';
 import { KeyedMutex } from './keyed-mutex';
 import { SessionRuntime } from './session-runtime';
 import { SessionStore } from './session.store';
 import { formatWaVersion } from '../version/wa-web-version';
 import { WaVersionService } from '../version/wa-version.service';
-
-export const DEFAULT_SESSION = 'default';
 
 /**
  * Owns every session's connection lifecycle: start at boot, QR and pairing, reconnect with backoff, the

@@ -3,7 +3,8 @@ import { ConflictError, DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { QrView, SessionView, toSessionView } from '../dto/session.dto';
 import { qrDataUrl } from '../qr-image';
-import { DEFAULT_SESSION, SessionManager } from './session-manager';
+import { DEFAULT_SESSION } from './default-session';
+import { SessionManager } from './session-manager';
 import { QrNotAvailable, SessionNotFound } from './session.errors';
 import type { SessionRuntime } from './session-runtime';
 
