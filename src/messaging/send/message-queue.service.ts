@@ -4,10 +4,9 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import type { DomainEvent } from '../../events/domain-event';
 import type { OutgoingContent, QuotedRef, SendOptions } from '../../whatsapp/engine/engine.types';
-import { SessionManager } from '../../whatsapp/sessions/session-manager';
+import type { QueueDepths } from '../../whatsapp/sessions/message-ports';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
-import { SessionsService } from '../../whatsapp/sessions/sessions.service';
 import { newMessageId, newWaMessageId } from '../message-id';
 import { EnqueueOptions, MessageSender } from '../message-sender';
 import { MessageEntity } from '../message.entity';
@@ -45,7 +44,7 @@ const chatTypeOf = (jid: string) =>
 @Injectable()
 export class MessageQueueService
   extends MessageSender
-  implements OnApplicationBootstrap, BeforeApplicationShutdown
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, QueueDepths
 {
   private readonly logger = new Logger(MessageQueueService.name);
   private readonly pending = new Map<string, number>();
@@ -60,8 +59,6 @@ export class MessageQueueService
   constructor(
     private readonly store: MessageStore,
     private readonly sessions: SessionsFacade,
-    private readonly manager: SessionManager,
-    private readonly sessionsService: SessionsService,
     private readonly events: MessageEvents,
     private readonly config: AppConfig,
     private readonly media: MediaDownloads,
@@ -75,11 +72,6 @@ export class MessageQueueService
     if (interrupted)
       this.logger.warn(`${interrupted} message(s) were mid-send at the last stop; they are queued again`);
     for (const [id, n] of await this.store.pendingCounts()) this.pending.set(id, n);
-    this.sessionsService.setQueueDepthSource((id) => this.pending.get(id) ?? 0);
-    this.manager.setSentPayloadLookup(async (sessionId, waId) => {
-      const row = await this.store.outgoingByWaId(sessionId, waId);
-      return row?.waPayload ?? undefined;
-    });
     this.sweeper = setInterval(() => void this.expireStale(), 30_000);
     this.sweeper.unref();
   }
@@ -90,6 +82,7 @@ export class MessageQueueService
     for (const wake of this.wakers.values()) wake();
   }
 
+  /** Messages of the session not yet sent or failed (the sessions' QueueDepths port). */
   depth(sessionId: string): number {
     return this.pending.get(sessionId) ?? 0;
   }
