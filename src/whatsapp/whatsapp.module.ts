@@ -60,6 +60,7 @@ export function engineThread(config: AppConfig): 'worker' | 'main' {
     SessionsFacade,
     WhatsAppHealthIndicator,
   ],
-  exports: [SessionManager, SessionsService, SessionsFacade, WhatsAppEngine],
+  // Other modules reach sessions through the facade only.
+  exports: [SessionsFacade, WhatsAppEngine],
 })
 export class WhatsAppModule {}
