@@ -3,8 +3,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { BadRequestError, DomainError, NotFoundError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import type { DomainEvent } from '../events/domain-event';
-import { SessionManager } from '../whatsapp/sessions/session-manager';
-import { NotConnected, SessionNotFound } from '../whatsapp/sessions/session.errors';
+import { SessionNotFound } from '../whatsapp/sessions/session.errors';
+import { SessionsFacade } from '../whatsapp/sessions/sessions.facade';
 import { decodeCursor, encodeCursor, ListMessagesQuery, MessagePage } from './dto/list-messages.query';
 import type { SendMessageDto } from './dto/send-message.dto';
 import { MessageStore } from './message.store';
@@ -19,7 +19,7 @@ export class MessagesService {
   constructor(
     private readonly queue: MessageQueueService,
     private readonly store: MessageStore,
-    private readonly sessions: SessionManager,
+    private readonly sessions: SessionsFacade,
     private readonly emitter: EventEmitter2,
     private readonly config: AppConfig,
   ) {}
@@ -109,12 +109,10 @@ export class MessagesService {
   }
 
   async lookup(sessionId: string, phone: string) {
-    const rt = this.sessions.get(sessionId);
-    if (!rt) throw new SessionNotFound(sessionId);
-    if (rt.status !== 'connected' || !rt.conn) throw new NotConnected(rt.status);
+    const conn = this.sessions.connection(sessionId);
     const digits = toJid(phone).split('@')[0];
     try {
-      return await rt.conn.lookup(digits);
+      return await conn.lookup(digits);
     } catch (err) {
       throw new DomainError(
         502,

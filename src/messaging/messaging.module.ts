@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueueDepths, SentPayloads } from '../whatsapp/sessions/message-ports';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { InboundService } from './inbound/inbound.service';
 import { ReceiptsService } from './inbound/receipts.service';
@@ -13,8 +14,12 @@ import { SeedMessagingController } from './seed-messaging.controller';
 import { MediaDownloads } from './send/media-downloads';
 import { MessageQueueService } from './send/message-queue.service';
 import { RecipientCheck } from './send/recipient-check';
+import { StoredSentPayloads } from './send/stored-sent-payloads';
 
-/** Sending (durable paced queue), receiving (dedup + outbox), receipts and history. MessageSender is global. */
+/**
+ * Sending (durable paced queue), receiving (dedup + outbox), receipts and history. Global: MessageSender, and the
+ * sessions' ports QueueDepths and SentPayloads.
+ */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity]), WhatsAppModule],
@@ -26,10 +31,13 @@ import { RecipientCheck } from './send/recipient-check';
     MessageQueueService,
     RecipientCheck,
     { provide: MessageSender, useExisting: MessageQueueService },
+    // The sessions' ports (whatsapp/sessions/message-ports.ts), reached through this module being global.
+    { provide: QueueDepths, useExisting: MessageQueueService },
+    { provide: SentPayloads, useClass: StoredSentPayloads },
     MessagesService,
     InboundService,
     ReceiptsService,
   ],
-  exports: [MessageSender, MessagesService, InboundService],
+  exports: [MessageSender, MessagesService, InboundService, QueueDepths, SentPayloads],
 })
 export class MessagingModule {}

@@ -12,8 +12,9 @@ import {
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorResponse } from '../common/errors/error-response';
 import { AppConfig } from '../config/app-config';
-import { DEFAULT_SESSION, SessionManager } from '../whatsapp/sessions/session-manager';
+import { DEFAULT_SESSION } from '../whatsapp/sessions/default-session';
 import { NotConnected } from '../whatsapp/sessions/session.errors';
+import { SessionsFacade } from '../whatsapp/sessions/sessions.facade';
 import { SeedReceiveDto, SeedReceiveView, SeedSendDto, SeedSendView } from './dto/seed-messaging.dto';
 import { InboundService } from './inbound/inbound.service';
 import { MessagesService } from './messages.service';
@@ -27,7 +28,7 @@ export class SeedMessagingController {
   constructor(
     private readonly messages: MessagesService,
     private readonly inbound: InboundService,
-    private readonly sessions: SessionManager,
+    private readonly sessions: SessionsFacade,
     private readonly config: AppConfig,
   ) {}
 
@@ -46,8 +47,9 @@ export class SeedMessagingController {
   })
   @ApiGatewayTimeoutResponse({ type: ErrorResponse })
   async send(@Body() dto: SeedSendDto): Promise<SeedSendView> {
-    const rt = this.sessions.get(DEFAULT_SESSION);
-    const status = rt?.status ?? 'disconnected';
+    const status = this.sessions.has(DEFAULT_SESSION)
+      ? this.sessions.status(DEFAULT_SESSION)
+      : 'disconnected';
     if (status !== 'connected') throw new NotConnected(status === 'qr_ready' ? 'qr_ready' : 'disconnected');
     const queued = await this.messages.send(
       DEFAULT_SESSION,

@@ -13,6 +13,7 @@ import { SessionManager } from './sessions/session-manager';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionStore } from './sessions/session.store';
 import { SessionsController } from './sessions/sessions.controller';
+import { SessionsFacade } from './sessions/sessions.facade';
 import { SessionsService } from './sessions/sessions.service';
 import { WaVersionService } from './version/wa-version.service';
 import { WhatsAppHealthIndicator } from './whatsapp.health';
@@ -56,8 +57,10 @@ export function engineThread(config: AppConfig): 'worker' | 'main' {
     WaVersionService,
     SessionManager,
     SessionsService,
+    SessionsFacade,
     WhatsAppHealthIndicator,
   ],
-  exports: [SessionManager, SessionsService, WhatsAppEngine],
+  // Other modules reach sessions through the facade only.
+  exports: [SessionsFacade, WhatsAppEngine],
 })
 export class WhatsAppModule {}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
+import { SessionsFacade } from '../../src/whatsapp/sessions/sessions.facade';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { tempDir } from '../support/test-app';
 import { waitUntil } from '../support/wait';
@@ -259,7 +260,7 @@ describe('messaging against the sandbox', () => {
       details: '9991234567 has no WhatsApp account',
     });
 
-    const conn = t.app.get(SessionManager).get('default')!.conn!;
+    const conn = t.app.get(SessionsFacade).connection('default');
     const lookup = jest.spyOn(conn, 'lookup');
     const failed: { id: string; status: string; error: string }[] = [];
     const onStatus = (e: { data: { id: string; status: string; error: string } }) => failed.push(e.data);

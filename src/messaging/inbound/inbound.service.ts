@@ -5,7 +5,7 @@ import type { DomainEvent } from '../../events/domain-event';
 import type { InboundMessage } from '../../whatsapp/engine/engine.types';
 import { ENGINE_MESSAGES, EngineMessagesEvent } from '../../whatsapp/sessions/engine-events';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
-import { SessionManager } from '../../whatsapp/sessions/session-manager';
+import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
 import { newMessageId } from '../message-id';
 import { MessageEntity, MessageSource } from '../message.entity';
 import { MessageEvents } from '../message.events';
@@ -24,7 +24,7 @@ export class InboundService {
   constructor(
     private readonly store: MessageStore,
     private readonly events: MessageEvents,
-    private readonly sessions: SessionManager,
+    private readonly sessions: SessionsFacade,
   ) {}
 
   @OnEvent(ENGINE_MESSAGES, { async: true, promisify: true })

@@ -4,9 +4,9 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import type { DomainEvent } from '../../events/domain-event';
 import type { OutgoingContent, QuotedRef, SendOptions } from '../../whatsapp/engine/engine.types';
-import { SessionManager } from '../../whatsapp/sessions/session-manager';
+import type { QueueDepths } from '../../whatsapp/sessions/message-ports';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
-import { SessionsService } from '../../whatsapp/sessions/sessions.service';
+import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
 import { newMessageId, newWaMessageId } from '../message-id';
 import { EnqueueOptions, MessageSender } from '../message-sender';
 import { MessageEntity } from '../message.entity';
@@ -44,7 +44,7 @@ const chatTypeOf = (jid: string) =>
 @Injectable()
 export class MessageQueueService
   extends MessageSender
-  implements OnApplicationBootstrap, BeforeApplicationShutdown
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, QueueDepths
 {
   private readonly logger = new Logger(MessageQueueService.name);
   private readonly pending = new Map<string, number>();
@@ -58,8 +58,7 @@ export class MessageQueueService
 
   constructor(
     private readonly store: MessageStore,
-    private readonly sessions: SessionManager,
-    private readonly sessionsService: SessionsService,
+    private readonly sessions: SessionsFacade,
     private readonly events: MessageEvents,
     private readonly config: AppConfig,
     private readonly media: MediaDownloads,
@@ -73,11 +72,6 @@ export class MessageQueueService
     if (interrupted)
       this.logger.warn(`${interrupted} message(s) were mid-send at the last stop; they are queued again`);
     for (const [id, n] of await this.store.pendingCounts()) this.pending.set(id, n);
-    this.sessionsService.setQueueDepthSource((id) => this.pending.get(id) ?? 0);
-    this.sessions.setSentPayloadLookup(async (sessionId, waId) => {
-      const row = await this.store.outgoingByWaId(sessionId, waId);
-      return row?.waPayload ?? undefined;
-    });
     this.sweeper = setInterval(() => void this.expireStale(), 30_000);
     this.sweeper.unref();
   }
@@ -88,6 +82,7 @@ export class MessageQueueService
     for (const wake of this.wakers.values()) wake();
   }
 
+  /** Messages of the session not yet sent or failed (the sessions' QueueDepths port). */
   depth(sessionId: string): number {
     return this.pending.get(sessionId) ?? 0;
   }
@@ -237,9 +232,8 @@ export class MessageQueueService
     try {
       while (!this.stopping) {
         if (this.again.delete(sessionId)) exhausted = false;
-        const rt = this.sessions.get(sessionId);
-        const conn = rt?.conn;
-        if (!rt || rt.status !== 'connected' || !conn) return;
+        const conn = this.sessions.openConnection(sessionId);
+        if (!conn) return;
         const next = inFlight.length < window ? nextSendable(claimed, ready) : -1;
         if (next >= 0 || (inFlight.length < window && !exhausted && claimed.length < SEND_LOOKAHEAD)) {
           const wait = pipelined
@@ -287,10 +281,7 @@ export class MessageQueueService
             const mark = this.markSent(row, result.value);
             if (!pipelined) await mark;
             else if (marks.add(mark) >= SEND_CHUNK || marks.olderThan(SEND_YIELD_MS)) await marks.settle();
-          } else if (
-            this.sessions.get(sessionId)?.status !== 'connected' ||
-            isConnectionError(result.error)
-          ) {
+          } else if (!this.sessions.isConnected(sessionId) || isConnectionError(result.error)) {
             // The connection went away under us: the message waits for the next connection (same WhatsApp id).
             back.push(row);
             return;
@@ -303,8 +294,7 @@ export class MessageQueueService
         // Every claimed row waits for media: let the marks commit, then wait for a download, a new row, or a
         // change of the connection.
         await marks.settle();
-        const moved =
-          this.stopping || this.again.has(sessionId) || this.sessions.get(sessionId)?.status !== 'connected';
+        const moved = this.stopping || this.again.has(sessionId) || !this.sessions.isConnected(sessionId);
         if (moved || nextSendable(claimed, ready) >= 0) continue;
         await new Promise<void>((resolve) => (wake = resolve));
       }

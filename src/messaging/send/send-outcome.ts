@@ -1,3 +1,4 @@
+import { ConnectionLost } from '../../whatsapp/engine/engine-errors';
 import type { SendResult } from '../../whatsapp/engine/engine.types';
 
 export type SendOutcome =
@@ -13,8 +14,5 @@ export function settle(send: Promise<SendResult & { payload?: string }>): Promis
 
 /** A send that failed because the connection went away (the message waits for the next one). */
 export function isConnectionError(err: unknown): boolean {
-  const code = (err as { output?: { statusCode?: number } })?.output?.statusCode;
-  return (
-    code === 428 || code === 408 || /connection (closed|lost)|not open/i.test(String((err as Error)?.message))
-  );
+  return err instanceof ConnectionLost;
 }

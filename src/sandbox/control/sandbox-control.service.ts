@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
-import { DEFAULT_SESSION, SessionManager } from '../../whatsapp/sessions/session-manager';
+import { DEFAULT_SESSION } from '../../whatsapp/sessions/default-session';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
+import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
 import type { RecordedMessage } from '../message-record';
 import type { WhatsAppSandbox } from '../whatsapp-sandbox';
 import {
@@ -22,7 +23,7 @@ const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null)
 export class SandboxControlService {
   constructor(
     private readonly host: SandboxHost,
-    private readonly sessions: SessionManager,
+    private readonly sessions: SessionsFacade,
     private readonly config: AppConfig,
   ) {}
 
@@ -33,8 +34,7 @@ export class SandboxControlService {
   }
 
   private linkedPhone(sessionId: string): string {
-    const rt = this.sessions.get(sessionId);
-    if (!rt) throw new SessionNotFound(sessionId);
+    const rt = this.sessions.state(sessionId);
     if (!rt.me?.phone || !rt.linked) {
       throw new DomainError(
         409,
@@ -66,7 +66,8 @@ export class SandboxControlService {
       (r) => r.status === 'connected' && r.me?.phone === link.phone,
       this.config.WA_CONNECT_TIMEOUT_MS,
     );
-    return { session: sessionId, phone: link.phone, lid: `${link.lid}@lid`, status: rt.status };
+    const status = this.sessions.status(sessionId);
+    return { session: sessionId, phone: link.phone, lid: `${link.lid}@lid`, status };
   }
 
   async contactSends(contact: string, dto: ContactMessageDto): Promise<SentByContactView> {

@@ -23,7 +23,10 @@ export interface ConnectionHandlers {
   loadSentPayload?(waMessageId: string): Promise<string | undefined>;
 }
 
-/** One live connection of one session. Never reused after it closes. */
+/**
+ * One live connection of one session. Never reused after it closes. A call cut short because the connection
+ * went away rejects with `ConnectionLost` (engine-errors.ts).
+ */
 export interface EngineConnection {
   send(
     jid: string,

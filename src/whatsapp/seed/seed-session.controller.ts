@@ -8,7 +8,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/errors/error-response';
-import { DEFAULT_SESSION } from '../sessions/session-manager';
+import { DEFAULT_SESSION } from '../sessions/default-session';
 import { SessionsService } from '../sessions/sessions.service';
 import { SeedLogoutView, SeedQrView, SeedStatusView } from './seed-session.dto';
 

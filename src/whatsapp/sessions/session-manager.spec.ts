@@ -6,6 +6,7 @@ import type { ConnectOptions, EngineConnection } from '../engine/whatsapp-engine
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import type { CloseInfo, WaVersion } from '../engine/engine.types';
 import { WaVersionService } from '../version/wa-version.service';
+import type { SentPayloads } from './message-ports';
 import { SessionManager } from './session-manager';
 import type { SessionStore } from './session.store';
 
@@ -69,6 +70,8 @@ function setup(overrides: Partial<AppConfig> = {}) {
     ...overrides,
   });
   const versions = new WaVersionService(config, engine);
+  const cipher = FieldCipher.plaintext();
+  const sentPayloads = { find: jest.fn(async (_s: string, waId: string) => `payload of ${waId}`) };
   const manager = new SessionManager(
     engine,
     store,
@@ -76,10 +79,11 @@ function setup(overrides: Partial<AppConfig> = {}) {
     emitter,
     config,
     {} as any,
-    FieldCipher.plaintext(),
+    cipher,
     versions,
+    sentPayloads as SentPayloads,
   );
-  return { engine, manager };
+  return { engine, manager, sentPayloads };
 }
 
 const until = async (cond: () => boolean, ms = 3000) => {
@@ -91,6 +95,15 @@ const until = async (cond: () => boolean, ms = 3000) => {
 };
 
 describe('SessionManager lifecycle', () => {
+  it("answers the engine's question for a sent message's payload from the SentPayloads port", async () => {
+    const { engine, manager, sentPayloads } = setup();
+    await manager.onApplicationBootstrap();
+    await until(() => engine.connections.length === 1);
+    await expect(engine.last().options.handlers.loadSentPayload!('WA1')).resolves.toBe('payload of WA1');
+    expect(sentPayloads.find).toHaveBeenCalledWith('default', 'WA1');
+    await manager.beforeApplicationShutdown();
+  });
+
   it('reconnects at once after restart-required, with backoff after transient closes', async () => {
     const { engine, manager } = setup();
     await manager.onApplicationBootstrap();

@@ -11,13 +11,13 @@ import type { CloseInfo, SessionStatus } from '../engine/engine.types';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
 import { ENGINE_MESSAGES, ENGINE_RECEIPTS, EngineMessagesEvent, EngineReceiptsEvent } from './engine-events';
+import { DEFAULT_SESSION } from './default-session';
 import { KeyedMutex } from './keyed-mutex';
+import { SentPayloads } from './message-ports';
 import { SessionRuntime } from './session-runtime';
 import { SessionStore } from './session.store';
 import { formatWaVersion } from '../version/wa-web-version';
 import { WaVersionService } from '../version/wa-version.service';
-
-export const DEFAULT_SESSION = 'default';
 
 /**
  * Owns every session's connection lifecycle: start at boot, QR and pairing, reconnect with backoff, the
@@ -30,7 +30,6 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   private readonly mutex = new KeyedMutex();
   private watchdog: NodeJS.Timeout | null = null;
   private shuttingDown = false;
-  private sentPayloadLookup?: (sessionId: string, waMessageId: string) => Promise<string | undefined>;
 
   constructor(
     private readonly engine: WhatsAppEngine,
@@ -41,6 +40,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: FieldCipher,
     private readonly versions: WaVersionService,
+    private readonly sentPayloads: SentPayloads,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -75,10 +75,6 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     this.shuttingDown = true;
     if (this.watchdog) clearInterval(this.watchdog);
     await Promise.all([...this.runtimes.keys()].map((id) => this.stop(id).catch(() => undefined)));
-  }
-
-  setSentPayloadLookup(fn: (sessionId: string, waMessageId: string) => Promise<string | undefined>): void {
-    this.sentPayloadLookup = fn;
   }
 
   authStore(id: string): SqliteAuthStateStore {
@@ -257,7 +253,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
             } satisfies EngineMessagesEvent),
           onReceipts: (receipts) =>
             this.emitter.emit(ENGINE_RECEIPTS, { sessionId: id, receipts } satisfies EngineReceiptsEvent),
-          loadSentPayload: (waId) => this.sentPayloadLookup?.(id, waId) ?? Promise.resolve(undefined),
+          loadSentPayload: (waId) => this.sentPayloads.find(id, waId),
         },
       });
     } catch (err) {

@@ -3,26 +3,20 @@ import { ConflictError, DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { QrView, SessionView, toSessionView } from '../dto/session.dto';
 import { qrDataUrl } from '../qr-image';
-import { DEFAULT_SESSION, SessionManager } from './session-manager';
+import { DEFAULT_SESSION } from './default-session';
+import { QueueDepths } from './message-ports';
+import { SessionManager } from './session-manager';
 import { QrNotAvailable, SessionNotFound } from './session.errors';
 import type { SessionRuntime } from './session-runtime';
-
-/** Queue depth per session, provided by the messaging module (sessions do not know about messages). */
-export type QueueDepthSource = (sessionId: string) => number;
 
 /** The sessions API's use cases, on top of the SessionManager's lifecycle. */
 @Injectable()
 export class SessionsService {
-  private queueDepth: QueueDepthSource = () => 0;
-
   constructor(
     private readonly manager: SessionManager,
     private readonly config: AppConfig,
+    private readonly queues: QueueDepths,
   ) {}
-
-  setQueueDepthSource(source: QueueDepthSource): void {
-    this.queueDepth = source;
-  }
 
   runtime(id: string): SessionRuntime {
     const rt = this.manager.get(id);
@@ -36,6 +30,10 @@ export class SessionsService {
 
   list(): SessionView[] {
     return this.manager.list().map((rt) => toSessionView(rt, this.queueDepth(rt.id)));
+  }
+
+  private queueDepth(id: string): number {
+    return this.queues.depth(id);
   }
 
   async create(id: string): Promise<SessionView> {

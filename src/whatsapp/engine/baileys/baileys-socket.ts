@@ -16,6 +16,7 @@ import type { ConnectionHandlers, EngineConnection } from '../whatsapp-engine';
 import { deserialize, makeAuthState, serialize } from './baileys-auth-state';
 import type { BaileysOptions } from './baileys-options';
 import { classifyClose } from './close-classifier';
+import { rethrowAsEngineError } from './engine-error';
 import { toBaileysContent, toSendOptions } from './content-mapper';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
@@ -59,7 +60,7 @@ export class BaileysConnection implements EngineConnection {
    * Baileys' sendMessage calls, run side by side, could reach WhatsApp in another order.
    */
   send(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
-    const next = this.sending.then(() => this.sendNow(jid, content, options));
+    const next = this.sending.then(() => this.sendNow(jid, content, options)).catch(rethrowAsEngineError);
     this.sending = next.then(
       () => undefined,
       () => undefined,
@@ -83,7 +84,7 @@ export class BaileysConnection implements EngineConnection {
   }
 
   async lookup(phone: string): Promise<ContactLookup> {
-    const [result] = (await this.sock.onWhatsApp(phone)) ?? [];
+    const [result] = (await this.sock.onWhatsApp(phone).catch(rethrowAsEngineError)) ?? [];
     if (!result?.exists) return { phone, exists: false, jid: null, lid: null };
     const jid = normalizeJid(result.jid);
     const lid = await this.sock.signalRepository.lidMapping.getLIDForPN(jid).catch(() => null);

@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AuthStateStore } from '../auth-state-store';
 import type { ContactLookup, OutgoingContent, SendOptions, SendResult } from '../engine.types';
+import { ConnectionLost } from '../engine-errors';
 import type { ConnectionHandlers, ConnectOptions, EngineConnection } from '../whatsapp-engine';
 import { BAILEYS_OPTIONS, BaileysOptions } from '../baileys/baileys-options';
 import { ACTIVITY_SLOTS } from '../baileys/baileys-socket';
@@ -115,7 +116,8 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
   }
 
   call<T>(cid: number, method: ConnectionMethod, args: unknown[]): Promise<T> {
-    if (!this.worker) return Promise.reject(new Error('Connection not open: the engine thread stopped'));
+    if (!this.worker)
+      return Promise.reject(new ConnectionLost('Connection not open: the engine thread stopped'));
     return this.requests.request<T>(this.worker, (rid) => ({ op: 'call', rid, cid, method, args }));
   }
 
@@ -127,7 +129,7 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
     const worker = this.worker;
     if (!worker) return;
     this.worker = null;
-    this.requests.rejectAll(new Error('Connection not open: the gateway is shutting down'));
+    this.requests.rejectAll(new ConnectionLost('Connection not open: the gateway is shutting down'));
     await worker.terminate();
   }
 
@@ -144,7 +146,7 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
       if (this.worker !== worker) return;
       this.worker = null;
       this.log.error(`engine thread exited (code ${code}); its connections reconnect on a new one`);
-      this.requests.rejectAll(new Error('Connection lost: the engine thread exited'));
+      this.requests.rejectAll(new ConnectionLost('Connection lost: the engine thread exited'));
       for (const [cid, client] of this.clients) {
         this.clients.delete(cid);
         if (!client.closed)

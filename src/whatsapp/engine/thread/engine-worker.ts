@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { installSignalConsoleFilter } from '../../../common/logging/signal-console-filter';
 import type { AuthStateStore, KeyEntry } from '../auth-state-store';
 import type { OutgoingContent } from '../engine.types';
+import { ConnectionLost } from '../engine-errors';
 import type { ConnectionHandlers } from '../whatsapp-engine';
 import { BaileysConnection, mediaAgentsFor, openBaileysSocket } from '../baileys/baileys-socket';
 import type { BaileysOptions } from '../baileys/baileys-options';
@@ -132,7 +133,7 @@ function call(conn: BaileysConnection, method: ConnectionMethod, args: unknown[]
 
 function connectionOf(cid: number): BaileysConnection {
   const conn = connections.get(cid);
-  if (!conn) throw new Error('Connection not open');
+  if (!conn) throw new ConnectionLost('Connection not open');
   return conn;
 }
 

@@ -6,6 +6,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { KeyEntry } from '../auth-state-store';
 import type { WaVersion } from '../engine.types';
+import { ConnectionLost } from '../engine-errors';
 import type { BaileysOptions } from '../baileys/baileys-options';
 
 /** Socket settings that can cross a thread (the media agents are rebuilt there from `mediaCa`). */
@@ -28,9 +29,8 @@ export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onMessages' | 'onRece
 
 export interface WireError {
   message: string;
+  /** `ConnectionLost` arrives as one again; other errors as an Error of that name. */
   name: string;
-  /** Boom's `output.statusCode` (Baileys' errors), which the send queue reads to tell a lost connection. */
-  statusCode?: number;
 }
 
 export interface ResultMessage {
@@ -59,18 +59,14 @@ export type FromEngine = (
 ) & { keys?: KeyWrite[] };
 
 export function toWire(err: unknown): WireError {
-  const e = err as Error & { output?: { statusCode?: number } };
-  return {
-    message: String(e?.message ?? err),
-    name: String(e?.name ?? 'Error'),
-    ...(e?.output?.statusCode != null ? { statusCode: e.output.statusCode } : {}),
-  };
+  const e = err as Error | undefined;
+  return { message: String(e?.message ?? err), name: String(e?.name ?? 'Error') };
 }
 
 export function fromWire(wire: WireError): Error {
-  const err = new Error(wire.message) as Error & { output?: { statusCode: number } };
+  if (wire.name === 'ConnectionLost') return new ConnectionLost(wire.message);
+  const err = new Error(wire.message);
   err.name = wire.name;
-  if (wire.statusCode != null) err.output = { statusCode: wire.statusCode };
   return err;
 }
 
