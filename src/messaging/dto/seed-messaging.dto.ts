@@ -48,6 +48,6 @@ export class SeedReceiveView {
 export class ContactLookupView {
   @ApiProperty({ example: '6281234567890' }) phone: string;
   @ApiProperty({ example: true }) exists: boolean;
-  @ApiProperty({ example: '6281234567890@s.whatsapp.net', nullable: true }) jid: string | null;
-  @ApiProperty({ example: '100000000000002@lid', nullable: true }) lid: string | null;
+  @ApiProperty({ type: String, example: '6281234567890@s.whatsapp.net', nullable: true }) jid: string | null;
+  @ApiProperty({ type: String, example: '100000000000002@lid', nullable: true }) lid: string | null;
 }

@@ -6,7 +6,7 @@ import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import type { RecordedMessage } from '../message-record';
 import type { WhatsAppSandbox } from '../whatsapp-sandbox';
 import {
-  ContactMessageDto,
+  SandboxContactMessageDto,
   ContactReceivedView,
   ScanResultView,
   SentByContactView,
@@ -59,7 +59,7 @@ export class SandboxControlService {
     }
   }
 
-  async contactSends(contact: string, dto: ContactMessageDto): Promise<SentByContactView> {
+  async contactSends(contact: string, dto: SandboxContactMessageDto): Promise<SentByContactView> {
     const account = this.linkedPhone(dto.session ?? DEFAULT_SESSION);
     const content = dto.kind === 'image' ? { image: { caption: dto.text } } : { text: dto.text };
     const { id } = await this.sandbox.contactSend(contact, account, content, { pushName: dto.pushName });
