@@ -32,7 +32,11 @@ export class SeedReceiveDto {
   @MaxLength(65536)
   message: string;
 
-  @ApiPropertyOptional({ example: 1623456789, description: 'Unix seconds; default now' })
+  @ApiPropertyOptional({
+    example: 1764669600,
+    description:
+      'Unix seconds; default now. Stored as the message time; older than AUTO_REPLY_MAX_AGE_SECONDS: no auto-reply',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
