@@ -24,10 +24,10 @@ const SEND_MODELS = Object.values(SEND_DTO_BY_TYPE);
 
 /** What POST .../messages answers: the outgoing message, stored and waiting in the queue. */
 const QUEUED_EXAMPLE: MessageView = {
-  id: 'msg_01hx2q3w4e5r6t7y8u9i0o',
+  id: 'msg_mx61s45n301e137eee7f41e3',
   session: 'default',
   direction: 'out',
-  waMessageId: '3EB0C431C26A1916E3F6',
+  waMessageId: '3EB0EBEA9C05934952C31E1C',
   chat: '6281234567890@s.whatsapp.net',
   chatType: 'direct',
   fromMe: true,
@@ -64,7 +64,9 @@ export class MessagesController {
     description:
       "The message is stored as `queued` before this returns, then sent in order, paced, by the session's queue; " +
       'it survives restarts and waits out disconnects (up to SEND_EXPIRY_MS). Follow it with GET .../messages/:id, ' +
-      'webhooks or Socket.IO. A repeated `Idempotency-Key` returns the first response and sends nothing again.',
+      'webhooks or Socket.IO: no event for `queued` (this answer) or `sending`; `message.sent` (the whole message) ' +
+      'once WhatsApp took it; then a `message.status` for each of `delivered`, `read`, `played` or `failed`. ' +
+      'A repeated `Idempotency-Key` returns the first response and sends nothing again.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -115,8 +117,7 @@ export class MessagesController {
   })
   @ApiAcceptedResponse({
     type: MessageView,
-    description:
-      'Stored as queued; the queue sends it next (message.sent, then message.status events follow)',
+    description: 'Stored as queued (no event yet); `message.sent`, then `message.status` events follow',
     example: QUEUED_EXAMPLE,
   })
   @ApiErrors(

@@ -1,15 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiGatewayTimeoutResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/errors/api-errors';
 import { DomainError } from '../common/errors/domain-error';
-import { ErrorResponse } from '../common/errors/error-response';
 import { AppConfig } from '../config/app-config';
 import { DEFAULT_SESSION, SessionManager } from '../whatsapp/sessions/session-manager';
 import { NotConnected } from '../whatsapp/sessions/session.errors';
@@ -19,7 +11,7 @@ import { MessagesService } from './messages.service';
 
 /** The original gateway's send and receive routes on the `default` session, with its exact shapes. */
 @ApiTags('seed-compatible')
-@ApiUnauthorizedResponse({ type: ErrorResponse })
+@ApiErrors(401)
 @Controller('api/whatsapp')
 export class SeedMessagingController {
   constructor(
@@ -33,12 +25,7 @@ export class SeedMessagingController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a text on the default session and wait until it is sent (seed shape)' })
   @ApiOkResponse({ type: SeedSendView })
-  @ApiBadRequestResponse({ type: ErrorResponse })
-  @ApiServiceUnavailableResponse({
-    type: ErrorResponse,
-    description: '{"error": "WhatsApp not connected", "details": "Connection status is ..."}',
-  })
-  @ApiGatewayTimeoutResponse({ type: ErrorResponse })
+  @ApiErrors(400, 502, 503, 504)
   async send(@Body() dto: SeedSendDto): Promise<SeedSendView> {
     const rt = this.sessions.get(DEFAULT_SESSION);
     const status = rt?.status ?? 'disconnected';
@@ -62,7 +49,7 @@ export class SeedMessagingController {
       'Feed an incoming message into the pipeline (stored, events, auto-reply, webhooks) on the default session',
   })
   @ApiOkResponse({ type: SeedReceiveView })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiErrors(400)
   async receive(@Body() dto: SeedReceiveDto): Promise<SeedReceiveView> {
     const view = await this.inbound.inject(
       DEFAULT_SESSION,

@@ -55,9 +55,14 @@ export class WebhookInspectorController {
   })
   @ApiOkResponse({ type: InspectorBinView })
   @ApiErrors(400, 401)
-  list(@Param('bin') bin: string, @Req() req: Request): InspectorBinView {
-    const requests = this.inspector.list(bin);
-    return { bin, url: `${req.protocol}://${req.get('host')}${INSPECTOR_PATH}/${bin}`, requests };
+  async list(@Param('bin') bin: string, @Req() req: Request): Promise<InspectorBinView> {
+    const { requests, endpointIds } = await this.inspector.list(bin);
+    return {
+      bin,
+      url: `${req.protocol}://${req.get('host')}${INSPECTOR_PATH}/${bin}`,
+      endpointIds,
+      requests,
+    };
   }
 
   @Delete(':bin')

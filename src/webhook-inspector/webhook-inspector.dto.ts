@@ -40,6 +40,12 @@ export class InspectorBinView {
     description: 'Register this URL as a webhook endpoint',
   })
   url: string;
+  @ApiProperty({
+    type: [String],
+    example: ['we_3f2a9c0d4b5e4f6a8b7c9d0e1f2a3b4c'],
+    description: 'The webhook endpoints that deliver to this URL (their secrets check the signatures)',
+  })
+  endpointIds: string[];
   @ApiProperty({ type: [InspectedRequestView], description: 'Newest first' })
   requests: InspectedRequestView[];
 }

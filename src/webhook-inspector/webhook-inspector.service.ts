@@ -42,9 +42,11 @@ export class WebhookInspectorService {
     });
   }
 
-  list(bin: string, limit?: number): InspectedRequest[] {
+  /** The requests of a bin, newest first, and the endpoints that deliver to it. */
+  async list(bin: string): Promise<{ requests: InspectedRequest[]; endpointIds: string[] }> {
     checkBin(bin);
-    return this.store.list(bin, limit);
+    const endpoints = await this.signingEndpoints(bin);
+    return { requests: this.store.list(bin), endpointIds: endpoints.map((e) => e.id) };
   }
 
   clear(bin: string): number {

@@ -36,6 +36,7 @@ describe('webhook inspector (sandbox mode, no other server)', () => {
       { timeoutMs: 20_000, what: 'the inspector to receive message.received' },
     );
     expect(list.url).toBe(`${t.url}${INSPECTOR}/e2e`);
+    expect(list.endpointIds).toEqual([endpoint.id]);
     const got = list.requests.find((q: any) => q.eventType === 'message.received');
     expect(got.signature).toMatchObject({ valid: true, status: 'valid', endpointId: endpoint.id });
     expect(got.method).toBe('POST');
