@@ -1,5 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_DOCS, ErrorDoc } from './common/errors/api-errors';
+import type { ErrorResponse } from './common/errors/error-response';
+import { NOT_FOUND_BY_PATH, ROUTE_ERROR_EXAMPLES } from './openapi-error-examples';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 type ResponseObject = Exclude<NonNullable<Operation['responses'][string]>, { $ref: string }>;
@@ -11,10 +13,12 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as 
 /**
  * Gives every error response of the document its own example and description where its route did not (routes
  * that use `@ApiNotFoundResponse({type: ErrorResponse})` and the like), and the 429 of the global rate limit
- * to every operation; errors are always JSON. Without this, each error would show the one example of the ErrorResponse schema.
+ * to every operation; errors are always JSON. The example is the route's own (ROUTE_ERROR_EXAMPLES), the 404 of
+ * the resource its path names, or the status's usual one. Without this, each error would show the one example
+ * of the ErrorResponse schema.
  */
 export function completeErrorResponses(doc: OpenAPIObject): OpenAPIObject {
-  for (const item of Object.values(doc.paths)) {
+  for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
@@ -27,11 +31,19 @@ export function completeErrorResponses(doc: OpenAPIObject): OpenAPIObject {
         const media = r.content?.['application/json'];
         if (!media || (media.schema as { $ref?: string } | undefined)?.$ref !== ERROR_SCHEMA) continue;
         if (!r.description) r.description = known.description;
-        if (media.example === undefined && media.examples === undefined) media.example = known.example;
+        if (media.example === undefined && media.examples === undefined) {
+          media.example = exampleFor(`${method.toUpperCase()} ${path} ${code}`, path, code) ?? known.example;
+        }
       }
     }
   }
   return doc;
+}
+
+function exampleFor(route: string, path: string, code: string): ErrorResponse | undefined {
+  if (ROUTE_ERROR_EXAMPLES[route]) return ROUTE_ERROR_EXAMPLES[route];
+  if (code === '404') return NOT_FOUND_BY_PATH.find(([pattern]) => pattern.test(path))?.[1];
+  return undefined;
 }
 
 /** Errors are JSON even on routes that produce something else (a PNG), whose media type their errors took. */

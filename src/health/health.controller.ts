@@ -9,7 +9,7 @@ import {
 } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config';
 import { Public } from '../common/auth/public.decorator';
-import { ErrorResponse } from '../common/errors/error-response';
+import { HEALTH_DOWN_EXAMPLE, HEALTH_UP_EXAMPLE, HealthView } from './health.dto';
 import { HEALTH_INDICATORS, HealthIndicatorRegistry } from './health-indicator.registry';
 import { Inject } from '@nestjs/common';
 
@@ -28,8 +28,12 @@ export class HealthController {
   @Public()
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Liveness and readiness: database, heap and WhatsApp sessions' })
-  @ApiOkResponse({ description: 'Every check is up' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'A check is down; `details` names it' })
+  @ApiOkResponse({ type: HealthView, description: 'Every check is up', example: HEALTH_UP_EXAMPLE })
+  @ApiServiceUnavailableResponse({
+    type: HealthView,
+    description: 'A check is down: `error` names it (the health shape, not `{error, details}`)',
+    example: HEALTH_DOWN_EXAMPLE,
+  })
   check() {
     const checks: HealthIndicatorFunction[] = [
       () => this.db.pingCheck('database'),
