@@ -2,7 +2,7 @@
 // scripts that run compiled code, so `npm install && npm start` works on a fresh clone.
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { build } = require('./build');
 
 const root = path.join(__dirname, '..');
 
@@ -21,7 +21,7 @@ module.exports = function ensureBuilt() {
   const stale = !fs.existsSync(entry) || newestMtime(path.join(root, 'src')) > fs.statSync(entry).mtimeMs;
   if (stale) {
     console.log('Building the gateway (first start or sources changed)...');
-    execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], { cwd: root, stdio: 'inherit' });
+    build();
     fs.utimesSync(entry, new Date(), new Date());
   }
   return path.join(root, 'dist');

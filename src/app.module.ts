@@ -21,6 +21,7 @@ import { MessagingModule } from './messaging/messaging.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WebhookInspectorModule } from './webhook-inspector/webhook-inspector.module';
 
 @Module({})
 export class AppModule {
@@ -45,7 +46,7 @@ export class AppModule {
         AutoReplyModule,
         SandboxCoreModule,
         WhatsAppModule,
-        ...(config.SANDBOX ? [SandboxControlModule] : []),
+        ...(config.SANDBOX ? [SandboxControlModule, WebhookInspectorModule] : []),
         RealtimeModule,
         WebhooksModule,
       ],

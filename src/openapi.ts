@@ -1,12 +1,32 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { completeErrorResponses } from './openapi-errors';
 
 export const API_KEY_SCHEME = 'api-key';
 export const BEARER_SCHEME = 'bearer';
 
-/** Swagger UI at /docs and the OpenAPI 3 document at /docs-json, both public. */
-export function setupOpenApi(app: INestApplication): void {
-  const doc = new DocumentBuilder()
+/** The tags in the order a newcomer needs them, each with what it covers. */
+const TAGS: [name: string, description: string][] = [
+  ['sessions', 'Link WhatsApp accounts (QR or pairing code), see their status, stop, restart, log out'],
+  ['messages', 'Send messages through the paced, durable queue; message history; contact lookup'],
+  [
+    'webhooks',
+    'Signed (Standard Webhooks), durable delivery of events to your endpoints: endpoints, delivery log, ' +
+      'retry, recover; and the inbound webhook other systems post to',
+  ],
+  ['auto-reply', 'Rules that answer incoming messages, and a dry run'],
+  ['seed-compatible', "The original gateway's routes and response shapes, on the `default` session"],
+  [
+    'sandbox',
+    'Only with SANDBOX=true: the simulated phone, contacts and webhook inspector, to try it offline',
+  ],
+  ['info', 'Version and mode of this gateway'],
+  ['health', 'Liveness of the database, memory and WhatsApp sessions (public)'],
+];
+
+/** The OpenAPI 3 document of the running application. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
     .setTitle('WhatsApp Gateway API')
     .setDescription(
       'Link WhatsApp accounts, send messages, and receive messages, receipts and connection changes as signed ' +
@@ -20,10 +40,14 @@ export function setupOpenApi(app: INestApplication): void {
       BEARER_SCHEME,
     )
     .addSecurityRequirements(API_KEY_SCHEME)
-    .addSecurityRequirements(BEARER_SCHEME)
-    .build();
-  const document = SwaggerModule.createDocument(app, doc);
-  SwaggerModule.setup('docs', app, document, {
+    .addSecurityRequirements(BEARER_SCHEME);
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  return completeErrorResponses(SwaggerModule.createDocument(app, builder.build()));
+}
+
+/** Swagger UI at /docs and the OpenAPI 3 document at /docs-json, both public. */
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'WhatsApp Gateway API',
   });

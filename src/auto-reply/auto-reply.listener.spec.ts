@@ -97,13 +97,17 @@ describe('AutoReplyListener', () => {
     ]);
   });
 
-  it('does not answer the offline backlog: a WhatsApp message older than AUTO_REPLY_MAX_AGE_SECONDS', async () => {
+  it('does not answer the offline backlog or an old injected message: older than AUTO_REPLY_MAX_AGE_SECONDS', async () => {
     const { sender, handle } = setup([rule({})], { AUTO_REPLY_MAX_AGE_SECONDS: 600 });
     const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString();
     expect(await handle(incoming({ timestamp: ago(3600) }))).toEqual({ replied: false, reason: 'stale' });
     expect(await handle(incoming({ timestamp: ago(30) }))).toMatchObject({ replied: true });
-    // Messages fed in through POST /api/whatsapp/receive carry the caller's timestamp: not judged by it.
-    expect(await handle(incoming({ timestamp: ago(3600), source: 'injected' }))).toMatchObject({
+    // Messages fed in through POST /api/whatsapp/receive are judged by the timestamp given with them.
+    expect(await handle(incoming({ timestamp: ago(3600), source: 'injected' }))).toEqual({
+      replied: false,
+      reason: 'stale',
+    });
+    expect(await handle(incoming({ timestamp: ago(5), source: 'injected' }))).toMatchObject({
       replied: true,
     });
     expect(sender.sent).toHaveLength(2);

@@ -33,7 +33,8 @@ export type AutoReplyOutcome =
  * Evaluates every `message.received` against the rules and answers through the send queue (pacing, idempotency
  * and status tracking apply), with `source: "auto_reply"` and the rule id. Never answers our own messages,
  * status broadcasts, channels or system messages, nor messages older than AUTO_REPLY_MAX_AGE_SECONDS (the
- * offline backlog WhatsApp hands over after a reconnect); per-chat cooldowns and a per-chat cap per minute stop
+ * offline backlog WhatsApp hands over after a reconnect, or an old message fed in through the seed's receive
+ * route with its original timestamp); per-chat cooldowns and a per-chat cap per minute stop
  * loops.
  */
 @Injectable()
@@ -68,7 +69,8 @@ export class AutoReplyListener {
       return { replied: false, reason: 'not_a_chat' };
     }
     if (msg.details?.system === true) return { replied: false, reason: 'system' };
-    if (msg.source === 'whatsapp' && msg.timestamp) {
+    // WhatsApp's timestamp, or the one given to POST /api/whatsapp/receive (the time of the message there too).
+    if (msg.timestamp) {
       const age = Date.now() - Date.parse(msg.timestamp);
       if (age > this.config.AUTO_REPLY_MAX_AGE_SECONDS * 1000) return { replied: false, reason: 'stale' };
     }

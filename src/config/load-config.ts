@@ -7,6 +7,14 @@ import { AppConfig, resolveWaVersionSetting } from './app-config';
 
 export class ConfigError extends Error {}
 
+/**
+ * Defaults that differ in sandbox mode (SANDBOX=true), each used only when the variable is not set. Webhooks may
+ * go to loopback addresses, so the built-in webhook inspector (and a receiver on this machine) work offline.
+ */
+export const SANDBOX_DEFAULTS: Partial<Record<keyof AppConfig, string>> = {
+  WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128',
+};
+
 function describe(errors: ValidationError[]): string {
   return errors
     .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ') || 'invalid value'}`)
@@ -15,7 +23,7 @@ function describe(errors: ValidationError[]): string {
 
 /**
  * Reads the configuration once: the given environment (default `process.env`), over `.env` if present, over
- * the defaults of `AppConfig`. Throws a ConfigError naming every bad variable.
+ * the sandbox mode's defaults when SANDBOX=true, over the defaults of `AppConfig`. Throws a ConfigError naming every bad variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): AppConfig {
   const fromFile = fs.existsSync(envFile) ? dotenv.parse(fs.readFileSync(envFile)) : {};
@@ -24,6 +32,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   for (const key of known) {
     const value = env[key] ?? fromFile[key];
     if (value !== undefined) raw[key] = value;
+  }
+  if (plainToInstance(AppConfig, { SANDBOX: raw.SANDBOX }).SANDBOX === true) {
+    for (const [key, value] of Object.entries(SANDBOX_DEFAULTS)) if (raw[key] === undefined) raw[key] = value;
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });

@@ -11,7 +11,7 @@ import {
 import { AppConfig } from '../config/app-config';
 import { ApiKeyService } from '../common/auth/api-key.service';
 import { Public } from '../common/auth/public.decorator';
-import { ErrorResponse } from '../common/errors/error-response';
+import { HEALTH_DOWN_EXAMPLE, HEALTH_UP_EXAMPLE, HealthView } from './health.dto';
 import { HEALTH_INDICATORS, HealthIndicatorRegistry } from './health-indicator.registry';
 import { healthSummary } from './health-summary';
 import { Inject } from '@nestjs/common';
@@ -35,12 +35,17 @@ export class HealthController {
     summary: 'Liveness and readiness: database, heap and WhatsApp sessions',
     description:
       'Without the API key: the overall status and how many checks are up and down. With it: every check ' +
-      'with its details (the WhatsApp check lists the sessions and their status).',
+      'with its details (the WhatsApp check lists the sessions, their status and the reasons of those not connected).',
   })
-  @ApiOkResponse({ description: 'Every check is up' })
+  @ApiOkResponse({
+    type: HealthView,
+    description: 'Every check is up (details with the key)',
+    example: HEALTH_UP_EXAMPLE,
+  })
   @ApiServiceUnavailableResponse({
-    type: ErrorResponse,
-    description: 'A check is down; with the API key `details` names it',
+    type: HealthView,
+    description: 'A check is down: with the key `error` names it (the health shape, not `{error, details}`)',
+    example: HEALTH_DOWN_EXAMPLE,
   })
   async check(@Req() req: Request) {
     const checks: HealthIndicatorFunction[] = [

@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { MessageEntity } from './message.entity';
 
 export class MessageSenderView {
-  @ApiProperty({ example: '6281234567890', nullable: true }) phone: string | null;
-  @ApiProperty({ example: '100000000000001@lid', nullable: true }) lid: string | null;
-  @ApiProperty({ example: '6281234567890@s.whatsapp.net', nullable: true }) jid: string | null;
-  @ApiProperty({ example: 'Budi', nullable: true }) pushName: string | null;
+  @ApiProperty({ type: String, example: '6281234567890', nullable: true }) phone: string | null;
+  @ApiProperty({ type: String, example: '100000000000001@lid', nullable: true }) lid: string | null;
+  @ApiProperty({ type: String, example: '6281234567890@s.whatsapp.net', nullable: true }) jid: string | null;
+  @ApiProperty({ type: String, example: 'Budi', nullable: true }) pushName: string | null;
 }
 
 /**
@@ -16,7 +16,12 @@ export class MessageView {
   @ApiProperty({ example: 'msg_01hx2q3w4e5r6t7y8u9i0o' }) id: string;
   @ApiProperty({ example: 'default' }) session: string;
   @ApiProperty({ enum: ['in', 'out'] }) direction: 'in' | 'out';
-  @ApiProperty({ example: '3EB0C431C26A1916E3F6', nullable: true, description: 'WhatsApp message id' })
+  @ApiProperty({
+    type: String,
+    example: '3EB0C431C26A1916E3F6',
+    nullable: true,
+    description: 'WhatsApp message id',
+  })
   waMessageId: string | null;
   @ApiProperty({ example: '6281234567890@s.whatsapp.net' }) chat: string;
   @ApiProperty({ enum: ['direct', 'group', 'broadcast', 'newsletter'] }) chatType: string;
@@ -24,31 +29,45 @@ export class MessageView {
   fromMe: boolean;
   @ApiProperty({ type: MessageSenderView, nullable: true }) from: MessageSenderView | null;
   @ApiProperty({ example: 'text' }) type: string;
-  @ApiProperty({ example: 'Hello', nullable: true }) text: string | null;
-  @ApiProperty({ example: null, nullable: true, description: 'WhatsApp id of the quoted message' })
+  @ApiProperty({ type: String, example: 'Hello', nullable: true }) text: string | null;
+  @ApiProperty({
+    type: String,
+    example: null,
+    nullable: true,
+    description: 'WhatsApp id of the quoted message',
+  })
   quotedMessageId: string | null;
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: 'Media metadata, location, reaction or contact card, by type',
     nullable: true,
   })
   details: Record<string, unknown> | null;
   @ApiProperty({ enum: ['queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed', 'received'] })
   status: string;
-  @ApiProperty({ nullable: true, example: null }) error: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) error: string | null;
   @ApiProperty({ enum: ['api', 'seed', 'auto_reply', 'phone', 'whatsapp', 'injected'] }) source: string;
-  @ApiProperty({ nullable: true, example: null, description: 'Auto-reply rule that produced it' }) ruleId:
-    string | null;
   @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Auto-reply rule that produced it',
+  })
+  ruleId: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
     nullable: true,
     example: '2026-11-25T09:59:58.000Z',
     description: "WhatsApp's timestamp of the message (when it was sent), if it has been through WhatsApp",
   })
   timestamp: string | null;
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) createdAt: string;
-  @ApiProperty({ nullable: true }) sentAt: string | null;
-  @ApiProperty({ nullable: true }) deliveredAt: string | null;
-  @ApiProperty({ nullable: true }) readAt: string | null;
-  @ApiProperty({ nullable: true }) failedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) failedAt: string | null;
 }
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());

@@ -1,21 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBody,
   ApiExtraModels,
   ApiHeader,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiPayloadTooLargeResponse,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/errors/error-response';
+import { ApiErrors } from '../common/errors/api-errors';
+import { IdempotencyKey } from '../common/http/idempotency-key.decorator';
 import { PhoneParamPipe } from '../sandbox/control/phone-param.pipe';
 import { ListMessagesQuery, MessagePage } from './dto/list-messages.query';
 import { ContactLookupView } from './dto/seed-messaging.dto';
@@ -26,8 +22,34 @@ import { SendMessagePipe } from './send/send-message.pipe';
 
 const SEND_MODELS = Object.values(SEND_DTO_BY_TYPE);
 
+/** What POST .../messages answers: the outgoing message, stored and waiting in the queue. */
+const QUEUED_EXAMPLE: MessageView = {
+  id: 'msg_mx61s45n301e137eee7f41e3',
+  session: 'default',
+  direction: 'out',
+  waMessageId: '3EB0EBEA9C05934952C31E1C',
+  chat: '6281234567890@s.whatsapp.net',
+  chatType: 'direct',
+  fromMe: true,
+  from: null,
+  type: 'text',
+  text: 'Your order 1001 has shipped',
+  quotedMessageId: null,
+  details: null,
+  status: 'queued',
+  error: null,
+  source: 'api',
+  ruleId: null,
+  timestamp: null,
+  createdAt: '2026-11-25T10:00:00.000Z',
+  sentAt: null,
+  deliveredAt: null,
+  readAt: null,
+  failedAt: null,
+};
+
 @ApiTags('messages')
-@ApiUnauthorizedResponse({ type: ErrorResponse })
+@ApiErrors(401)
 @ApiExtraModels(...SEND_MODELS)
 @Controller('api/sessions/:session')
 export class MessagesController {
@@ -42,7 +64,9 @@ export class MessagesController {
     description:
       "The message is stored as `queued` before this returns, then sent in order, paced, by the session's queue; " +
       'it survives restarts and waits out disconnects (up to SEND_EXPIRY_MS). Follow it with GET .../messages/:id, ' +
-      'webhooks or Socket.IO. A repeated `Idempotency-Key` returns the first response and sends nothing again.',
+      'webhooks or Socket.IO: no event for `queued` (this answer) or `sending`; `message.sent` (the whole message) ' +
+      'once WhatsApp took it; then a `message.status` for each of `delivered`, `read`, `played` or `failed`. ' +
+      'A repeated `Idempotency-Key` returns the first response and sends nothing again.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -91,14 +115,21 @@ export class MessagesController {
       },
     },
   })
-  @ApiAcceptedResponse({ type: MessageView })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid recipient, type or fields' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'Unknown session' })
-  @ApiPayloadTooLargeResponse({ type: ErrorResponse })
+  @ApiAcceptedResponse({
+    type: MessageView,
+    description: 'Stored as queued (no event yet); `message.sent`, then `message.status` events follow',
+    example: QUEUED_EXAMPLE,
+  })
+  @ApiErrors(
+    { status: 400, description: 'Invalid recipient, type or fields' },
+    { status: 404, description: 'Unknown session' },
+    { status: 413, description: 'Body or media larger than the limit' },
+    { status: 422, description: 'The media URL could not be downloaded' },
+  )
   send(
     @Param('session') session: string,
     @Body(SendMessagePipe) dto: SendMessageDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<MessageView> {
     return this.messages.send(session, dto, idempotencyKey);
   }
@@ -107,8 +138,7 @@ export class MessagesController {
   @ApiParam({ name: 'session', example: 'default' })
   @ApiOperation({ summary: 'Message history, newest first, with stable cursor pagination' })
   @ApiOkResponse({ type: MessagePage })
-  @ApiBadRequestResponse({ type: ErrorResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors(400, { status: 404, description: 'Unknown session' })
   list(@Param('session') session: string, @Query() query: ListMessagesQuery): Promise<MessagePage> {
     return this.messages.list(session, query);
   }
@@ -118,7 +148,11 @@ export class MessagesController {
   @ApiParam({ name: 'messageId', description: 'Our id (msg_...) or the WhatsApp id' })
   @ApiOperation({ summary: 'One message with its status and timestamps' })
   @ApiOkResponse({ type: MessageView })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors({
+    status: 404,
+    description: 'Unknown session or message',
+    example: { error: 'Message not found', details: 'No message with id "msg_01hx2q3w4e5r6t7y8u9i0o"' },
+  })
   get(@Param('session') session: string, @Param('messageId') messageId: string): Promise<MessageView> {
     return this.messages.get(session, messageId);
   }
@@ -128,8 +162,7 @@ export class MessagesController {
   @ApiParam({ name: 'phone', example: '6281234567890' })
   @ApiOperation({ summary: 'Whether a number is on WhatsApp, with its JID and LID' })
   @ApiOkResponse({ type: ContactLookupView })
-  @ApiBadRequestResponse({ type: ErrorResponse })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'Session not connected' })
+  @ApiErrors(400, { status: 404, description: 'Unknown session' }, 503)
   contact(
     @Param('session') session: string,
     @Param('phone', PhoneParamPipe) phone: string,

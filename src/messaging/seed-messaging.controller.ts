@@ -1,16 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiGatewayTimeoutResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/errors/api-errors';
 import { DomainError } from '../common/errors/domain-error';
-import { ErrorResponse } from '../common/errors/error-response';
 import { AppConfig } from '../config/app-config';
 import { DEFAULT_SESSION } from '../whatsapp/sessions/default-session';
 import { NotConnected } from '../whatsapp/sessions/session.errors';
@@ -22,7 +13,7 @@ import { isNotOnWhatsApp, NOT_ON_WHATSAPP } from './send/recipient-check';
 
 /** The original gateway's send and receive routes on the `default` session, with its exact shapes. */
 @ApiTags('seed-compatible')
-@ApiUnauthorizedResponse({ type: ErrorResponse })
+@ApiErrors(401)
 @Controller('api/whatsapp')
 export class SeedMessagingController {
   constructor(
@@ -36,16 +27,11 @@ export class SeedMessagingController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a text on the default session and wait until it is sent (seed shape)' })
   @ApiOkResponse({ type: SeedSendView })
-  @ApiBadRequestResponse({ type: ErrorResponse })
-  @ApiServiceUnavailableResponse({
-    type: ErrorResponse,
-    description: '{"error": "WhatsApp not connected", "details": "Connection status is ..."}',
+  @ApiErrors(400, 502, 503, 504, {
+    status: 422,
+    description: 'The number has no WhatsApp account',
+    example: { error: 'Recipient not on WhatsApp', details: '9991234567 has no WhatsApp account' },
   })
-  @ApiUnprocessableEntityResponse({
-    type: ErrorResponse,
-    description: '{"error": "Recipient not on WhatsApp", "details": "9991234567 has no WhatsApp account"}',
-  })
-  @ApiGatewayTimeoutResponse({ type: ErrorResponse })
   async send(@Body() dto: SeedSendDto): Promise<SeedSendView> {
     const status = this.sessions.has(DEFAULT_SESSION)
       ? this.sessions.status(DEFAULT_SESSION)
@@ -72,7 +58,7 @@ export class SeedMessagingController {
       'Feed an incoming message into the pipeline (stored, events, auto-reply, webhooks) on the default session',
   })
   @ApiOkResponse({ type: SeedReceiveView })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiErrors(400)
   async receive(@Body() dto: SeedReceiveDto): Promise<SeedReceiveView> {
     const view = await this.inbound.inject(
       DEFAULT_SESSION,

@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -9,6 +8,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiErrors } from '../common/errors/api-errors';
 import { ErrorResponse } from '../common/errors/error-response';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryResponse } from './dto/delivery.dto';
@@ -39,7 +39,11 @@ export class DeliveriesController {
   @ApiParam(ID)
   @ApiAcceptedResponse({ type: DeliveryResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'An attempt is running' })
+  @ApiErrors({
+    status: 409,
+    description: 'An attempt is running',
+    example: { error: 'Delivery in progress', details: 'An attempt is running; retry once it has finished' },
+  })
   retry(@Param('id') id: string): Promise<DeliveryResponse> {
     return this.deliveries.retry(id);
   }

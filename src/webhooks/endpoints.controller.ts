@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -12,6 +11,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiErrors } from '../common/errors/api-errors';
 import { ErrorResponse } from '../common/errors/error-response';
 import { DeliveriesService } from './deliveries.service';
 import {
@@ -150,7 +150,11 @@ export class EndpointsController {
   @ApiParam(ID)
   @ApiOkResponse({ type: DeliveryResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'The endpoint is disabled' })
+  @ApiErrors({
+    status: 409,
+    description: 'The endpoint is disabled',
+    example: { error: 'Endpoint disabled', details: 'Enable the endpoint first' },
+  })
   test(@Param('id') id: string): Promise<DeliveryResponse> {
     return this.deliveries.test(id, this.settings.timeoutMs + 2000);
   }

@@ -144,6 +144,22 @@ describe('auto-reply, end to end against the sandbox', () => {
     expect(await c.receivedCount(1)).toEqual(['pong']);
   });
 
+  it('does not answer an old message fed in through POST /api/whatsapp/receive (AUTO_REPLY_MAX_AGE_SECONDS)', async () => {
+    const c = contact(t, '6281200000011');
+    const old = await t.post('/api/whatsapp/receive', {
+      from: c.phone,
+      message: 'ping',
+      timestamp: 1623456789,
+    });
+    expect(old.status).toBe(200);
+    await t.post('/api/whatsapp/receive', { from: c.phone, message: 'ping' }).expect(200);
+    expect(await c.receivedCount(1)).toEqual(['pong']);
+    const stored = await t.get(`/api/sessions/default/messages/${old.body.id}`).expect(200);
+    expect(stored.body).toMatchObject({ text: 'ping', timestamp: new Date(1623456789_000).toISOString() });
+    const replies = await t.get(`/api/sessions/default/messages?chat=${c.phone}&direction=out`).expect(200);
+    expect(replies.body.items.map((m: { text: string }) => m.text)).toEqual(['pong']);
+  });
+
   it('answers a message WhatsApp delivers twice only once', async () => {
     const c = contact(t, '6281200000009');
     await t.sandbox.contactSend(c.phone, t.account, { text: 'ping' }, { id: '3EB0AUTOREPLYDUP1' });

@@ -42,6 +42,6 @@ export class TestAutoReplyResponse {
   @ApiProperty({ type: AutoReplyRuleResponse, nullable: true, description: 'The rule that would fire' })
   rule: AutoReplyRuleResponse | null;
 
-  @ApiProperty({ example: 'pong', nullable: true, description: 'The text that would be sent' })
+  @ApiProperty({ type: String, example: 'pong', nullable: true, description: 'The text that would be sent' })
   reply: string | null;
 }

@@ -48,7 +48,11 @@ export class ListMessagesQuery {
 
 export class MessagePage {
   @ApiProperty({ type: MessageView, isArray: true, description: 'Newest first' }) items: MessageView[];
-  @ApiProperty({ nullable: true, description: 'Pass as `cursor` for the next (older) page; null at the end' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next (older) page; null at the end',
+  })
   nextCursor: string | null;
 }
 

@@ -32,7 +32,11 @@ export class SeedReceiveDto {
   @MaxLength(65536)
   message: string;
 
-  @ApiPropertyOptional({ example: 1623456789, description: 'Unix seconds; default now' })
+  @ApiPropertyOptional({
+    example: 1764669600,
+    description:
+      'Unix seconds; default now. Stored as the message time; older than AUTO_REPLY_MAX_AGE_SECONDS: no auto-reply',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -48,6 +52,6 @@ export class SeedReceiveView {
 export class ContactLookupView {
   @ApiProperty({ example: '6281234567890' }) phone: string;
   @ApiProperty({ example: true }) exists: boolean;
-  @ApiProperty({ example: '6281234567890@s.whatsapp.net', nullable: true }) jid: string | null;
-  @ApiProperty({ example: '100000000000002@lid', nullable: true }) lid: string | null;
+  @ApiProperty({ type: String, example: '6281234567890@s.whatsapp.net', nullable: true }) jid: string | null;
+  @ApiProperty({ type: String, example: '100000000000002@lid', nullable: true }) lid: string | null;
 }

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/errors/error-response';
 import {
-  ContactMessageDto,
+  SandboxContactMessageDto,
   ContactReceivedView,
   MinVersionDto,
   MinVersionView,
@@ -55,7 +55,7 @@ export class SandboxControlController {
   @ApiConflictResponse({ type: ErrorResponse, description: 'The session is not linked' })
   send(
     @Param('phone', PhoneParamPipe) phone: string,
-    @Body() dto: ContactMessageDto,
+    @Body() dto: SandboxContactMessageDto,
   ): Promise<SentByContactView> {
     return this.control.contactSends(phone, dto);
   }

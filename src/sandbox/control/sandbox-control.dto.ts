@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
-export class ContactMessageDto {
+/** What a simulated contact sends (named apart from the vCard message DTO of the send API). */
+export class SandboxContactMessageDto {
   @ApiProperty({ example: 'ping', description: 'The text the contact sends (or the caption of its image)' })
   @IsString()
   @MinLength(1)
@@ -82,10 +83,14 @@ export class ContactReceivedView {
   @ApiPropertyOptional() latitude?: number;
   @ApiPropertyOptional() longitude?: number;
   @ApiPropertyOptional() quotedId?: string;
-  @ApiPropertyOptional() reaction?: { text: string; targetId: string };
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { text: { type: 'string', example: '👍' }, targetId: { type: 'string' } },
+  })
+  reaction?: { text: string; targetId: string };
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) at: string;
-  @ApiProperty({ nullable: true }) deliveredAt: string | null;
-  @ApiProperty({ nullable: true }) readAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
 }
 
 export class MinVersionDto {

@@ -7,7 +7,7 @@ import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
 import type { RecordedMessage } from '../message-record';
 import type { WhatsAppSandbox } from '../whatsapp-sandbox';
 import {
-  ContactMessageDto,
+  SandboxContactMessageDto,
   ContactReceivedView,
   ScanDto,
   ScanResultView,
@@ -70,7 +70,7 @@ export class SandboxControlService {
     return { session: sessionId, phone: link.phone, lid: `${link.lid}@lid`, status };
   }
 
-  async contactSends(contact: string, dto: ContactMessageDto): Promise<SentByContactView> {
+  async contactSends(contact: string, dto: SandboxContactMessageDto): Promise<SentByContactView> {
     const account = this.linkedPhone(dto.session ?? DEFAULT_SESSION);
     const content = dto.kind === 'image' ? { image: { caption: dto.text } } : { text: dto.text };
     const { id } = await this.sandbox.contactSend(contact, account, content, { pushName: dto.pushName });

@@ -7,11 +7,16 @@ export class AttemptResponse {
   @ApiProperty({ example: 1 }) attempt: number;
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) startedAt: string;
   @ApiProperty({ example: 42 }) durationMs: number;
-  @ApiProperty({ nullable: true, example: 500, description: 'null when no answer came' })
+  @ApiProperty({ type: Number, nullable: true, example: 500, description: 'null when no answer came' })
   statusCode: number | null;
-  @ApiProperty({ nullable: true, example: 'Internal Server Error', description: 'First 1000 characters' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Internal Server Error',
+    description: 'First 1000 characters',
+  })
   response: string | null;
-  @ApiProperty({ nullable: true, example: 'HTTP 500' }) error: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'HTTP 500' }) error: string | null;
   @ApiProperty({ example: false }) success: boolean;
 }
 
@@ -23,19 +28,31 @@ export class DeliveryResponse {
   @ApiProperty({ example: 'we_3f9c2a7d1b8e4c6a9d0e1f2a3b4c5d6e' }) endpointId: string;
   @ApiProperty({ enum: DELIVERY_STATUSES, example: 'delivered' }) status: string;
   @ApiProperty({ example: 1 }) attempts: number;
-  @ApiProperty({ nullable: true, example: null, description: 'When a pending delivery is tried next' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'When a pending delivery is tried next',
+  })
   nextAttemptAt: string | null;
-  @ApiProperty({ nullable: true, example: 200 }) lastStatusCode: number | null;
-  @ApiProperty({ nullable: true, example: null }) lastError: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 200 }) lastStatusCode: number | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) lastError: string | null;
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) createdAt: string;
   @ApiProperty({ example: '2026-11-25T10:00:00.050Z' }) updatedAt: string;
-  @ApiProperty({ nullable: true, example: '2026-11-25T10:00:00.050Z' }) deliveredAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-25T10:00:00.050Z' })
+  deliveredAt: string | null;
   @ApiProperty({ type: [AttemptResponse] }) attemptLog: AttemptResponse[];
 }
 
 export class DeliveryListResponse {
   @ApiProperty({ type: [DeliveryResponse] }) items: DeliveryResponse[];
-  @ApiProperty({ nullable: true, example: '1520', description: 'Pass as cursor for the next (older) page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '1520',
+    description: 'Pass as cursor for the next (older) page',
+  })
   nextCursor: string | null;
 }
 

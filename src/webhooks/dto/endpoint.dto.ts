@@ -139,10 +139,19 @@ export class EndpointResponse {
     description: 'Why it is disabled: by you, because it answered 410 Gone, or because it kept failing',
   })
   disabledReason: string | null;
-  @ApiProperty({ nullable: true, example: null }) disabledAt: string | null;
-  @ApiProperty({ nullable: true, example: null, description: 'First failure since the last success' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null }) disabledAt:
+    string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'First failure since the last success',
+  })
   failingSince: string | null;
   @ApiProperty({
+    type: String,
+    format: 'date-time',
     nullable: true,
     example: null,
     description: 'Until then, deliveries are also signed with the secret before the last rotation',
@@ -163,6 +172,8 @@ export class EndpointCreatedResponse extends EndpointResponse {
 export class SecretResponse {
   @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwJ6xvTAZbBnU=' }) secret: string;
   @ApiProperty({
+    type: String,
+    format: 'date-time',
     nullable: true,
     example: '2026-11-26T10:00:00.000Z',
     description: 'The old secret keeps signing (a second signature) until then',

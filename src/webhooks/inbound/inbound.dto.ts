@@ -33,14 +33,19 @@ export class InboundWebhookResponse {
   @ApiProperty({ example: 'inb_6c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f' }) id: string;
   @ApiProperty({ example: '6281234567890' }) from: string;
   @ApiProperty({ example: 'Hello API' }) message: string;
-  @ApiProperty({ example: 1623456789, nullable: true }) timestamp: number | null;
+  @ApiProperty({ type: Number, example: 1623456789, nullable: true }) timestamp: number | null;
   @ApiProperty({ enum: ['standard-webhooks', 'hub-signature', 'api-key'] }) verifiedBy: string;
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) receivedAt: string;
 }
 
 export class InboundListResponse {
   @ApiProperty({ type: [InboundWebhookResponse] }) items: InboundWebhookResponse[];
-  @ApiProperty({ nullable: true, example: '42', description: 'Pass as cursor for the next (older) page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '42',
+    description: 'Pass as cursor for the next (older) page',
+  })
   nextCursor: string | null;
 }
 

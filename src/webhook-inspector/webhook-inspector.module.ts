@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity';
+import { WebhookInspectorController } from './webhook-inspector.controller';
+import { WebhookInspectorService } from './webhook-inspector.service';
+
+/** The sandbox's built-in webhook receiver; imported only when SANDBOX=true. */
+@Module({
+  imports: [TypeOrmModule.forFeature([WebhookEndpointEntity])],
+  controllers: [WebhookInspectorController],
+  providers: [WebhookInspectorService],
+})
+export class WebhookInspectorModule {}
