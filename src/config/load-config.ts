@@ -10,9 +10,12 @@ export class ConfigError extends Error {}
 /**
  * Defaults that differ in sandbox mode (SANDBOX=true), each used only when the variable is not set. Webhooks may
  * go to loopback addresses, so the built-in webhook inspector (and a receiver on this machine) work offline.
+ * Media URLs keep the strict default (they would otherwise follow the webhook list): sending the content of a
+ * local URL to a contact is what the media policy exists to prevent.
  */
 export const SANDBOX_DEFAULTS: Partial<Record<keyof AppConfig, string>> = {
   WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128',
+  MEDIA_ALLOWED_CIDRS: '',
 };
 
 function describe(errors: ValidationError[]): string {
