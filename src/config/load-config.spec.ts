@@ -11,14 +11,6 @@ describe('loadConfig: sandbox mode defaults', () => {
     expect(loadConfig({ SANDBOX: 'false' }, NO_FILE).WEBHOOK_ALLOWED_CIDRS).toBe('');
   });
 
-  it('does not let media URLs follow that loopback default', () => {
-    expect(loadConfig({ SANDBOX: 'true' }, NO_FILE).MEDIA_ALLOWED_CIDRS).toBe('');
-    expect(loadConfig({}, NO_FILE).MEDIA_ALLOWED_CIDRS).toBeUndefined();
-    expect(
-      loadConfig({ SANDBOX: 'true', MEDIA_ALLOWED_CIDRS: '127.0.0.1/32' }, NO_FILE).MEDIA_ALLOWED_CIDRS,
-    ).toBe('127.0.0.1/32');
-  });
-
   it('keeps what the operator set, even empty', () => {
     expect(
       loadConfig({ SANDBOX: 'true', WEBHOOK_ALLOWED_CIDRS: '10.0.0.0/8' }, NO_FILE).WEBHOOK_ALLOWED_CIDRS,

@@ -10,12 +10,11 @@ export class ConfigError extends Error {}
 /**
  * Defaults that differ in sandbox mode (SANDBOX=true), each used only when the variable is not set. Webhooks may
  * go to loopback addresses, so the built-in webhook inspector (and a receiver on this machine) work offline.
- * Media URLs keep the strict default (they would otherwise follow the webhook list): sending the content of a
- * local URL to a contact is what the media policy exists to prevent.
+ * Media URLs follow that list as everywhere (unless MEDIA_ALLOWED_CIDRS is set): in sandbox mode every message
+ * goes to simulated contacts, so a local URL's content cannot leave the machine.
  */
 export const SANDBOX_DEFAULTS: Partial<Record<keyof AppConfig, string>> = {
   WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128',
-  MEDIA_ALLOWED_CIDRS: '',
 };
 
 function describe(errors: ValidationError[]): string {
