@@ -1,9 +1,10 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../common/auth/public.decorator';
 import { ApiErrors } from '../common/errors/api-errors';
 import { AppConfig } from '../config/app-config';
+import { InspectorBodyGuard } from './inspector-body.guard';
 import { readRawBody } from './read-raw-body';
 import {
   INSPECTOR_PATH,
@@ -30,6 +31,7 @@ export class WebhookInspectorController {
 
   @Post(':bin')
   @Public()
+  @UseGuards(InspectorBodyGuard)
   @HttpCode(200)
   @ApiParam(BIN_PARAM)
   @ApiOperation({
@@ -59,7 +61,9 @@ export class WebhookInspectorController {
     const { requests, endpointIds } = await this.inspector.list(bin);
     return {
       bin,
-      url: `${req.protocol}://${req.get('host')}${INSPECTOR_PATH}/${bin}`,
+      // Loopback, whatever address the console was opened by: the gateway delivers to itself, and sandbox mode
+      // allows loopback webhook URLs only (a LAN address would be refused by the address policy).
+      url: `http://127.0.0.1:${req.socket.localPort}${INSPECTOR_PATH}/${bin}`,
       endpointIds,
       requests,
     };

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EndpointSecrets } from '../webhooks/endpoint-secrets';
 import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity';
+import { InspectorBodyGuard } from './inspector-body.guard';
 import { WebhookInspectorController } from './webhook-inspector.controller';
 import { WebhookInspectorService } from './webhook-inspector.service';
 
@@ -8,6 +10,6 @@ import { WebhookInspectorService } from './webhook-inspector.service';
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpointEntity])],
   controllers: [WebhookInspectorController],
-  providers: [WebhookInspectorService],
+  providers: [WebhookInspectorService, EndpointSecrets, InspectorBodyGuard],
 })
 export class WebhookInspectorModule {}

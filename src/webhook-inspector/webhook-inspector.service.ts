@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { BadRequestError } from '../common/errors/domain-error';
+import { EndpointSecrets } from '../webhooks/endpoint-secrets';
 import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity';
 import { InspectedRequest, InspectorStore } from './inspector-store';
 import { checkSignature, SigningEndpoint } from './signature-check';
@@ -23,6 +24,7 @@ export class WebhookInspectorService {
 
   constructor(
     @InjectRepository(WebhookEndpointEntity) private readonly endpoints: Repository<WebhookEndpointEntity>,
+    private readonly secrets: EndpointSecrets,
   ) {}
 
   async receive(bin: string, req: ReceivedRequest): Promise<InspectedRequest> {
@@ -61,6 +63,7 @@ export class WebhookInspectorService {
     const rows = await this.endpoints.find();
     return rows
       .filter((e) => pathOf(e.url) === path)
+      .map((stored) => this.secrets.open(stored))
       .map((e) => ({
         id: e.id,
         secrets:

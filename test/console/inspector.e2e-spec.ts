@@ -114,7 +114,9 @@ describe('web console without the sandbox', () => {
       await page.waitForSelector('#live-state[data-state="connected"]', WAIT);
       await page.waitForLoadState('networkidle');
       expect(await page.$('[data-testid="inspector-card"]')).toBeNull();
-      expect(errors).toEqual([]);
+      // Without a sandbox the session tries the real WhatsApp, which this machine cannot reach: the QR route
+      // rightly answers 503 "Cannot reach WhatsApp", which the browser logs. Anything else is a defect.
+      expect(errors.filter((e) => !e.includes('status of 503 (Service Unavailable)'))).toEqual([]);
     } finally {
       await browser.close();
       await t.close();
