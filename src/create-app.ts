@@ -1,4 +1,4 @@
-import { Logger, LogLevel as NestLogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -6,7 +6,8 @@ import cors from 'cors';
 import * as express from 'express';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
-import { AppConfig, LOG_LEVELS } from './config/app-config';
+import { AppConfig } from './config/app-config';
+import { createAppLogger } from './common/logging/app-logger';
 import { installRequestBodies } from './common/http/request-bodies';
 import { parseTrustProxy } from './common/http/trust-proxy';
 import { requestId } from './common/http/request-id';
@@ -19,10 +20,6 @@ import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 const API_PATHS = /^\/(api|health|docs|socket\.io)(\/|$|-json)/;
 
 export const STATIC_DIR = path.join(__dirname, '..', 'static');
-
-function logLevels(level: AppConfig['LOG_LEVEL']): NestLogLevel[] {
-  return ['fatal', ...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1)] as NestLogLevel[];
-}
 
 function corsOrigin(setting: string): boolean | string[] {
   const list = setting
@@ -37,9 +34,10 @@ function corsOrigin(setting: string): boolean | string[] {
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   // Everything the gateway writes (database, generated keys, sandbox state) is for its own user only.
   restrictNewFiles();
+  const logger = createAppLogger(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: logLevels(config.LOG_LEVEL),
+    logger: logger.service,
     abortOnError: false,
   });
   app.disable('x-powered-by');
@@ -47,7 +45,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // do not revalidate (the console's static files still get their ETag from express.static).
   app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
-  app.use(requestId);
+  app.use(requestId(config.LOG_HTTP ? logger.root.child({ context: 'HTTP' }) : null));
   app.use(securityHeaders());
   const corsHeaders = cors({
     origin: corsOrigin(config.CORS_ORIGINS),
@@ -80,6 +78,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 export async function startApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
-  new Logger('Bootstrap').log(`Gateway listening on http://${config.HOST}:${config.PORT} (docs at /docs)`);
+  const address = app.getHttpServer().address();
+  const port = address && typeof address === 'object' ? address.port : config.PORT;
+  new Logger('Bootstrap').log(`Gateway listening on http://${config.HOST}:${port} (docs at /docs)`);
   return app;
 }
