@@ -11,7 +11,12 @@ export type NestLevel = keyof typeof PINO_LEVEL;
 export type PinoLevel = (typeof PINO_LEVEL)[NestLevel];
 
 /** Nest's own start-up chatter (one line per module, controller and route): written at debug level. */
-const QUIET_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'WebSocketsController']);
+const QUIET_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+]);
 
 /** A session id at the start of a message, as in `[sales] connection closed`. */
 const SESSION_PREFIX = /^\[([A-Za-z0-9._-]{1,64})\] /;

@@ -30,8 +30,8 @@ export function createPinoLogger(options: LogOptions, destination?: pino.Destina
       ? pinoPretty({
           colorize: Boolean(process.stdout.isTTY),
           translateTime: 'SYS:HH:MM:ss.l',
-          ignore: 'pid,hostname,context',
-          messageFormat: '{if context}[{context}] {end}{msg}',
+          ignore: 'pid,hostname,context,session',
+          messageFormat: '{if context}[{context}] {end}{if session}[{session}] {end}{msg}',
           singleLine: true,
           sync: true,
         })

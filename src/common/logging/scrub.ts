@@ -25,7 +25,8 @@ export function scrub(value: unknown, pii: boolean, depth = 0): unknown {
   if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = TEXT_FIELDS.has(key) && v !== null && v !== undefined ? '[redacted]' : scrub(v, pii, depth + 1);
+    out[key] =
+      TEXT_FIELDS.has(key) && v !== null && v !== undefined ? '[redacted]' : scrub(v, pii, depth + 1);
   }
   return out;
 }
