@@ -1,7 +1,7 @@
 import { maskPhones } from './mask-phones';
 
 /** Fields whose value is a message's text: written as `[redacted]` unless personal data may be logged. */
-const TEXT_FIELDS = new Set(['text', 'caption', 'body', 'content', 'pushName']);
+const TEXT_FIELDS = new Set(['text', 'conversation', 'caption', 'body', 'content', 'pushName']);
 const MAX_DEPTH = 6;
 
 /**
