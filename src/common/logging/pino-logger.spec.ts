@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { createPinoLogger, resolveLogFormat } from './pino-logger';
 import { PinoLoggerService } from './pino-logger.service';
+import { waitUntil } from '../../../test/support/wait';
 
 function capture() {
   const lines: string[] = [];
@@ -63,6 +64,19 @@ describe('createPinoLogger', () => {
     service.setLogLevels(['error']);
     service.warn('dropped');
     expect(out.lines).toHaveLength(0);
+  });
+});
+
+describe('createPinoLogger, pretty', () => {
+  it('writes a readable line with context and session, masked the same way', async () => {
+    const out = capture();
+    const service = new PinoLoggerService(
+      createPinoLogger({ level: 'info', format: 'pretty', pii: false }, out.stream),
+    );
+    service.log('[sales] connected as 6281234567890', 'SessionManager');
+    await waitUntil(() => out.lines.length > 0, { what: 'the pretty line' });
+    expect(out.lines[0]).toMatch(/INFO: \[SessionManager\] \[sales\] connected as 62812\*\*\*\*7890$/);
+    expect(() => JSON.parse(out.lines[0])).toThrow();
   });
 });
 

@@ -22,20 +22,20 @@ export function resolveLogFormat(setting: string | undefined, stdoutIsTty: boole
  * access line, Baileys): phone numbers masked in the message and in every field, message texts redacted,
  * unless `pii`. One JSON object per line on stdout, or pino-pretty's rendering of it.
  */
-export function createPinoLogger(options: LogOptions, destination?: pino.DestinationStream): pino.Logger {
+export function createPinoLogger(options: LogOptions, destination?: NodeJS.WritableStream): pino.Logger {
   const pii = options.pii;
   const stream =
-    destination ??
-    (options.format === 'pretty'
+    options.format === 'pretty'
       ? pinoPretty({
-          colorize: Boolean(process.stdout.isTTY),
+          destination: destination ?? 1,
+          colorize: !destination && Boolean(process.stdout.isTTY),
           translateTime: 'SYS:HH:MM:ss.l',
           ignore: 'pid,hostname,context,session',
           messageFormat: '{if context}[{context}] {end}{if session}[{session}] {end}{msg}',
           singleLine: true,
           sync: true,
         })
-      : pino.destination({ dest: 1, sync: true }));
+      : (destination ?? pino.destination({ dest: 1, sync: true }));
   return pino(
     {
       level: options.level,
