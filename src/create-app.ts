@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -6,7 +6,7 @@ import cors from 'cors';
 import * as express from 'express';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/app-config';
+import { AppConfig, LOG_LEVELS } from './config/app-config';
 import { createAppLogger } from './common/logging/app-logger';
 import { installRequestBodies } from './common/http/request-bodies';
 import { parseTrustProxy } from './common/http/trust-proxy';
@@ -20,6 +20,10 @@ import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 const API_PATHS = /^\/(api|health|docs|socket\.io)(\/|$|-json)/;
 
 export const STATIC_DIR = path.join(__dirname, '..', 'static');
+
+function logLevels(level: AppConfig['LOG_LEVEL']): NestLogLevel[] {
+  return ['fatal', ...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1)] as NestLogLevel[];
+}
 
 function corsOrigin(setting: string): boolean | string[] {
   const list = setting
@@ -40,6 +44,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     logger: logger.service,
     abortOnError: false,
   });
+  // Also tells Nest's static `Logger.isLevelEnabled` which levels are on (it cannot ask a custom logger).
+  Logger.overrideLogger(logLevels(config.LOG_LEVEL));
   app.disable('x-powered-by');
   // No ETag on API answers: hashing every JSON body cost a measurable share of a request, and the API's clients
   // do not revalidate (the console's static files still get their ETag from express.static).
