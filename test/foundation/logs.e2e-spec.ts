@@ -51,6 +51,7 @@ describe('logs tell the story of a session (JSON, masked, no texts)', () => {
       LOG_LEVEL: 'log',
       LOG_HTTP: 'true',
       LOG_PII: 'false',
+      WA_RECONNECT_BASE_MS: '200',
     });
     child = gw.child;
     const parsed = () => gw.lines.map((l) => JSON.parse(l) as Line);
@@ -111,6 +112,19 @@ describe('logs tell the story of a session (JSON, masked, no texts)', () => {
       to: CONTACT,
       message: OUTBOUND_TEXT,
     });
+    // The network drops the connection: the gateway says why and when it tries again, then connects again.
+    await call(
+      'post',
+      '/api/sandbox/sessions/default/disconnect',
+      '/api/sandbox/sessions/:session/disconnect',
+      200,
+    );
+    await waitUntil(
+      () => parsed().filter((l) => l.session === 'default' && /^connected as/.test(l.msg)).length === 2,
+      {
+        what: 'the session to connect again',
+      },
+    );
     await call('post', '/api/sessions/default/logout', '/api/sessions/:id/logout', 200);
     await waitUntil(() => parsed().some((l) => l.session === 'default' && /^logged out/.test(l.msg)), {
       what: 'the logged out line',
@@ -133,6 +147,9 @@ describe('logs tell the story of a session (JSON, masked, no texts)', () => {
       ['info', /^restart required after linking \(515\)/],
       ['info', /^linked to 62800\*\*\*\*0001$/],
       ['info', /^connected as 62800\*\*\*\*0001$/],
+      ['warn', /^disconnected: .+ \(transient, code \d+\)$/],
+      ['info', /^reconnect scheduled in [\d.]+ s$/],
+      ['info', /^connected as 62800\*\*\*\*0001$/],
       ['info', /^stopped/],
       ['info', /^logged out: Logged out$/],
     ];
@@ -144,6 +161,8 @@ describe('logs tell the story of a session (JSON, masked, no texts)', () => {
       expect(story[index].level).toBe(level);
       at = index;
     }
+    // A reconnect is not a new link.
+    expect(story.filter((l) => /^linked to/.test(l.msg))).toHaveLength(1);
     // 515 right after the scan is the normal restart, never an error or a warning about it.
     expect(lines.filter((l) => /515/.test(l.msg)).every((l) => l.level === 'info')).toBe(true);
 
