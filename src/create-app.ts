@@ -7,6 +7,7 @@ import * as express from 'express';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
+import { createAppLogger } from './common/logging/app-logger';
 import { installRequestBodies } from './common/http/request-bodies';
 import { parseTrustProxy } from './common/http/trust-proxy';
 import { requestId } from './common/http/request-id';
@@ -37,17 +38,20 @@ function corsOrigin(setting: string): boolean | string[] {
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   // Everything the gateway writes (database, generated keys, sandbox state) is for its own user only.
   restrictNewFiles();
+  const logger = createAppLogger(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: logLevels(config.LOG_LEVEL),
+    logger: logger.service,
     abortOnError: false,
   });
+  // Also tells Nest's static `Logger.isLevelEnabled` which levels are on (it cannot ask a custom logger).
+  Logger.overrideLogger(logLevels(config.LOG_LEVEL));
   app.disable('x-powered-by');
   // No ETag on API answers: hashing every JSON body cost a measurable share of a request, and the API's clients
   // do not revalidate (the console's static files still get their ETag from express.static).
   app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
-  app.use(requestId);
+  app.use(requestId(config.LOG_HTTP ? logger.root.child({ context: 'HTTP' }) : null));
   app.use(securityHeaders());
   const corsHeaders = cors({
     origin: corsOrigin(config.CORS_ORIGINS),
@@ -80,6 +84,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 export async function startApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
-  new Logger('Bootstrap').log(`Gateway listening on http://${config.HOST}:${config.PORT} (docs at /docs)`);
+  const address = app.getHttpServer().address();
+  const port = address && typeof address === 'object' ? address.port : config.PORT;
+  new Logger('Bootstrap').log(`Gateway listening on http://${config.HOST}:${port} (docs at /docs)`);
   return app;
 }

@@ -108,7 +108,8 @@ export class AutoReplyListener {
       this.logger.log(
         `Auto-reply rule ${rule.id} answered message ${msg.id} in session ${session} (${sent.id})`,
       );
-      this.logger.debug(`Auto-reply to ${msg.chat}: ${JSON.stringify(reply)}`);
+      // The reply's text is a field: written only when LOG_PII allows it.
+      this.logger.debug({ msg: `Auto-reply to ${msg.chat}`, text: reply });
       return { replied: true, ruleId: rule.id, messageId: sent.id };
     } catch (err) {
       slot.release();

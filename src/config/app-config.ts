@@ -123,6 +123,22 @@ export class AppConfig {
   @IsIn(LOG_LEVELS as unknown as string[])
   LOG_LEVEL: LogLevel = 'log';
 
+  /** `json` (one object per line) or `pretty`; unset: JSON when stdout is not a terminal, pretty when it is. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  /** One access line per HTTP request (method, route pattern, status, duration, request id). */
+  @Transform(toBool)
+  @IsBoolean()
+  LOG_HTTP = true;
+
+  /** Log phone numbers unmasked and message texts. Off: numbers are masked, texts never written. */
+  @Transform(toBool)
+  @IsBoolean()
+  LOG_PII = false;
+
   /** Heap size above which /health reports the heap check as down, in megabytes. */
   @Transform(toInt)
   @IsInt()

@@ -15,6 +15,7 @@ import { SessionStore } from './sessions/session.store';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsFacade } from './sessions/sessions.facade';
 import { SessionsService } from './sessions/sessions.service';
+import { resolveLogFormat } from '../common/logging/pino-logger';
 import { WaVersionService } from './version/wa-version.service';
 import { WhatsAppHealthIndicator } from './whatsapp.health';
 
@@ -45,6 +46,8 @@ export function engineThread(config: AppConfig): 'worker' | 'main' {
         connectTimeoutMs: config.WA_CONNECT_TIMEOUT_MS,
         keepAliveIntervalMs: config.WA_KEEPALIVE_INTERVAL_MS,
         logLevel: baileysLogLevel(config.LOG_LEVEL),
+        logFormat: resolveLogFormat(config.LOG_FORMAT, Boolean(process.stdout.isTTY)),
+        logPii: config.LOG_PII,
       }),
     },
     {

@@ -332,7 +332,7 @@ export class MessageQueueService
     download: MediaDownload | undefined,
   ): Promise<{ content: OutgoingContent; options: SendOptions } | null> {
     if (row.expiresAt != null && row.expiresAt < Date.now()) {
-      await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+      await this.expire(row);
       return null;
     }
     const request = JSON.parse(row.request ?? '{}') as StoredRequest;
@@ -403,7 +403,13 @@ export class MessageQueueService
   /** Queued messages past their expiry fail visibly even while their session stays disconnected. */
   private async expireStale(): Promise<void> {
     for (const row of await this.store.expired(Date.now(), 500)) {
-      await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+      await this.expire(row);
+    }
+  }
+
+  private async expire(row: MessageEntity): Promise<void> {
+    if (await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed')) {
+      this.logger.warn(`[${row.sessionId}] queued message ${row.id} expired: not sent within SEND_EXPIRY_MS`);
     }
   }
 

@@ -268,6 +268,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const conn = rt.conn;
     if (!conn) {
       if (rt.status === 'starting' || rt.status === 'qr_ready' || rt.status === 'connected') {
+        this.logger.log(`[${id}] stopped`);
         this.setStatus(rt, 'disconnected', 'Stopped');
       }
       return;
@@ -279,6 +280,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       // The engine never reported the close; forget the connection anyway so the session can start again.
       rt.conn = null;
       rt.generation++;
+      this.logger.log(`[${id}] stopped (the connection did not confirm its close)`);
       this.setStatus(rt, 'disconnected', 'Stopped');
     }
   }
@@ -287,6 +289,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     rt.qr = qr;
     rt.qrAt = Date.now();
     rt.blocker = null;
+    if (rt.status === 'qr_ready') this.logger.debug(`[${rt.id}] QR refreshed`);
+    else this.logger.log(`[${rt.id}] QR ready: waiting for a scan`);
     this.setStatus(rt, 'qr_ready', null);
     void this.events.publish(newEvent('session.qr', rt.id, { session: rt.id, qr })).catch(() => undefined);
   }
@@ -295,6 +299,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     rt: SessionRuntime,
     me: { phone: string; jid: string; lid: string | null; name: string | null },
   ): void {
+    if (!rt.linked) this.logger.log(`[${rt.id}] linked to ${me.phone}`);
+    this.logger.log(`[${rt.id}] connected as ${me.phone}`);
     rt.me = me;
     rt.linked = true;
     rt.qr = null;
@@ -312,10 +318,18 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const intent = rt.intent;
     rt.intent = null;
     rt.notifyClosed();
-    this.logger.log(`[${rt.id}] connection closed: ${info.kind} (${info.code ?? '-'}: ${info.message})`);
+    const code = info.code ?? '-';
     if (this.shuttingDown || intent === 'stop') {
+      this.logger.log(`[${rt.id}] stopped (connection closed on request)`);
       if (rt.status !== 'logged_out') this.setStatus(rt, 'disconnected', 'Stopped');
       return;
+    }
+    if (info.kind === 'restart_required') {
+      this.logger.log(`[${rt.id}] restart required after linking (${code}): reconnecting now, as usual`);
+    } else {
+      this.logger.warn(
+        `[${rt.id}] disconnected: ${info.message} (${info.kind.replace(/_/g, ' ')}, code ${code})`,
+      );
     }
     switch (info.kind) {
       case 'restart_required':
@@ -376,7 +390,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
           );
     rt.reconnectAttempts++;
     const seconds = Math.round(delay / 100) / 10;
-    if (cause) this.logger.warn(`[${rt.id}] ${cause}; reconnecting in ${seconds} s`);
+    if (cause) this.logger.warn(`[${rt.id}] ${cause}; reconnect scheduled in ${seconds} s`);
+    else this.logger.log(`[${rt.id}] reconnect scheduled in ${seconds} s`);
     this.setStatus(
       rt,
       'disconnected',
@@ -397,6 +412,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     rt.qr = null;
     rt.pairingAttempts = 0;
     rt.reconnectAttempts = 0;
+    this.logger.log(`[${rt.id}] logged out: ${reason}`);
     this.setStatus(rt, 'logged_out', reason);
     await this.store.saveIdentity(rt.id, null).catch(() => undefined);
   }

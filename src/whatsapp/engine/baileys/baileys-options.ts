@@ -18,4 +18,8 @@ export interface BaileysOptions {
   connectTimeoutMs: number;
   keepAliveIntervalMs: number;
   logLevel: string;
+  /** How Baileys' lines are written, as the gateway's own (default `json`). */
+  logFormat?: 'json' | 'pretty';
+  /** Phone numbers and texts unmasked in Baileys' lines (default false). */
+  logPii?: boolean;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import pino from 'pino';
+import type pino from 'pino';
+import { baileysLogger } from './baileys-logger';
 import type { AuthStateStore } from '../auth-state-store';
 import { DEFAULT_CONNECTION_CONFIG } from '@whiskeysockets/baileys';
 import type { AccountIdentity, WaVersion } from '../engine.types';
@@ -20,7 +21,7 @@ export class BaileysEngine extends WhatsAppEngine {
 
   constructor(@Inject(BAILEYS_OPTIONS) protected readonly options: BaileysOptions) {
     super();
-    this.logger = pino({ level: options.logLevel });
+    this.logger = baileysLogger(options);
     // libsignal prints session objects (private keys included) to the console; keep them out of the logs.
     installSignalConsoleFilter(options.logLevel !== 'debug');
   }

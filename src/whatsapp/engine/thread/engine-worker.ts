@@ -4,7 +4,7 @@
  * connection sets are cached here and go over with the next message this thread posts (or alone, at the end of
  * the turn), so the API thread always has a send's new Signal keys before it hears the send succeeded.
  */
-import pino from 'pino';
+import { baileysLogger } from '../baileys/baileys-logger';
 import { parentPort, workerData } from 'node:worker_threads';
 import { installSignalConsoleFilter } from '../../../common/logging/signal-console-filter';
 import type { AuthStateStore, KeyEntry } from '../auth-state-store';
@@ -31,7 +31,7 @@ const options: BaileysOptions = {
   ...threadOptions,
   ...(threadOptions.mediaCa ? mediaAgentsFor(threadOptions.mediaCa) : {}),
 };
-const logger = pino({ level: options.logLevel });
+const logger = baileysLogger(options);
 installSignalConsoleFilter(options.logLevel !== 'debug');
 
 const host = parentPort!;
