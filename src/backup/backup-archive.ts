@@ -14,7 +14,7 @@ import { isDatabaseInUse } from './database-in-use';
  *   queue, webhook endpoints and deliveries, auto-reply rules;
  * - `data/...`: every other file of DATA_DIR: the generated `api-key` and `webhook-secret`, the sandbox's
  *   `sandbox-state.json` (sandbox mode only), and whatever else is kept there.
- * Left out: the live database files (the copy replaces them), temporary files, BACKUP_DIR when it lies inside
+ * Left out: the live database files (the copy replaces them), temporary files, backups (`*.tar.gz`), BACKUP_DIR when it lies inside
  * DATA_DIR, and the configuration (.env, DATA_ENCRYPTION_KEY), which stays with the operator.
  */
 export const BACKUP_FORMAT = 'wa-gateway-backup';
@@ -46,7 +46,7 @@ const isInside = (dir: string, target: string) => {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 };
 
-/** Regular files under `dir` (relative paths), skipping `skip` (absolute paths) and temporary files. */
+/** Regular files under `dir` (relative paths), skipping `skip` (absolute paths), temporary files and backups. */
 function listFiles(dir: string, skip: string[], base = dir): string[] {
   if (!fs.existsSync(dir)) return [];
   const found: string[] = [];
@@ -54,7 +54,8 @@ function listFiles(dir: string, skip: string[], base = dir): string[] {
     const full = path.join(dir, entry.name);
     if (skip.some((s) => isInside(s, full))) continue;
     if (entry.isDirectory()) found.push(...listFiles(full, skip, base));
-    else if (entry.isFile() && !/\.(tmp|partial)$/.test(entry.name)) found.push(path.relative(base, full));
+    else if (entry.isFile() && !/\.(tmp|partial|tar\.gz)$/.test(entry.name))
+      found.push(path.relative(base, full));
   }
   return found;
 }
