@@ -38,14 +38,16 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
     await this.running;
   }
 
-  private schedule(): void {
+  /** Arms the next backup for one interval from now, by the clock (a timer may fire a little early). */
+  private schedule(due = Date.now() + this.config.BACKUP_INTERVAL_HOURS * 3_600_000): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      if (Date.now() < due) return this.schedule(due);
       this.running = this.runOnce().finally(() => {
         this.running = null;
         this.schedule();
       });
-    }, this.config.BACKUP_INTERVAL_HOURS * 3_600_000);
+    }, due - Date.now());
     this.timer.unref();
   }
 
