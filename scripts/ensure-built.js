@@ -18,7 +18,10 @@ function newestMtime(dir) {
 
 module.exports = function ensureBuilt() {
   const entry = path.join(root, 'dist', 'main.js');
-  const stale = !fs.existsSync(entry) || newestMtime(path.join(root, 'src')) > fs.statSync(entry).mtimeMs;
+  const src = path.join(root, 'src');
+  // The container image ships dist/ without the sources: nothing to build there.
+  if (!fs.existsSync(src) && fs.existsSync(entry)) return path.join(root, 'dist');
+  const stale = !fs.existsSync(entry) || newestMtime(src) > fs.statSync(entry).mtimeMs;
   if (stale) {
     console.log('Building the gateway (first start or sources changed)...');
     build();

@@ -22,6 +22,7 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhookInspectorModule } from './webhook-inspector/webhook-inspector.module';
+import { BackupModule } from './backup/backup.module';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,7 @@ export class AppModule {
         ...(config.SANDBOX ? [SandboxControlModule, WebhookInspectorModule] : []),
         RealtimeModule,
         WebhooksModule,
+        BackupModule,
       ],
       controllers: [InfoController],
       providers: [

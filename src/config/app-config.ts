@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -26,6 +27,12 @@ const toBool = ({ value }: { value: unknown }) =>
         : value;
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  value === undefined || value === ''
+    ? undefined
+    : /^\d+(\.\d+)?$/.test(String(value))
+      ? Number(value)
+      : value;
 const toOptionalString = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 const CIDR_LIST = /^\s*$|^\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*)*$/;
@@ -91,6 +98,25 @@ export class AppConfig {
   /** Earlier keys (comma-separated, same format) that still decrypt what they encrypted, until `keys:rotate`. */
   @IsString()
   DATA_ENCRYPTION_OLD_KEYS = '';
+
+  // --- Backups ---
+  /** Folder the gateway writes its own rotating backups to (see BACKUP_INTERVAL_HOURS); unset = none. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  BACKUP_DIR?: string;
+
+  /** Time between two scheduled backups, in hours (fractions allowed: 0.5 = 30 minutes); the first one after it. */
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.0001)
+  BACKUP_INTERVAL_HOURS = 24;
+
+  /** Scheduled backups kept in BACKUP_DIR (the oldest beyond this are deleted). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  BACKUP_KEEP = 7;
 
   /** Comma-separated list of allowed origins; empty = same origin only; `*` = any origin. */
   @IsString()
