@@ -297,6 +297,49 @@ describe('messaging against the sandbox', () => {
     }
   });
 
+  it('a slow recipient lookup holds back only its own chat, which keeps its order', async () => {
+    const slow = '6281100000031';
+    const other = '6281100000032';
+    const conn = t.app.get(SessionsFacade).connection('default');
+    const original = conn.lookup.bind(conn);
+    let answer: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const lookup = jest.spyOn(conn, 'lookup').mockImplementation(async (phone: string) => {
+      if (phone === slow) await held;
+      return original(phone);
+    });
+    try {
+      const first = await t.post('/api/sessions/default/messages', {
+        to: slow,
+        type: 'text',
+        text: 'slow 1',
+      });
+      await waitUntil(() => lookup.mock.calls.some(([phone]) => phone === slow) || null, {
+        what: 'the lookup of the slow number to start',
+      });
+      const second = await t.post('/api/sessions/default/messages', {
+        to: slow,
+        type: 'text',
+        text: 'slow 2',
+      });
+      const elsewhere = await t.post('/api/sessions/default/messages', {
+        to: other,
+        type: 'text',
+        text: 'go on',
+      });
+      // The other chat's message goes out while the first chat's lookup is still unanswered.
+      await t.sandbox.waitForReceived(other, (m) => m.text === 'go on');
+      expect(t.sandbox.received(slow)).toEqual([]);
+      answer();
+      await t.sandbox.waitForReceived(slow, (m) => m.text === 'slow 2');
+      expect(t.sandbox.received(slow).map((m) => m.text)).toEqual(['slow 1', 'slow 2']);
+      for (const res of [first, second, elsewhere]) await waitStatus(t, res.body.id, 'read');
+    } finally {
+      answer();
+      lookup.mockRestore();
+    }
+  });
+
   it('issues a privacy token to a contact once, not with every message', async () => {
     // After a 1:1 send Baileys issues a trusted-contact token in the background and records when; that record
     // must reach the auth store, or every later send issues again (an extra IQ per message to WhatsApp).

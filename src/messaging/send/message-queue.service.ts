@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DomainError } from '../../common/errors/domain-error';
+import type { EngineConnection } from '../../whatsapp/engine/whatsapp-engine';
 import { AppConfig } from '../../config/app-config';
 import type { DomainEvent } from '../../events/domain-event';
 import type { OutgoingContent, QuotedRef, SendOptions } from '../../whatsapp/engine/engine.types';
@@ -18,7 +19,7 @@ import { detailsOf, summaryText } from './content-builder';
 import { MediaDownload, MediaDownloads } from './media-downloads';
 import { materialize, mediaUrlOf } from './materialize';
 import { nextSendDelay } from './pacing';
-import { RecipientCheck } from './recipient-check';
+import { RecipientCheck, RecipientVerdict } from './recipient-check';
 import { isConnectionError, SendOutcome, settle } from './send-outcome';
 import { nextSendable } from './send-order';
 import { SentMarks } from './sent-marks';
@@ -218,7 +219,10 @@ export class MessageQueueService
     const tried = new Set<MessageEntity>();
     /** Media downloads of claimed rows, released once the row is sent, failed or given back. */
     const downloads = new Map<MessageEntity, MediaDownload>();
-    const ready = (row: MessageEntity) => downloads.get(row)?.done ?? true;
+    /** Recipient checks of claimed rows: asked at claim time too, so a slow lookup holds back only its chat. */
+    const checks = new Map<MessageEntity, RecipientVerdict>();
+    const ready = (row: MessageEntity) =>
+      (downloads.get(row)?.done ?? true) && (checks.get(row)?.settled ?? true);
     let wake: (() => void) | null = null;
     const poke = () => {
       const w = wake;
@@ -254,8 +258,9 @@ export class MessageQueueService
           const send = await this.prepare(row, downloads.get(row));
           downloads.get(row)?.release();
           downloads.delete(row);
+          const refusal = checks.get(row)?.refusal;
+          checks.delete(row);
           if (!send) continue;
-          const refusal = await this.recipients.refusal(sessionId, conn, row.chatJid);
           if (refusal) {
             await this.fail(row, 'sending', refusal);
             continue;
@@ -269,7 +274,10 @@ export class MessageQueueService
             ? await this.store.write(() => this.store.claimChunkSync(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES))
             : await this.store.write(() => this.store.claimNextSync(sessionId)).then((r) => (r ? [r] : []));
           if (!rows.length) exhausted = true;
-          for (const row of rows) this.startDownload(row, downloads, poke);
+          for (const row of rows) {
+            this.startDownload(row, downloads, poke);
+            this.startCheck(sessionId, conn, row, checks, poke);
+          }
           claimed.push(...rows);
           continue;
         }
@@ -311,6 +319,23 @@ export class MessageQueueService
       for (const download of downloads.values()) download.release();
       if (back.length) await this.requeue(back, tried);
     }
+  }
+
+  /** Asks whether a claimed row's recipient is on WhatsApp (answered from the cache when known); the answer wakes the sender. */
+  private startCheck(
+    sessionId: string,
+    conn: Pick<EngineConnection, 'lookup'>,
+    row: MessageEntity,
+    checks: Map<MessageEntity, RecipientVerdict>,
+    wake: () => void,
+  ): void {
+    const verdict: RecipientVerdict = { settled: false, refusal: null };
+    checks.set(row, verdict);
+    void this.recipients.refusal(sessionId, conn, row.chatJid).then((refusal) => {
+      verdict.settled = true;
+      verdict.refusal = refusal;
+      wake();
+    });
   }
 
   /** Starts the download of a claimed row's media given by URL; its end wakes the sender. */

@@ -14,6 +14,12 @@ const LOOKUP_TIMEOUT_MS = 10_000;
 /** Answers remembered per session at most; the oldest go first. */
 const MAX_ANSWERS = 50_000;
 
+/** A claimed message's recipient check: whether it has been answered, and the refusal if the recipient has no account. */
+export interface RecipientVerdict {
+  settled: boolean;
+  refusal: string | null;
+}
+
 interface Answer {
   exists: boolean;
   until: number;
