@@ -12,6 +12,7 @@ import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
 import { ENGINE_MESSAGES, ENGINE_RECEIPTS, EngineMessagesEvent, EngineReceiptsEvent } from './engine-events';
 import { KeyedMutex } from './keyed-mutex';
+import { CONNECTION_CLOSED, PAIRING_CODE_ISSUED, RECONNECT_SCHEDULED } from './lifecycle-events';
 import { SessionRuntime } from './session-runtime';
 import { SessionStore } from './session.store';
 import { formatWaVersion } from '../version/wa-web-version';
@@ -197,7 +198,9 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   async requestPairingCode(id: string, phone: string): Promise<string> {
     const rt = await this.ensurePairing(id, this.config.WA_QR_WAIT_MS);
     if (!rt.conn || rt.status !== 'qr_ready') throw new Error('the session is not waiting for a link');
-    return rt.conn.requestPairingCode(phone);
+    const code = await rt.conn.requestPairingCode(phone);
+    this.emitter.emit(PAIRING_CODE_ISSUED, { sessionId: id });
+    return code;
   }
 
   /** Resolves when `predicate` holds for the session, or after `timeoutMs` (whatever the state). */
@@ -317,6 +320,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     rt.intent = null;
     rt.notifyClosed();
     this.logger.log(`[${rt.id}] connection closed: ${info.kind} (${info.code ?? '-'}: ${info.message})`);
+    const kind = this.shuttingDown || intent === 'stop' ? 'stopped' : info.kind;
+    this.emitter.emit(CONNECTION_CLOSED, { sessionId: rt.id, kind });
     if (this.shuttingDown || intent === 'stop') {
       if (rt.status !== 'logged_out') this.setStatus(rt, 'disconnected', 'Stopped');
       return;
@@ -324,6 +329,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     switch (info.kind) {
       case 'restart_required':
         // Normal right after a scan: the same credentials log in at once.
+        this.emitter.emit(RECONNECT_SCHEDULED, { sessionId: rt.id, reason: info.kind });
         void this.start(rt.id).catch(() => undefined);
         return;
       case 'logged_out':
@@ -379,6 +385,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
             this.config.WA_RECONNECT_MAX_MS,
           );
     rt.reconnectAttempts++;
+    this.emitter.emit(RECONNECT_SCHEDULED, { sessionId: rt.id, reason: info.kind });
     const seconds = Math.round(delay / 100) / 10;
     if (cause) this.logger.warn(`[${rt.id}] ${cause}; reconnecting in ${seconds} s`);
     this.setStatus(
