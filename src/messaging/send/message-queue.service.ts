@@ -15,6 +15,7 @@ import { MessageStore } from '../message.store';
 import { MessageView, toMessageView } from '../message.view';
 import { toJid } from '../recipient';
 import { detailsOf, summaryText } from './content-builder';
+import { EXPIRED_ERROR } from './expiry';
 import { MediaDownload, MediaDownloads } from './media-downloads';
 import { materialize, mediaUrlOf } from './materialize';
 import { nextSendDelay } from './pacing';
@@ -342,7 +343,7 @@ export class MessageQueueService
     download: MediaDownload | undefined,
   ): Promise<{ content: OutgoingContent; options: SendOptions } | null> {
     if (row.expiresAt != null && row.expiresAt < Date.now()) {
-      await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+      await this.fail(row, 'queued', EXPIRED_ERROR);
       return null;
     }
     const request = JSON.parse(row.request ?? '{}') as StoredRequest;
@@ -413,7 +414,7 @@ export class MessageQueueService
   /** Queued messages past their expiry fail visibly even while their session stays disconnected. */
   private async expireStale(): Promise<void> {
     for (const row of await this.store.expired(Date.now(), 500)) {
-      await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed');
+      await this.fail(row, 'queued', EXPIRED_ERROR);
     }
   }
 
