@@ -145,6 +145,22 @@ describe('who may scrape /metrics', () => {
       const withKey = await t.http().get('/metrics').set('Authorization', `Bearer ${t.apiKey}`);
       expect(withKey.status).toBe(200);
       expect(new Scrape(withKey.text).family(`${P}sessions`).type).toBe('gauge');
+      const doc = await t.http().get('/docs-json');
+      expect(doc.body.paths['/metrics'].get.responses['200'].content['text/plain']).toBeDefined();
+      expect(doc.body.paths['/metrics'].get.responses['401']).toBeDefined();
+
+      // A pairing code counts as a linking attempt; the phone it was asked for appears nowhere.
+      await t.waitForStatus('default', 'qr_ready');
+      const phone = '6287770001234';
+      expect((await t.post('/api/sessions/default/pairing-code', { phone })).status).toBe(200);
+      const after = await t.get('/metrics');
+      const s = new Scrape(after.text);
+      expect(s.value(`${P}link_attempts_total`, { session: 'default', method: 'pairing_code' })).toBe(1);
+      expect(s.value(`${P}link_attempts_total`, { session: 'default', method: 'qr' })).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(s.value(`${P}session_status`, { session: 'default', status: 'qr_ready' })).toBe(1);
+      expect(after.text).not.toContain(phone);
     } finally {
       await t.close();
     }
@@ -153,6 +169,7 @@ describe('who may scrape /metrics', () => {
       const keyless = await open.http().get('/metrics');
       expect(keyless.status).toBe(200);
       expect(new Scrape(keyless.text).value(`${P}sessions`)).toBeGreaterThanOrEqual(1);
+      expect((await open.http().get('/docs-json')).body.paths['/metrics']).toBeDefined();
     } finally {
       await open.close();
     }
