@@ -30,11 +30,13 @@ describe('message outcomes for the metrics', () => {
     expect(unsentOutcome({ status: 'delivered', previousStatus: 'sent', error: null })).toBeNull();
   });
 
-  it('names receipts of sent messages only', () => {
+  it('names receipts, also one that overtook its sent mark', () => {
     expect(receiptOf({ status: 'delivered', previousStatus: 'sent' })).toBe('delivered');
     expect(receiptOf({ status: 'read', previousStatus: 'delivered' })).toBe('read');
     expect(receiptOf({ status: 'played', previousStatus: 'read' })).toBe('played');
     expect(receiptOf({ status: 'failed', previousStatus: 'sent' })).toBe('failed');
     expect(receiptOf({ status: 'failed', previousStatus: 'queued' })).toBeNull();
+    expect(receiptOf({ status: 'delivered', previousStatus: 'sending' })).toBe('delivered');
+    expect(receiptOf({ status: 'sent', previousStatus: 'sending' })).toBeNull();
   });
 });

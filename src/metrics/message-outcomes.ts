@@ -30,17 +30,20 @@ export function unsentOutcome(
   return data.error === EXPIRED_ERROR ? 'expired' : 'failed';
 }
 
-/** The receipt a `message.status` event records (a sent message moving on), or null. */
+/**
+ * The receipt a `message.status` event records, or null. A receipt may overtake the commit of its message's
+ * `sent` mark (its previous status is then `sending`); a failure of a message never sent is not a receipt.
+ */
 export function receiptOf(
   data: Pick<MessageStatusEventData, 'status' | 'previousStatus'>,
 ): ReceiptKind | null {
-  if (UNSENT.has(data.previousStatus)) return null;
   switch (data.status) {
     case 'delivered':
     case 'read':
     case 'played':
-    case 'failed':
       return data.status;
+    case 'failed':
+      return UNSENT.has(data.previousStatus) ? null : 'failed';
     default:
       return null;
   }

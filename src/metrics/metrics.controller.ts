@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -19,7 +19,6 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}
 
   @Get()
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Prometheus metrics (text exposition format)',
     description:
@@ -49,6 +48,7 @@ export class MetricsController {
   @ApiTooManyRequestsResponse({ type: ErrorResponse })
   async scrape(@Res() res: Response): Promise<void> {
     const text = await this.metrics.scrape();
+    res.setHeader('Cache-Control', 'no-store');
     res.type(this.metrics.contentType).send(text);
   }
 }

@@ -20,6 +20,7 @@ describe('the strict Prometheus text reader used by the metrics tests', () => {
   it('refuses what is not the format', () => {
     const ok = '# HELP m m\n# TYPE m gauge\nm{a="1"} 1\n';
     expect(() => parsePrometheusText(ok)).not.toThrow();
+    expect(parsePrometheusText('# HELP m m\n# TYPE m gauge\nm Nan\n').get('m')?.samples[0].value).toBeNaN();
     expect(() => parsePrometheusText(ok.slice(0, -1))).toThrow('newline');
     expect(() => parsePrometheusText('# HELP m m\n# TYPE m gauge\nm{a=1} 1\n')).toThrow('labels');
     expect(() => parsePrometheusText('# HELP m m\n# TYPE m gauge\nm 1x\n')).toThrow('value');

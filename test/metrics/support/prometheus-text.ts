@@ -31,10 +31,14 @@ const SUFFIXES: Record<Family['type'], string[]> = {
   summary: ['', '_sum', '_count'],
 };
 
+/**
+ * A sample value. Like Prometheus' own parser (Go's strconv.ParseFloat), NaN and Inf are read in any case:
+ * prom-client writes NaN as `Nan` (e.g. the event-loop lag gauges between two scrapes close together).
+ */
 function parseValue(text: string, line: string): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  if (/^\+?inf$/i.test(text)) return Infinity;
+  if (/^-inf$/i.test(text)) return -Infinity;
+  if (/^nan$/i.test(text)) return NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`bad value in: ${line}`);
   return Number(text);
 }
