@@ -23,6 +23,7 @@ import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhookInspectorModule } from './webhook-inspector/webhook-inspector.module';
 import { BackupModule } from './backup/backup.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({})
 export class AppModule {
@@ -51,6 +52,7 @@ export class AppModule {
         RealtimeModule,
         WebhooksModule,
         BackupModule,
+        MetricsModule.forRoot(config),
       ],
       controllers: [InfoController],
       providers: [

@@ -17,7 +17,7 @@ import { restrictNewFiles } from './database/private-files';
 import { setupOpenApi } from './openapi';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
-const API_PATHS = /^\/(api|health|docs|socket\.io)(\/|$|-json)/;
+const API_PATHS = /^\/(api|health|metrics|docs|socket\.io)(\/|$|-json)/;
 
 export const STATIC_DIR = path.join(__dirname, '..', 'static');
 

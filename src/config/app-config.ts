@@ -176,6 +176,22 @@ export class AppConfig {
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** GET /metrics (Prometheus) answers without the API key. */
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_PUBLIC = false;
+
+  /**
+   * Serve /metrics on this port of HOST (a listener of its own, 0 = any free port) instead of the main port;
+   * unset = on the main port.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
   /** Start the simulated WhatsApp network in-process and point the engine at it. */
   @Transform(toBool)
   @IsBoolean()

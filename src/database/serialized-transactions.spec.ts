@@ -2,7 +2,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { DataSource } from 'typeorm';
-import { onRollback, rawDb, serializeTransactions, writeTransaction } from './serialized-transactions';
+import {
+  observeCommits,
+  onRollback,
+  rawDb,
+  serializeTransactions,
+  writeTransaction,
+} from './serialized-transactions';
 
 describe('serializeTransactions', () => {
   let ds: DataSource;
@@ -112,6 +118,19 @@ describe('serializeTransactions', () => {
         await writeTransaction(ds, insert('inner'));
       });
       expect(await values()).toEqual(['outer', 'inner']);
+    });
+
+    it('tells a commit observer each group commit and how many writes it held', async () => {
+      const commits: { seconds: number; writes: number }[] = [];
+      observeCommits(ds, (seconds, writes) => commits.push({ seconds, writes }));
+      await Promise.all(['a', 'b', 'c'].map((v) => writeTransaction(ds, insert(v))));
+      await writeTransaction(ds, insert('d'));
+      expect(commits.map((c) => c.writes)).toEqual([3, 1]);
+      expect(commits.every((c) => c.seconds >= 0)).toBe(true);
+      observeCommits(ds, null);
+      await writeTransaction(ds, insert('e'));
+      expect(commits).toHaveLength(2);
+      expect(await values()).toEqual(['a', 'b', 'c', 'd', 'e']);
     });
   });
 });

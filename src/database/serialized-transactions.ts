@@ -16,7 +16,12 @@ interface Lane {
   insideSync: boolean;
   /** Synchronous writes collected during this turn of the event loop, committed together. */
   batch: PendingWrite[] | null;
+  /** Told the duration of each group commit (see `observeCommits`). */
+  commitObserver: CommitObserver | null;
 }
+
+/** Seconds one group commit took (its writes and the commit itself), and how many writes it held. */
+export type CommitObserver = (seconds: number, writes: number) => void;
 
 const lanes = new WeakMap<DataSource, Lane>();
 
@@ -30,6 +35,7 @@ function laneOf(dataSource: DataSource): Lane {
         inside: new AsyncLocalStorage<true>(),
         insideSync: false,
         batch: null,
+        commitObserver: null,
       }),
     );
   return lane;
@@ -120,7 +126,21 @@ export function writeTransaction<T>(dataSource: DataSource, fn: () => T): Promis
 function closeBatch(dataSource: DataSource, lane: Lane): void {
   const batch = lane.batch!;
   lane.batch = null;
-  enqueueSync(lane, () => commitBatch(rawDb(dataSource), batch));
+  enqueueSync(lane, () => {
+    const observer = lane.commitObserver;
+    if (!observer) return commitBatch(rawDb(dataSource), batch);
+    const started = performance.now();
+    try {
+      commitBatch(rawDb(dataSource), batch);
+    } finally {
+      observer((performance.now() - started) / 1000, batch.length);
+    }
+  });
+}
+
+/** Tells `observer` how long each group commit on this connection takes (one observer; null removes it). */
+export function observeCommits(dataSource: DataSource, observer: CommitObserver | null): void {
+  laneOf(dataSource).commitObserver = observer;
 }
 
 /** Rollback hooks of the write(s) running now (see `onRollback`); null outside a `writeTransaction`. */

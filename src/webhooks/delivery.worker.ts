@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainEvent, EVENT_TYPES, newEvent } from '../events/domain-event';
 import { EventBus } from '../events/event-bus';
+import { attemptResult, WEBHOOK_ATTEMPT_FINISHED, WebhookAttemptFinishedEvent } from './attempt-events';
 import { AttemptOutcome, ClaimedDelivery, DeliveryStore, EndpointRow } from './delivery.store';
 import { EndpointSecrets } from './endpoint-secrets';
 import { postWebhook } from './http-poster';
@@ -324,6 +325,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
       const since = endpoint.failing_since ?? outcome.startedAt;
       if (now - since >= this.settings.disableAfterMs) reason = 'failing';
     }
+    this.emitter.emit(WEBHOOK_ATTEMPT_FINISHED, {
+      endpointId: endpoint.id,
+      result: gone ? 'failed' : attemptResult(outcome),
+      seconds: outcome.durationMs / 1000,
+    } satisfies WebhookAttemptFinishedEvent);
     let held: boolean;
     let disabled = false;
     try {

@@ -16,6 +16,7 @@ import { MessageStore } from '../message.store';
 import { MessageView, toMessageView } from '../message.view';
 import { toJid } from '../recipient';
 import { detailsOf, summaryText } from './content-builder';
+import { EXPIRED_ERROR } from './expiry';
 import { MediaDownload, MediaDownloads } from './media-downloads';
 import { materialize, mediaUrlOf } from './materialize';
 import { nextSendDelay } from './pacing';
@@ -433,7 +434,7 @@ export class MessageQueueService
   }
 
   private async expire(row: MessageEntity): Promise<void> {
-    if (await this.fail(row, 'queued', 'Expired: not sent before SEND_EXPIRY_MS elapsed')) {
+    if (await this.fail(row, 'queued', EXPIRED_ERROR)) {
       this.logger.warn(`[${row.sessionId}] queued message ${row.id} expired: not sent within SEND_EXPIRY_MS`);
     }
   }

@@ -14,6 +14,7 @@ import { ENGINE_MESSAGES, ENGINE_RECEIPTS, EngineMessagesEvent, EngineReceiptsEv
 import { DEFAULT_SESSION } from './default-session';
 import { KeyedMutex } from './keyed-mutex';
 import { SentPayloads } from './message-ports';
+import { CONNECTION_CLOSED, PAIRING_CODE_ISSUED, RECONNECT_SCHEDULED } from './lifecycle-events';
 import { SessionRuntime } from './session-runtime';
 import { SessionStore } from './session.store';
 import { formatWaVersion } from '../version/wa-web-version';
@@ -193,7 +194,9 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   async requestPairingCode(id: string, phone: string): Promise<string> {
     const rt = await this.ensurePairing(id, this.config.WA_QR_WAIT_MS);
     if (!rt.conn || rt.status !== 'qr_ready') throw new Error('the session is not waiting for a link');
-    return rt.conn.requestPairingCode(phone);
+    const code = await rt.conn.requestPairingCode(phone);
+    this.emitter.emit(PAIRING_CODE_ISSUED, { sessionId: id });
+    return code;
   }
 
   /** Resolves when `predicate` holds for the session, or after `timeoutMs` (whatever the state). */
@@ -319,6 +322,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     rt.intent = null;
     rt.notifyClosed();
     const code = info.code ?? '-';
+    const kind = this.shuttingDown || intent === 'stop' ? 'stopped' : info.kind;
+    this.emitter.emit(CONNECTION_CLOSED, { sessionId: rt.id, kind });
     if (this.shuttingDown || intent === 'stop') {
       this.logger.log(`[${rt.id}] stopped (connection closed on request)`);
       if (rt.status !== 'logged_out') this.setStatus(rt, 'disconnected', 'Stopped');
@@ -334,6 +339,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     switch (info.kind) {
       case 'restart_required':
         // Normal right after a scan: the same credentials log in at once.
+        this.emitter.emit(RECONNECT_SCHEDULED, { sessionId: rt.id, reason: info.kind });
         void this.start(rt.id).catch(() => undefined);
         return;
       case 'logged_out':
@@ -389,6 +395,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
             this.config.WA_RECONNECT_MAX_MS,
           );
     rt.reconnectAttempts++;
+    this.emitter.emit(RECONNECT_SCHEDULED, { sessionId: rt.id, reason: info.kind });
     const seconds = Math.round(delay / 100) / 10;
     if (cause) this.logger.warn(`[${rt.id}] ${cause}; reconnect scheduled in ${seconds} s`);
     else this.logger.log(`[${rt.id}] reconnect scheduled in ${seconds} s`);
