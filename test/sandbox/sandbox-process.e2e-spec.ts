@@ -64,3 +64,33 @@ describe('the sandbox in its own process, with the gateway', () => {
     );
   });
 });
+
+describe('the standalone sandbox control API', () => {
+  let sandbox: SandboxProcess | undefined;
+  afterAll(() => sandbox?.stop());
+
+  it('answers malformed or impossible requests with a 4xx {error, details}', async () => {
+    sandbox = await startSandboxProcess();
+    const post = (route: string, body: string) =>
+      fetch(sandbox!.control + route, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const cases: [Promise<Response>, number][] = [
+      [post('/contact-send', '{not json'), 400],
+      [post('/contact-send', JSON.stringify({ from: '62812', to: 5, text: 'x' })), 400],
+      [post('/contact-send-many', JSON.stringify({ from: '62812', to: '62800', n: 0, prefix: 'x' })), 400],
+      [post('/contact-send', JSON.stringify({ from: '62812', to: '62899999', text: 'x' })), 422],
+      [post('/scan', JSON.stringify({ qr: 'not-a-qr' })), 422],
+      [post('/nowhere', '{}'), 404],
+      [fetch(`${sandbox.control}/device-queue`), 400],
+    ];
+    for (const [response, status] of cases) {
+      const res = await response;
+      expect(res.status).toBe(status);
+      expect(await res.json()).toEqual({ error: expect.any(String), details: expect.any(String) });
+    }
+    expect(await sandbox.accounts()).toEqual([]);
+  });
+});

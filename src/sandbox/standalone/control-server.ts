@@ -18,12 +18,15 @@ class ControlError extends Error {
 
 type Body = Record<string, unknown>;
 
-function str(body: Body, name: string, optional = false): string {
+function str(body: Body, name: string): string {
   const value = body[name];
-  if (value === undefined && optional) return undefined as unknown as string;
   if (typeof value !== 'string' || !value.length || value.length > 4096)
     throw new ControlError(400, 'Invalid request', `"${name}" must be a non-empty string`);
   return value;
+}
+
+function optStr(body: Body, name: string): string | undefined {
+  return body[name] === undefined ? undefined : str(body, name);
 }
 
 function int(body: Body, name: string, min: number, max: number, fallback?: number): number {
@@ -150,8 +153,8 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
     }
     case '/scan': {
       const linked = await sandbox.scanQr(str(body, 'qr'), {
-        phone: str(body, 'phone', true),
-        pushName: str(body, 'pushName', true),
+        phone: optStr(body, 'phone'),
+        pushName: optStr(body, 'pushName'),
       });
       await sandbox.persisted();
       return linked;
@@ -161,7 +164,7 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
         str(body, 'from'),
         str(body, 'to'),
         { text: str(body, 'text') },
-        { id: str(body, 'id', true), pushName: str(body, 'pushName', true) },
+        { id: optStr(body, 'id'), pushName: optStr(body, 'pushName') },
       );
       await sandbox.persisted();
       return sent;
