@@ -91,6 +91,11 @@ export class ContactReceivedView {
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) at: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
+  @ApiProperty({
+    example: 1,
+    description: 'How often this message id reached the contact (a resent id is kept once, as WhatsApp does)',
+  })
+  timesReceived: number;
 }
 
 export class MinVersionDto {
