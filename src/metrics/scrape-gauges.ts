@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionStatus } from '../whatsapp/engine/engine.types';
-import { SessionsService } from '../whatsapp/sessions/sessions.service';
+import { QueueDepths } from '../whatsapp/sessions/message-ports';
+import { SessionsFacade } from '../whatsapp/sessions/sessions.facade';
 import { MetricsRegistry } from './metrics.registry';
 import { ScrapeQueries } from './scrape-queries';
 
@@ -12,7 +13,12 @@ const STATUSES: SessionStatus[] = ['starting', 'qr_ready', 'connected', 'disconn
  */
 @Injectable()
 export class ScrapeGauges {
-  constructor(metrics: MetricsRegistry, sessions: SessionsService, queries: ScrapeQueries) {
+  constructor(
+    metrics: MetricsRegistry,
+    sessions: SessionsFacade,
+    queues: QueueDepths,
+    queries: ScrapeQueries,
+  ) {
     metrics.gauge('sessions', 'Sessions by status', ['status'], (g) => {
       const counts = new Map<string, number>(STATUSES.map((s) => [s, 0]));
       for (const s of sessions.list()) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
@@ -28,7 +34,7 @@ export class ScrapeGauges {
       },
     );
     metrics.gauge('send_queue_depth', 'Messages waiting in the send queue, by session', ['session'], (g) => {
-      for (const s of sessions.list()) g.set({ session: s.id }, s.queueDepth);
+      for (const s of sessions.list()) g.set({ session: s.id }, queues.depth(s.id));
     });
     metrics.gauge(
       'send_queue_oldest_age_seconds',

@@ -45,6 +45,11 @@ export class SessionsFacade {
     return this.manager.has(id);
   }
 
+  /** Every session's state. */
+  list(): SessionState[] {
+    return this.manager.list().map(stateOf);
+  }
+
   state(id: string): SessionState {
     return stateOf(this.runtime(id));
   }
