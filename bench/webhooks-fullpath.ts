@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   console.log(`# Webhooks benchmark, full path via the sandbox (issue 6)\n\nMachine: ${machineNote()}\n`);
   const sandbox = await startSandbox({ receipts: false });
   const contactSend = async (from: string, to: string, n: number, prefix: string) => {
-    const res = await fetch(`${sandbox.control}/contact-send`, {
+    const res = await fetch(`${sandbox.control}/contact-send-many`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ from, to, n, prefix }),

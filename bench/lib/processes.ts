@@ -93,11 +93,13 @@ export interface SandboxProcess {
   stop(): Promise<void>;
 }
 
-/** Starts bench/sandbox-server.ts as a child process. */
+/** Starts the standalone sandbox (src/sandbox/standalone/main.ts) as a child process. */
 export async function startSandbox(opts: { receipts?: boolean } = {}): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [...TS_NODE, path.join(ROOT, 'bench', 'sandbox-server.ts')], {
+  const main = path.join(ROOT, 'src', 'sandbox', 'standalone', 'main.ts');
+  const receipts = opts.receipts === false ? 'off' : '300,800';
+  const child = spawn(process.execPath, [...TS_NODE, main, '--receipts', receipts], {
     cwd: ROOT,
-    env: { ...process.env, ...TS_ENV, SANDBOX_RECEIPTS: opts.receipts === false ? 'off' : 'on' },
+    env: { ...process.env, ...TS_ENV },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {

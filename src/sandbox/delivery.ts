@@ -1,55 +1,55 @@
 import { deflateSync } from 'node:zlib';
 import { generateMessageIDV2, proto, type BinaryNode } from '@whiskeysockets/baileys';
 import type { ClientConnection } from './connection';
-import { pnJid, unixNow, type SandboxContext } from './context';
-import type { Account, CompanionDevice, QueuedMessage } from './sandbox-store';
+import { pnJid, type SandboxContext } from './context';
+import type { Account, CompanionDevice, QueuedMessage, QueuedReceipt, QueuedStanza } from './sandbox-store';
 import { pub33, type DeviceBundle } from './signal-party';
 
 /**
- * Messages towards companions: a contact's message, a message from the account's own phone, the history
- * bootstrap and receipts. Everything is end-to-end encrypted with real Signal sessions, so Baileys runs its
- * normal decrypt path. A companion that is offline gets the message queued and delivered with `offline` set
- * on its next login.
+ * Stanzas towards companions: a contact's message, a message from the account's own phone, the history
+ * bootstrap, and contacts' receipts for the account's messages. Messages are end-to-end encrypted with real
+ * Signal sessions, so Baileys runs its normal decrypt path.
+ *
+ * As on WhatsApp, the server keeps every such stanza in the device's queue until the device acknowledges it:
+ * sent now if the device is online, and sent again (marked `offline`, in the original order) at each login
+ * until acknowledged. What counts as the acknowledgement is what Baileys 7 answers once it has handled the
+ * stanza (lib/Socket/messages-recv.js):
+ * - a message: its `<receipt>` (sendReceipt, with any type: none, `inactive`, `sender`, `peer_msg`; also
+ *   `read`), which Baileys sends instead of an `<ack>` once the message is decrypted; WhatsApp's server too
+ *   drops a message from a device's offline queue on that device's delivery receipt. An `<ack class="message">`
+ *   also counts: Baileys sends it (often with an error code) for a message it could not or will not handle, and
+ *   then the device, not the server, owns what happens next (a retry request to the sender, not simulated here).
+ *   A `<receipt type="retry">` alone does not count.
+ * - a receipt: its `<ack class="receipt">` (same id, same type), which Baileys sends after handling it.
  */
 export class Delivery {
   /** Per-companion chains: Signal session setup and encryption must not interleave for one device. */
   private readonly chains = new Map<string, Promise<void>>();
-  /** Messages sent on a connection and not yet acked by the client; re-queued if the connection dies first. */
-  private readonly unacked = new Map<
-    ClientConnection,
-    Map<string, { companion: CompanionDevice; message: QueuedMessage }>
-  >();
+  /** Accounts whose devices' acknowledgements are ignored for now (tests: an ack lost before the server). */
+  private readonly withheld = new Set<string>();
 
   constructor(private readonly ctx: SandboxContext) {}
 
-  /** Sends to every linked companion of the account; offline ones get it queued. */
+  /** Queues the message for every linked companion of the account and sends it to the ones online now. */
   async toAccount(account: Account, message: QueuedMessage): Promise<void> {
-    for (const companion of account.companions.values()) {
-      const conn = this.ctx.registry.get(account.phone, companion.deviceId);
-      if (conn?.isOpen && conn.context.ready) {
-        await this.deliver(conn, account, companion, message, false);
-      } else {
-        companion.offlineQueue.push(message);
-        this.ctx.log('debug', 'queued message for offline companion', {
-          account: account.phone,
-          device: companion.deviceId,
-        });
-      }
-    }
-    this.ctx.store.markDirty();
+    await Promise.all(
+      [...account.companions.values()].map((companion) => this.enqueue(account, companion, message)),
+    );
   }
 
-  /** Delivers the offline queue (marked `offline`, so Baileys emits `append`) and returns how many were sent. */
+  /** Delivers everything the device has not acknowledged (marked `offline`) and returns how many were sent. */
   async flushOffline(conn: ClientConnection, account: Account, companion: CompanionDevice): Promise<number> {
-    const queue = companion.offlineQueue.splice(0);
-    for (const message of queue) await this.deliver(conn, account, companion, message, true);
-    if (queue.length) this.ctx.store.markDirty();
-    return queue.length;
+    // Chained in one go, so nothing queued meanwhile can overtake the backlog.
+    const backlog = [...companion.queue];
+    await Promise.all(backlog.map((stanza) => this.deliver(conn, account, companion, stanza, true)));
+    return backlog.length;
   }
 
   /**
    * The history-sync notification a real phone sends to a freshly linked companion (WA-PROTOCOL.md 7.5).
-   * Without it Baileys waits 20 s in AwaitingInitialSync before flushing its event buffer.
+   * Without it Baileys waits 20 s in AwaitingInitialSync before flushing its event buffer. Sent once, on the
+   * first login, and not kept in the queue: a device that lost it before acknowledging it would run Baileys'
+   * initial history processing again on a second copy, and nothing the gateway stores depends on it.
    */
   async historyBootstrap(
     conn: ClientConnection,
@@ -75,74 +75,108 @@ export class Delivery {
         },
       },
     }).finish();
-    await this.deliver(
-      conn,
-      account,
-      companion,
-      {
-        id: generateMessageIDV2(),
-        from: account.phone,
-        fromPhone: true,
-        message: Buffer.from(message),
-        t: Date.now(),
-      },
-      false,
-      { category: 'peer' },
-    );
     companion.bootstrapped = true;
     this.ctx.store.markDirty();
-  }
-
-  /** A contact's delivery/read receipt, to every connected companion of the account. */
-  receiptToAccount(account: Account, contactPhone: string, ids: string[], type: 'delivered' | 'read'): void {
-    const node: BinaryNode = {
-      tag: 'receipt',
-      attrs: {
-        from: pnJid(contactPhone),
-        id: ids[0],
-        t: unixNow(),
-        ...(type === 'read' ? { type: 'read' } : {}),
-      },
-      content:
-        ids.length > 1
-          ? [{ tag: 'list', attrs: {}, content: ids.slice(1).map((id) => ({ tag: 'item', attrs: { id } })) }]
-          : undefined,
+    const bootstrap: QueuedMessage = {
+      id: generateMessageIDV2(),
+      from: account.phone,
+      fromPhone: true,
+      message: Buffer.from(message),
+      t: Date.now(),
+      category: 'peer',
     };
-    for (const { conn } of this.ctx.registry.connections(account.phone)) {
-      if (conn.isOpen && conn.context.ready) conn.sendNode(node);
-    }
+    await this.deliver(conn, account, companion, bootstrap, false);
   }
 
-  /** The client acked a message: it was processed and need not be re-sent. */
-  onAck(conn: ClientConnection, id: string): void {
-    this.unacked.get(conn)?.delete(id);
+  /** A contact's delivery/read receipt, queued for every linked companion of the account. */
+  async receiptToAccount(
+    account: Account,
+    contactPhone: string,
+    ids: string[],
+    type: 'delivered' | 'read',
+  ): Promise<void> {
+    const receipt: QueuedReceipt = {
+      kind: 'receipt',
+      id: ids[0],
+      from: contactPhone,
+      ids,
+      type,
+      t: Date.now(),
+    };
+    await Promise.all(
+      [...account.companions.values()].map((companion) => this.enqueue(account, companion, receipt)),
+    );
   }
 
-  /** The connection is gone: what it never acked goes back to the front of the offline queue. */
-  onClose(conn: ClientConnection): void {
-    const pending = this.unacked.get(conn);
-    this.unacked.delete(conn);
-    if (!pending?.size) return;
-    const byCompanion = new Map<CompanionDevice, QueuedMessage[]>();
-    for (const { companion, message } of pending.values()) {
-      byCompanion.set(companion, [...(byCompanion.get(companion) ?? []), message]);
-    }
-    for (const [companion, messages] of byCompanion) companion.offlineQueue.unshift(...messages);
+  /** An `<ack>` from the device: a message it handled, or a receipt it processed. */
+  onAck(account: Account, companion: CompanionDevice, node: BinaryNode): void {
+    const { id, type } = node.attrs;
+    if (node.attrs.class === 'message')
+      this.acknowledge(account, companion, (s) => !isReceipt(s) && s.id === id);
+    if (node.attrs.class === 'receipt')
+      this.acknowledge(
+        account,
+        companion,
+        (s) => isReceipt(s) && s.id === id && s.type === (type === 'read' ? 'read' : 'delivered'),
+      );
+  }
+
+  /** A `<receipt>` from the device for messages it received (see the class comment). */
+  onDeviceReceipt(
+    account: Account,
+    companion: CompanionDevice,
+    ids: string[],
+    type: string | undefined,
+  ): void {
+    if (type === 'retry') return;
+    const acked = new Set(ids);
+    this.acknowledge(account, companion, (s) => !isReceipt(s) && acked.has(s.id));
+  }
+
+  /** While on, acknowledgements from the account's devices are dropped, as if lost on the way. */
+  withholdAcks(account: string, withhold: boolean): void {
+    if (withhold) this.withheld.add(account);
+    else this.withheld.delete(account);
+  }
+
+  private acknowledge(
+    account: Account,
+    companion: CompanionDevice,
+    matches: (s: QueuedStanza) => boolean,
+  ): void {
+    if (this.withheld.has(account.phone)) return;
+    const index = companion.queue.findIndex(matches);
+    if (index < 0) return;
+    companion.queue.splice(index, 1);
     this.ctx.store.markDirty();
+  }
+
+  private async enqueue(account: Account, companion: CompanionDevice, stanza: QueuedStanza): Promise<void> {
+    companion.queue.push(stanza);
+    this.ctx.store.markDirty();
+    const conn = this.ctx.registry.get(account.phone, companion.deviceId);
+    if (conn?.isOpen && conn.context.ready) await this.deliver(conn, account, companion, stanza, false);
+    else
+      this.ctx.log('debug', 'queued for offline companion', {
+        account: account.phone,
+        device: companion.deviceId,
+        kind: stanza.kind ?? 'message',
+      });
   }
 
   private deliver(
     conn: ClientConnection,
     account: Account,
     companion: CompanionDevice,
-    message: QueuedMessage,
+    stanza: QueuedStanza,
     offline: boolean,
-    extraAttrs: Record<string, string> = {},
   ): Promise<void> {
     const key = `${account.phone}:${companion.deviceId}`;
-    const run = (this.chains.get(key) ?? Promise.resolve()).then(() =>
-      this.encryptAndSend(conn, account, companion, message, offline, extraAttrs),
-    );
+    const run = (this.chains.get(key) ?? Promise.resolve()).then(() => {
+      if (!conn.isOpen) return; // still queued: the next login delivers it
+      if (isReceipt(stanza)) return conn.sendNode(receiptNode(stanza, offline));
+      return this.encryptAndSend(conn, account, companion, stanza, offline);
+    });
     const settled = run.catch(() => undefined);
     this.chains.set(key, settled);
     void settled.then(() => {
@@ -157,7 +191,6 @@ export class Delivery {
     companion: CompanionDevice,
     message: QueuedMessage,
     offline: boolean,
-    extraAttrs: Record<string, string> = {},
   ): Promise<void> {
     const party = message.fromPhone ? account.phoneSignal : this.ctx.store.contact(message.from).signal;
     const { type, ciphertext } = await party.encrypt(account.phone, companion.deviceId, message.message, () =>
@@ -169,8 +202,8 @@ export class Delivery {
       id: message.id,
       t: String(Math.floor(message.t / 1000)),
       type: decoded.conversation || decoded.extendedTextMessage || decoded.protocolMessage ? 'text' : 'media',
-      ...extraAttrs,
     };
+    if (message.category) attrs.category = message.category;
     const destination = decoded.deviceSentMessage?.destinationJid;
     if (message.fromPhone && destination) attrs.recipient = destination;
     if (message.pushName) attrs.notify = message.pushName;
@@ -180,6 +213,7 @@ export class Delivery {
       attrs,
       content: [{ tag: 'enc', attrs: { v: '2', type }, content: ciphertext }],
     });
+    // The Signal session moved on (and a one-time prekey may have been used).
     this.ctx.store.markDirty();
   }
 
@@ -201,4 +235,30 @@ export class Delivery {
     }
     return bundle;
   }
+}
+
+const isReceipt = (s: QueuedStanza): s is QueuedReceipt => s.kind === 'receipt';
+
+/** `<receipt>` as WhatsApp relays a contact's receipt; more than one id go into `<list>`. */
+function receiptNode(receipt: QueuedReceipt, offline: boolean): BinaryNode {
+  return {
+    tag: 'receipt',
+    attrs: {
+      from: pnJid(receipt.from),
+      id: receipt.id,
+      t: String(Math.floor(receipt.t / 1000)),
+      ...(receipt.type === 'read' ? { type: 'read' } : {}),
+      ...(offline ? { offline: '1' } : {}),
+    },
+    content:
+      receipt.ids.length > 1
+        ? [
+            {
+              tag: 'list',
+              attrs: {},
+              content: receipt.ids.slice(1).map((id) => ({ tag: 'item', attrs: { id } })),
+            },
+          ]
+        : undefined,
+  };
 }

@@ -38,6 +38,11 @@ export interface RecordedMessage {
   /** Epoch milliseconds when the sandbox received it. */
   at: number;
   receipts: { deliveredAt?: number; readAt?: number };
+  /**
+   * How many times this message id reached the contact. A sender that resends an id (after a crash, say) gets
+   * its receipts again, but the contact keeps one record, as a WhatsApp client ignores a repeated id.
+   */
+  timesReceived: number;
   /** The decoded proto.Message as JSON. */
   proto: Record<string, unknown>;
 }
@@ -93,6 +98,7 @@ export function describeMessage(
     kind: 'other',
     at: Date.now(),
     receipts: {},
+    timesReceived: 1,
     proto: proto.Message.toObject(proto.Message.fromObject(message), {
       longs: Number,
       bytes: String,

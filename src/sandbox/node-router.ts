@@ -77,19 +77,17 @@ export class NodeRouter implements ConnectionHandlers {
       case 'message':
         return this.outbound.handle(conn, node, account, companion.deviceId);
       case 'receipt':
-        return this.onClientReceipt(conn, node, account);
+        return this.onClientReceipt(conn, node, account, companion);
       case 'ack':
-        if (node.attrs.class === 'message') this.delivery.onAck(conn, node.attrs.id);
-        return;
+        return this.delivery.onAck(account, companion, node);
       default:
-        // presence, chatstate, ib, ack: nothing to answer
+        // presence, chatstate, ib: nothing to answer
         return;
     }
   }
 
   onClose(conn: ClientConnection): void {
     this.pairing.onClose(conn);
-    this.delivery.onClose(conn);
     const linked = conn.context.companion as CompanionContext | undefined;
     if (!linked) return;
     const { account, companion } = linked;
@@ -123,17 +121,29 @@ export class NodeRouter implements ConnectionHandlers {
     conn.close('logout');
   }
 
-  private onClientReceipt(conn: ClientConnection, node: BinaryNode, account: Account): void {
+  /**
+   * A receipt from the device: for a contact's message it acknowledges the delivery (Delivery), for the sender it
+   * is news. The server's `<ack>` goes out once the acknowledgement is in the state file.
+   */
+  private onClientReceipt(
+    conn: ClientConnection,
+    node: BinaryNode,
+    account: Account,
+    companion: CompanionDevice,
+  ): void {
     const { id, to, type } = node.attrs;
-    conn.sendNode({
-      tag: 'ack',
-      attrs: { class: 'receipt', id, from: to ?? 's.whatsapp.net', ...(type ? { type } : {}) },
-    });
     const listed = Array.isArray(node.content)
       ? node.content.flatMap((c) =>
           c.tag === 'list' && Array.isArray(c.content) ? c.content.map((i) => i.attrs.id) : [],
         )
       : [];
+    this.delivery.onDeviceReceipt(account, companion, [id, ...listed], type);
+    void this.ctx.store.whenSaved().then(() =>
+      conn.sendNode({
+        tag: 'ack',
+        attrs: { class: 'receipt', id, from: to ?? 's.whatsapp.net', ...(type ? { type } : {}) },
+      }),
+    );
     this.ctx.events.emit('receipt', {
       direction: 'from-account',
       account: account.phone,

@@ -39,7 +39,6 @@ export class Outbound {
 
   async handle(conn: ClientConnection, node: BinaryNode, account: Account, deviceId: number): Promise<void> {
     const { id, to } = node.attrs;
-    conn.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: unixNow() } });
     const children = Array.isArray(node.content) ? node.content : [];
     const targets: EncTarget[] = [];
     for (const child of children) {
@@ -52,6 +51,10 @@ export class Outbound {
       }
     }
     for (const target of targets) await this.decryptOne(account, deviceId, id, target);
+    // The server acks once the message is stored for its recipients: after a crash it is never lost.
+    void this.ctx.store
+      .whenSaved()
+      .then(() => conn.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: unixNow() } }));
   }
 
   private async decryptOne(account: Account, deviceId: number, id: string, target: EncTarget): Promise<void> {
@@ -78,17 +81,26 @@ export class Outbound {
     // The copy for the account's own phone keeps that session in step; only contacts record messages.
     if (isAccount(recipient)) return;
     const message = proto.Message.decode(plaintext);
-    const record = describeMessage(id, account.phone, deviceId, message);
-    await this.attachMedia(record, message);
-    recipient.received.push(record);
-    this.ctx.store.markDirty();
-    this.ctx.log('debug', 'message recorded', {
-      id,
-      from: account.phone,
-      to: recipient.phone,
-      kind: record.kind,
-    });
-    this.ctx.events.emit('message', { contact: recipient.phone, account: account.phone, message: record });
+    const described = describeMessage(id, account.phone, deviceId, message);
+    await this.attachMedia(described, message);
+    const { record, duplicate } = this.ctx.store.recordReceived(recipient, described);
+    if (duplicate) {
+      // Ignored by the contact's phone, as WhatsApp clients do, but receipted again so the sender's status moves.
+      this.ctx.log('debug', 'repeated message id ignored', { id, from: account.phone, to: recipient.phone });
+      this.ctx.events.emit('duplicate', {
+        contact: recipient.phone,
+        account: account.phone,
+        message: record,
+      });
+    } else {
+      this.ctx.log('debug', 'message recorded', {
+        id,
+        from: account.phone,
+        to: recipient.phone,
+        kind: record.kind,
+      });
+      this.ctx.events.emit('message', { contact: recipient.phone, account: account.phone, message: record });
+    }
     if (record.kind !== 'protocol') this.scheduleReceipts(account, recipient, record);
   }
 
@@ -120,7 +132,7 @@ export class Outbound {
     setTimeout(() => this.receipt(account, contact, [record.id], 'read'), timing.readAfterMs).unref();
   }
 
-  /** Marks the contact's copies and sends the receipt to every connected companion of the account. */
+  /** Marks the contact's copies and queues the receipt for every companion of the account. */
   receipt(account: Account, contact: Contact, ids: string[], type: 'delivered' | 'read'): void {
     const now = Date.now();
     for (const record of contact.received) {
@@ -129,7 +141,9 @@ export class Outbound {
       if (type === 'read') record.receipts.readAt ??= now;
     }
     this.ctx.store.markDirty();
-    this.delivery.receiptToAccount(account, contact.phone, ids, type);
+    this.delivery
+      .receiptToAccount(account, contact.phone, ids, type)
+      .catch((err: Error) => this.ctx.log('warn', 'could not deliver a receipt', { err: err.message }));
     this.ctx.events.emit('receipt', {
       direction: 'to-account',
       account: account.phone,

@@ -260,7 +260,7 @@ export class Pairing {
       oneTimePreKeys: {},
       keyIndex,
       bootstrapped: false,
-      offlineQueue: [],
+      queue: [],
       linkedAt: Date.now(),
     });
     this.ctx.store.markDirty();

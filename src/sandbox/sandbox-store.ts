@@ -1,13 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { BufferJSON } from '@whiskeysockets/baileys';
 import type { RecordedMessage } from './message-record';
 import { SignalParty, type SignalPartyState } from './signal-party';
 import type { KeyPair32 } from './simulated-phone';
+import { prepareStateDir, writeFileDurably } from './state-file';
 import type { SandboxLog } from './types';
 
-/** A message waiting for an offline companion; encrypted only when delivered, so it survives restarts. */
+/**
+ * A message for a companion that it has not acknowledged yet; encrypted only when (re)sent, so it survives
+ * restarts and is encrypted afresh for each delivery.
+ */
 export interface QueuedMessage {
+  kind?: 'message';
   id: string;
   /** Sender digits: a contact, or the account itself for a message from its own phone. */
   from: string;
@@ -15,7 +19,24 @@ export interface QueuedMessage {
   message: Buffer;
   t: number;
   pushName?: string;
+  /** `peer` for the history bootstrap from the account's own phone. */
+  category?: 'peer';
 }
+
+/** A contact's delivery or read receipt for messages the account sent, not yet acknowledged by the device. */
+export interface QueuedReceipt {
+  kind: 'receipt';
+  /** The first message id (the receipt's `id`); `ids` lists them all. */
+  id: string;
+  /** The contact's digits. */
+  from: string;
+  ids: string[];
+  type: 'delivered' | 'read';
+  t: number;
+}
+
+/** A stanza WhatsApp keeps for a device until the device acknowledges it. */
+export type QueuedStanza = QueuedMessage | QueuedReceipt;
 
 /** A linked companion (a Baileys client), from its registration payload and its prekey uploads. */
 export interface CompanionDevice {
@@ -28,7 +49,8 @@ export interface CompanionDevice {
   keyIndex: number;
   /** Whether the history bootstrap (WA-PROTOCOL.md 7.5) was already sent. */
   bootstrapped: boolean;
-  offlineQueue: QueuedMessage[];
+  /** Every stanza sent or to be sent to this device and not acknowledged yet, oldest first. */
+  queue: QueuedStanza[];
   linkedAt: number;
 }
 
@@ -63,14 +85,21 @@ interface PersistedState {
   registrationOverrides: [string, boolean][];
   accounts: (Omit<Account, 'phoneSignal' | 'companions'> & {
     phoneSignal: SignalPartyState;
-    companions: CompanionDevice[];
+    /** `offlineQueue`: the name of `queue` in state files written before acknowledgements were tracked. */
+    companions: (CompanionDevice & { offlineQueue?: QueuedMessage[] })[];
   })[];
   contacts: (Omit<Contact, 'signal'> & { signal: SignalPartyState })[];
 }
 
-const SAVE_DEBOUNCE_MS = 100;
+/** How long a failed save waits before it is tried again. */
+const SAVE_RETRY_MS = 1_000;
 
-/** All sandbox state, optionally persisted to one JSON file (atomic write: tmp + rename, debounced). */
+/**
+ * All sandbox state, optionally persisted to one JSON file. A change is saved in the next event-loop turn
+ * (changes of one turn share a save; while a save runs, later changes wait for the next one), written durably
+ * (temporary file, fsync, rename, fsync of the directory), so a crash never rolls back a saved change.
+ * `whenSaved()` resolves once every change made so far is on disk.
+ */
 export class SandboxStore {
   readonly accounts = new Map<string, Account>();
   readonly contacts = new Map<string, Contact>();
@@ -78,8 +107,14 @@ export class SandboxStore {
   readonly registrationOverrides = new Map<string, boolean>();
   tls?: { key: string; cert: string };
   private counter = 0;
-  private saveTimer?: NodeJS.Timeout;
-  private saving: Promise<void> = Promise.resolve();
+  /** Changes made so far, and how many of them the file holds. */
+  private changes = 0;
+  private savedChanges = 0;
+  private scheduled = false;
+  private saving?: Promise<void>;
+  private waiters: { changes: number; resolve: () => void }[] = [];
+  /** Per contact: received records by message id (built on first use). */
+  private readonly receivedById = new WeakMap<Contact, Map<string, RecordedMessage>>();
   /** After close() late timers (receipts) must not write a stale snapshot over a restarted sandbox's file. */
   private closed = false;
 
@@ -87,7 +122,10 @@ export class SandboxStore {
     private readonly file: string | undefined,
     private readonly log: SandboxLog,
   ) {
-    if (file && existsSync(file)) this.load(readFileSync(file, 'utf8'));
+    if (!file) return;
+    const removed = prepareStateDir(file);
+    if (removed) log('warn', 'removed temporary state files left by a crash', { file, removed });
+    if (existsSync(file)) this.load(readFileSync(file, 'utf8'));
   }
 
   /** A unique sequence number for phone numbers and LIDs; persisted so restarts never reuse one. */
@@ -112,27 +150,52 @@ export class SandboxStore {
     return contact;
   }
 
+  /**
+   * Records a message the contact received. A message id the contact already has from the same account is not
+   * recorded again, as a WhatsApp client ignores a repeated id: the existing record's `timesReceived` grows
+   * and it is returned with `duplicate: true`.
+   */
+  recordReceived(contact: Contact, record: RecordedMessage): { record: RecordedMessage; duplicate: boolean } {
+    let byId = this.receivedById.get(contact);
+    if (!byId) {
+      byId = new Map(contact.received.map((r) => [`${r.fromAccount}/${r.id}`, r]));
+      this.receivedById.set(contact, byId);
+    }
+    const key = `${record.fromAccount}/${record.id}`;
+    const existing = byId.get(key);
+    if (existing) {
+      existing.timesReceived = (existing.timesReceived ?? 1) + 1;
+      this.markDirty();
+      return { record: existing, duplicate: true };
+    }
+    contact.received.push(record);
+    byId.set(key, record);
+    this.markDirty();
+    return { record, duplicate: false };
+  }
+
   /** Numbers are on WhatsApp unless setRegistered(false) was called or they start with 999. */
   isRegistered(phone: string): boolean {
     return this.registrationOverrides.get(phone) ?? !phone.startsWith('999');
   }
 
   markDirty(): void {
-    if (!this.file || this.saveTimer || this.closed) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.save();
-    }, SAVE_DEBOUNCE_MS);
-    this.saveTimer.unref();
+    if (!this.file || this.closed) return;
+    this.changes += 1;
+    this.schedule();
+  }
+
+  /** Resolves once every change made so far is in the state file (at once without a file). */
+  whenSaved(): Promise<void> {
+    if (!this.file || this.closed || this.savedChanges >= this.changes) return Promise.resolve();
+    const changes = this.changes;
+    return new Promise((resolve) => this.waiters.push({ changes, resolve }));
   }
 
   /** Writes any pending change now and waits for it. */
   async flush(): Promise<void> {
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      await this.save();
-    }
+    if (this.file && !this.closed && this.savedChanges < this.changes && !this.saving) await this.saveLoop();
+    await this.whenSaved();
     await this.saving;
   }
 
@@ -140,22 +203,43 @@ export class SandboxStore {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    for (const w of this.waiters.splice(0)) w.resolve();
   }
 
-  private save(): Promise<void> {
-    const file = this.file;
-    if (!file) return Promise.resolve();
-    const json = JSON.stringify(this.snapshot(), BufferJSON.replacer);
-    this.saving = this.saving
-      .then(async () => {
-        const tmp = `${file}.${process.pid}.tmp`;
-        await writeFile(tmp, json);
-        await rename(tmp, file);
-      })
-      .catch((err: Error) => this.log('error', 'saving sandbox state failed', { file, err: err.message }));
+  private schedule(delayMs = 0): void {
+    if (this.scheduled || this.saving) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      if (!this.saving) void this.saveLoop();
+    };
+    if (delayMs) setTimeout(run, delayMs).unref();
+    else setImmediate(run);
+  }
+
+  /** Saves until the file holds every change; one save at a time. */
+  private saveLoop(): Promise<void> {
+    const file = this.file!;
+    this.saving = (async () => {
+      while (this.savedChanges < this.changes && !this.closed) {
+        const changes = this.changes;
+        try {
+          await writeFileDurably(file, JSON.stringify(this.snapshot(), BufferJSON.replacer));
+        } catch (err) {
+          this.log('error', 'saving sandbox state failed', { file, err: (err as Error).message });
+          return false;
+        }
+        this.savedChanges = changes;
+        this.waiters = this.waiters.filter((w) => (w.changes <= changes ? (w.resolve(), false) : true));
+      }
+      return true;
+    })().then((ok) => {
+      this.saving = undefined;
+      if (!ok) this.schedule(SAVE_RETRY_MS);
+      else if (this.savedChanges < this.changes) this.schedule();
+    });
     return this.saving;
   }
-
   private snapshot(): PersistedState {
     return {
       version: 1,
@@ -181,7 +265,12 @@ export class SandboxStore {
       this.accounts.set(a.phone, {
         ...a,
         phoneSignal: SignalParty.fromState(a.phoneSignal),
-        companions: new Map(a.companions.map((c) => [c.deviceId, c])),
+        companions: new Map(
+          a.companions.map(({ offlineQueue, ...c }) => [
+            c.deviceId,
+            { ...c, queue: c.queue ?? offlineQueue ?? [] },
+          ]),
+        ),
       });
     }
     for (const c of state.contacts)

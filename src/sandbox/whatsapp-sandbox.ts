@@ -42,9 +42,34 @@ export interface AccountInfo {
   phone: string;
   lid: string;
   pushName: string;
+  /** `queued`: stanzas the device has not acknowledged yet (sent or waiting for its next login). */
   devices: { deviceId: number; deviceJid: string; connected: boolean; queued: number }[];
   /** Privacy tokens the account's devices issued to contacts (one per contact per 7-day bucket is normal). */
   privacyTokensIssued: number;
+}
+
+/** A stanza a device has not acknowledged yet, as deviceQueue() shows it. */
+export interface QueuedStanzaView {
+  kind: 'message' | 'receipt';
+  /** The message id, or for a receipt the first of `ids`. */
+  id: string;
+  /** A contact's digits, or the account's own for a message from its phone. */
+  from: string;
+  t: number;
+  /** Messages: the text, when it is one. */
+  text?: string;
+  fromPhone?: boolean;
+  /** Receipts: the message ids and the type. */
+  ids?: string[];
+  type?: 'delivered' | 'read';
+}
+
+export interface DeviceQueueView {
+  deviceId: number;
+  deviceJid: string;
+  connected: boolean;
+  /** Oldest first, in the order a login delivers them. */
+  stanzas: QueuedStanzaView[];
 }
 
 /** A 1×1 PNG, the default picture a contact sends. */
@@ -157,7 +182,10 @@ export class WhatsAppSandbox {
     return this.pairing.enterPairingCode(phone, code, opts);
   }
 
-  /** A contact sends to the account: Signal-encrypted to every linked companion, queued for offline ones. */
+  /**
+   * A contact sends to the account: queued for every linked companion until that device acknowledges it, and
+   * Signal-encrypted to the ones online now; the others get it (marked `offline`) at their next login.
+   */
   async contactSend(
     from: string,
     toAccount: string,
@@ -189,7 +217,7 @@ export class WhatsAppSandbox {
     const wrapped: proto.IMessage = {
       deviceSentMessage: { destinationJid: pnJid(toContact), message: inner },
     };
-    contact.received.push({
+    this.ctx.store.recordReceived(contact, {
       id,
       fromAccount: acc.phone,
       fromDevice: 0,
@@ -197,6 +225,7 @@ export class WhatsAppSandbox {
       text,
       at: Date.now(),
       receipts: {},
+      timesReceived: 1,
       proto: { conversation: text },
     });
     await this.delivery.toAccount(acc, {
@@ -291,10 +320,68 @@ export class WhatsAppSandbox {
         deviceId: c.deviceId,
         deviceJid: pnJid(a.phone, c.deviceId),
         connected: !!this.ctx.registry.get(a.phone, c.deviceId)?.isOpen,
-        queued: c.offlineQueue.length,
+        queued: c.queue.length,
       })),
       privacyTokensIssued: a.privacyTokensIssued ?? 0,
     }));
+  }
+
+  /** Per linked device of the account: what it has not acknowledged yet. */
+  deviceQueue(account: string): DeviceQueueView[] {
+    const acc = this.requireAccount(account);
+    return [...acc.companions.values()].map((c) => ({
+      deviceId: c.deviceId,
+      deviceJid: pnJid(acc.phone, c.deviceId),
+      connected: !!this.ctx.registry.get(acc.phone, c.deviceId)?.isOpen,
+      stanzas: c.queue.map((s): QueuedStanzaView => {
+        if (s.kind === 'receipt')
+          return { kind: 'receipt', id: s.id, from: s.from, t: s.t, ids: [...s.ids], type: s.type };
+        const m = proto.Message.decode(s.message);
+        const text =
+          m.conversation ?? m.deviceSentMessage?.message?.conversation ?? m.extendedTextMessage?.text;
+        return {
+          kind: 'message',
+          id: s.id,
+          from: s.from,
+          t: s.t,
+          fromPhone: s.fromPhone,
+          ...(text != null ? { text } : {}),
+        };
+      }),
+    }));
+  }
+
+  /**
+   * While on, the sandbox ignores acknowledgements (acks and receipts) from the account's devices, as if they
+   * were lost before reaching the server: what they received stays queued and comes again at the next login.
+   */
+  withholdAcks(account: string, withhold: boolean): void {
+    this.requireAccount(account);
+    this.delivery.withholdAcks(account, withhold);
+  }
+
+  /** Resolves once every change so far is in the state file (at once without a stateFile). */
+  persisted(): Promise<void> {
+    return this.ctx.store.whenSaved();
+  }
+
+  /** Resolves once the contact has at least `count` records, or at the deadline (then with fewer). */
+  async waitForCount(contact: string, count: number, timeoutMs = 10_000): Promise<number> {
+    const have = () => this.ctx.store.contacts.get(contact)?.received.length ?? 0;
+    if (have() >= count) return have();
+    await new Promise<void>((resolve) => {
+      const onMessage = () => {
+        if (have() >= count) done();
+      };
+      const timer = setTimeout(() => done(), timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.events.off('message', onMessage);
+        resolve();
+      };
+      this.events.on('message', onMessage);
+    });
+    return have();
   }
 
   private requireAccount(phone: string): Account {

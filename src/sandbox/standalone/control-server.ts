@@ -1,0 +1,215 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RecordedMessage } from '../message-record';
+import type { WhatsAppSandbox } from '../whatsapp-sandbox';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A request the control API refuses: answered as `{error, details}` with a 4xx status. */
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly details: string,
+  ) {
+    super(error);
+  }
+}
+
+type Body = Record<string, unknown>;
+
+function str(body: Body, name: string, optional = false): string {
+  const value = body[name];
+  if (value === undefined && optional) return undefined as unknown as string;
+  if (typeof value !== 'string' || !value.length || value.length > 4096)
+    throw new ControlError(400, 'Invalid request', `"${name}" must be a non-empty string`);
+  return value;
+}
+
+function int(body: Body, name: string, min: number, max: number, fallback?: number): number {
+  const value = body[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new ControlError(400, 'Invalid request', `"${name}" must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES)
+        reject(new ControlError(413, 'Body too large', `limit ${MAX_BODY_BYTES} bytes`));
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        const parsed: unknown = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {};
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        resolve(parsed as Body);
+      } catch {
+        reject(new ControlError(400, 'Invalid JSON', 'the body must be a JSON object'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+/** What GET /received and POST /wait answer: the contact's records, oldest first, with a summary. */
+export interface ReceivedView {
+  count: number;
+  firstAt: number | null;
+  lastAt: number | null;
+  messages: RecordedMessage[];
+}
+
+/**
+ * The sandbox's control API over HTTP (JSON in, JSON out), for a sandbox running in its own process. Answers
+ * only once the state it reports or changed is in the state file, so a test that saw something can kill the
+ * process and find it again after a restart. Routes:
+ *   GET  /accounts                               -> {accounts: AccountInfo[]}
+ *   GET  /device-queue?account=                  -> {devices: DeviceQueueView[]} (what each device has not acked)
+ *   GET  /received?contact=                      -> ReceivedView
+ *   POST /wait {contact, count, timeoutMs?}      -> ReceivedView once the contact has `count` records (or at the
+ *                                                   deadline, with fewer)
+ *   POST /scan {qr, phone?, pushName?}           -> {phone, lid, deviceJid}
+ *   POST /contact-send {from, to, text, id?, pushName?}  -> {id}
+ *   POST /contact-send-many {from, to, n, prefix}        -> {ids, ms}: texts "<prefix> <i>", one after another
+ *   POST /phone-send {account, to, text}         -> {id}
+ *   POST /receipt {contact, ids, type}           -> {} (manual receipts, with receipts off)
+ *   POST /disconnect {account, how?}             -> {} ('drop' | 'stream-error')
+ *   POST /withhold-acks {account, withhold}      -> {} (acks and receipts from the account's devices ignored)
+ *   POST /set-registered {phone, registered}     -> {}
+ */
+export class ControlServer {
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+  ) {}
+
+  static async start(sandbox: WhatsAppSandbox, host = '127.0.0.1', port = 0): Promise<ControlServer> {
+    const server = http.createServer((req, res) => {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      route(sandbox, req)
+        .then((body) => reply(200, body))
+        .catch((err: Error) => {
+          if (err instanceof ControlError)
+            return reply(err.status, { error: err.error, details: err.details });
+          // The sandbox refuses unknown accounts, bad QR strings and the like with an Error: the caller's fault.
+          reply(422, { error: 'Sandbox refused the request', details: err.message });
+        });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    return new ControlServer(server, `http://${host}:${address.port}`);
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+async function receivedView(sandbox: WhatsAppSandbox, contact: string): Promise<ReceivedView> {
+  const messages = sandbox.received(contact);
+  await sandbox.persisted();
+  return {
+    count: messages.length,
+    firstAt: messages[0]?.at ?? null,
+    lastAt: messages[messages.length - 1]?.at ?? null,
+    messages,
+  };
+}
+
+async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promise<unknown> {
+  const url = new URL(req.url ?? '/', 'http://control');
+  const key = `${req.method} ${url.pathname}`;
+  const query = Object.fromEntries(url.searchParams) as Body;
+  if (key === 'GET /accounts') return { accounts: sandbox.accounts() };
+  if (key === 'GET /device-queue') {
+    const devices = sandbox.deviceQueue(str(query, 'account'));
+    await sandbox.persisted();
+    return { devices };
+  }
+  if (key === 'GET /received') return receivedView(sandbox, str(query, 'contact'));
+  if (req.method !== 'POST') throw new ControlError(404, 'Not found', `no route ${key}`);
+  const body = await readBody(req);
+  switch (url.pathname) {
+    case '/wait': {
+      const contact = str(body, 'contact');
+      const count = int(body, 'count', 0, 1_000_000);
+      await sandbox.waitForCount(contact, count, int(body, 'timeoutMs', 0, 600_000, 120_000));
+      return receivedView(sandbox, contact);
+    }
+    case '/scan': {
+      const linked = await sandbox.scanQr(str(body, 'qr'), {
+        phone: str(body, 'phone', true),
+        pushName: str(body, 'pushName', true),
+      });
+      await sandbox.persisted();
+      return linked;
+    }
+    case '/contact-send': {
+      const sent = await sandbox.contactSend(
+        str(body, 'from'),
+        str(body, 'to'),
+        { text: str(body, 'text') },
+        { id: str(body, 'id', true), pushName: str(body, 'pushName', true) },
+      );
+      await sandbox.persisted();
+      return sent;
+    }
+    case '/contact-send-many': {
+      const [from, to, prefix] = [str(body, 'from'), str(body, 'to'), str(body, 'prefix')];
+      const n = int(body, 'n', 1, 100_000);
+      const t0 = performance.now();
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++)
+        ids.push((await sandbox.contactSend(from, to, { text: `${prefix} ${i}` })).id);
+      await sandbox.persisted();
+      return { ids, ms: performance.now() - t0 };
+    }
+    case '/phone-send': {
+      const sent = await sandbox.phoneSend(str(body, 'account'), str(body, 'to'), str(body, 'text'));
+      await sandbox.persisted();
+      return sent;
+    }
+    case '/receipt': {
+      const ids = body.ids;
+      if (!Array.isArray(ids) || !ids.length || ids.some((id) => typeof id !== 'string'))
+        throw new ControlError(400, 'Invalid request', '"ids" must be a non-empty array of strings');
+      if (body.type !== 'delivered' && body.type !== 'read')
+        throw new ControlError(400, 'Invalid request', '"type" must be "delivered" or "read"');
+      await sandbox.sendReceipt(str(body, 'contact'), ids as string[], body.type);
+      await sandbox.persisted();
+      return {};
+    }
+    case '/disconnect': {
+      const how = body.how ?? 'drop';
+      if (how !== 'drop' && how !== 'stream-error')
+        throw new ControlError(400, 'Invalid request', '"how" must be "drop" or "stream-error"');
+      sandbox.disconnect(str(body, 'account'), how);
+      return {};
+    }
+    case '/withhold-acks':
+      if (typeof body.withhold !== 'boolean')
+        throw new ControlError(400, 'Invalid request', '"withhold" must be a boolean');
+      sandbox.withholdAcks(str(body, 'account'), body.withhold);
+      return {};
+    case '/set-registered':
+      if (typeof body.registered !== 'boolean')
+        throw new ControlError(400, 'Invalid request', '"registered" must be a boolean');
+      sandbox.setRegistered(str(body, 'phone'), body.registered);
+      await sandbox.persisted();
+      return {};
+    default:
+      throw new ControlError(404, 'Not found', `no route ${key}`);
+  }
+}
