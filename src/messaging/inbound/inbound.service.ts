@@ -32,8 +32,13 @@ export class InboundService {
     private readonly sessions: SessionManager,
   ) {}
 
-  /** Resolves once stored (the engine acknowledges the messages to WhatsApp then); rejects if not stored. */
-  @OnEvent(ENGINE_MESSAGES, { async: true, promisify: true })
+  /**
+   * Resolves once stored (the engine acknowledges the messages to WhatsApp then); rejects if not stored. Runs
+   * at once when the engine hands the messages over (a plain listener, which `emitAsync` calls directly; the
+   * `async` option would start it a turn later), so the rows join the group commit of the Signal keys their
+   * decryption wrote.
+   */
+  @OnEvent(ENGINE_MESSAGES, { suppressErrors: false })
   async onEngineMessages({ sessionId, messages }: EngineMessagesEvent): Promise<void> {
     try {
       await this.ingest(sessionId, messages, 'whatsapp');

@@ -6,7 +6,6 @@ import type { AuthStateStore } from '../auth-state-store';
 import type {
   AccountIdentity,
   ContactLookup,
-  InboundMessage,
   OutgoingContent,
   Receipt,
   ReceiptStatus,
@@ -20,7 +19,6 @@ import { classifyClose } from './close-classifier';
 import { toBaileysContent, toSendOptions } from './content-mapper';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
-import { TurnBatch } from './turn-batch';
 
 /** Baileys' numeric receipt statuses (proto.WebMessageInfo.Status). */
 const RECEIPT_STATUS: Record<number, ReceiptStatus> = { 0: 'failed', 3: 'delivered', 4: 'read', 5: 'played' };
@@ -167,11 +165,6 @@ export async function openBaileysSocket({
   const { state, saveCreds } = await makeAuthState(owned, {
     onWriteError: (err) => logger.error({ err }, 'writing Signal keys failed'),
   });
-  // Incoming messages and receipts are stored before WhatsApp gets their receipt or ack (Baileys waits for
-  // the promise, see the patch), in batches: what one turn decrypted shares a store call and a commit.
-  const live = new TurnBatch<InboundMessage>((messages) => handlers.onMessages(messages, true));
-  const offline = new TurnBatch<InboundMessage>((messages) => handlers.onMessages(messages, false));
-  const receipts = new TurnBatch<Receipt>((batch) => handlers.onReceipts(batch));
   /** Messages handed over before their receipt; their later messages.upsert is not handed over again. */
   const stored = new WeakSet<object>();
   const sock = makeWASocket({
@@ -191,16 +184,20 @@ export async function openBaileysSocket({
     connectTimeoutMs: o.connectTimeoutMs,
     keepAliveIntervalMs: o.keepAliveIntervalMs,
     emitOwnEvents: false,
+    // Incoming messages and receipts are stored before WhatsApp gets their receipt or ack (Baileys waits for
+    // the promise, see the patch). Each message is handed over at once, in the turn its decryption set the
+    // new Signal keys: the keys' write and the message's row join the same group commit (and from the engine
+    // thread the keys travel in the same message), so a crash cannot keep the advanced keys without the
+    // message, which WhatsApp would deliver again and the old keys could no longer decrypt.
     storeIncomingMessage: (msg, type) => {
       const mapped = toInboundMessage(msg as WAMessage);
       if (!mapped) return undefined;
       stored.add(msg);
-      return (type === 'notify' ? live : offline).add(mapped);
+      return handlers.onMessages([mapped], type === 'notify');
     },
     storeIncomingReceipts: (updates) => {
-      const batch = toReceipts(updates);
-      if (!batch.length) return undefined;
-      return Promise.all(batch.map((r) => receipts.add(r))).then(() => undefined);
+      const receipts = toReceipts(updates);
+      return receipts.length ? handlers.onReceipts(receipts) : undefined;
     },
     getMessage: async (key) => {
       const text = key.id ? await handlers.loadSentPayload?.(key.id) : undefined;
