@@ -47,15 +47,11 @@ export class Delivery {
 
   /**
    * The history-sync notification a real phone sends to a freshly linked companion (WA-PROTOCOL.md 7.5).
-   * Without it Baileys waits 20 s in AwaitingInitialSync before flushing its event buffer. Sent once, on the
-   * first login, and not kept in the queue: a device that lost it before acknowledging it would run Baileys'
-   * initial history processing again on a second copy, and nothing the gateway stores depends on it.
+   * Without it Baileys waits 20 s in AwaitingInitialSync before flushing its event buffer. Queued like any
+   * message: a device that lost it before acknowledging it (Baileys answers with `peer_msg` and `hist_sync`
+   * receipts) gets it again at the next login, and leaves its initial-sync wait then.
    */
-  async historyBootstrap(
-    conn: ClientConnection,
-    account: Account,
-    companion: CompanionDevice,
-  ): Promise<void> {
+  async historyBootstrap(account: Account, companion: CompanionDevice): Promise<void> {
     const pushnames = [...this.ctx.store.contacts.values()]
       .filter((c) => c.pushName)
       .map((c) => ({ id: pnJid(c.phone), pushname: c.pushName }));
@@ -76,16 +72,14 @@ export class Delivery {
       },
     }).finish();
     companion.bootstrapped = true;
-    this.ctx.store.markDirty();
-    const bootstrap: QueuedMessage = {
+    await this.enqueue(account, companion, {
       id: generateMessageIDV2(),
       from: account.phone,
       fromPhone: true,
       message: Buffer.from(message),
       t: Date.now(),
       category: 'peer',
-    };
-    await this.deliver(conn, account, companion, bootstrap, false);
+    });
   }
 
   /** A contact's delivery/read receipt, queued for every linked companion of the account. */

@@ -104,7 +104,7 @@ export class NodeRouter implements ConnectionHandlers {
     const count = await this.delivery.flushOffline(conn, linked.account, linked.companion);
     conn.sendNode({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: String(count) } }] });
     if (!linked.companion.bootstrapped)
-      await this.delivery.historyBootstrap(conn, linked.account, linked.companion);
+      await this.delivery.historyBootstrap(linked.account, linked.companion);
     this.ctx.events.emit('ready', { phone: linked.account.phone, deviceId: linked.companion.deviceId });
   }
 

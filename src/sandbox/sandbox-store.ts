@@ -106,6 +106,8 @@ export class SandboxStore {
   /** Explicit setRegistered() choices; otherwise the default rule applies. */
   readonly registrationOverrides = new Map<string, boolean>();
   tls?: { key: string; cert: string };
+  /** Saves so far, the time they took (serialising included) and the size of the last one. */
+  readonly saveStats = { saves: 0, ms: 0, bytes: 0 };
   private counter = 0;
   /** Changes made so far, and how many of them the file holds. */
   private changes = 0;
@@ -223,8 +225,13 @@ export class SandboxStore {
     this.saving = (async () => {
       while (this.savedChanges < this.changes && !this.closed) {
         const changes = this.changes;
+        const started = performance.now();
         try {
-          await writeFileDurably(file, JSON.stringify(this.snapshot(), BufferJSON.replacer));
+          const json = JSON.stringify(this.snapshot(), BufferJSON.replacer);
+          await writeFileDurably(file, json);
+          this.saveStats.saves += 1;
+          this.saveStats.bytes = json.length;
+          this.saveStats.ms += performance.now() - started;
         } catch (err) {
           this.log('error', 'saving sandbox state failed', { file, err: (err as Error).message });
           return false;
@@ -273,8 +280,10 @@ export class SandboxStore {
         ),
       });
     }
-    for (const c of state.contacts)
+    for (const c of state.contacts) {
+      for (const r of c.received) r.timesReceived ??= 1; // files written before repeats were counted
       this.contacts.set(c.phone, { ...c, signal: SignalParty.fromState(c.signal) });
+    }
     this.log('info', 'sandbox state restored', {
       accounts: this.accounts.size,
       contacts: this.contacts.size,

@@ -360,6 +360,11 @@ export class WhatsAppSandbox {
     this.delivery.withholdAcks(account, withhold);
   }
 
+  /** How many times the state file was written, the time that took in total (ms) and its last size (bytes). */
+  get saveStats(): { saves: number; ms: number; bytes: number } {
+    return { ...this.ctx.store.saveStats };
+  }
+
   /** Resolves once every change so far is in the state file (at once without a stateFile). */
   persisted(): Promise<void> {
     return this.ctx.store.whenSaved();

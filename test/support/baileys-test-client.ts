@@ -29,6 +29,9 @@ export interface LoggedEvent<E extends Tracked = Tracked> {
   socket: number;
 }
 
+/** What the client needs from a sandbox: in this process (WhatsAppSandbox) or another (SandboxProcess). */
+export type SandboxEndpoint = Pick<WhatsAppSandbox, 'wsUrl' | 'httpsAgent' | 'mediaDispatcher' | 'scanQr'>;
+
 export interface ClientOptions {
   qrTimeout?: number;
   /** Serialised auth state to start from (a restarted gateway). */
@@ -51,7 +54,7 @@ export class BaileysTestClient {
   private socketCount = 0;
 
   constructor(
-    public sandbox: WhatsAppSandbox,
+    public sandbox: SandboxEndpoint,
     private readonly opts: ClientOptions = {},
   ) {
     this.emitter.setMaxListeners(0);

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { AccountInfo, DeviceQueueView } from '../../src/sandbox/whatsapp-sandbox';
 import type { RecordedMessage } from '../../src/sandbox/message-record';
 import type { ReceivedView } from '../../src/sandbox/standalone/control-server';
+import { Agent as UndiciAgent } from 'undici';
 import { tempDir } from './test-app';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -34,6 +36,9 @@ export interface SandboxProcess {
   /** Base URL of the control API (src/sandbox/standalone/control-server.ts). */
   control: string;
   mediaHost: string;
+  /** Media trust for a client in the test process (`new BaileysTestClient(sandbox)` works with this object). */
+  httpsAgent: HttpsAgent;
+  mediaDispatcher: UndiciAgent;
   pid: number;
   stateFile?: string;
   /** The child's stderr lines so far (its log). */
@@ -150,6 +155,8 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
   return {
     ...info,
     tlsCaFile,
+    httpsAgent: new HttpsAgent({ ca: info.tlsCa }),
+    mediaDispatcher: new UndiciAgent({ connect: { ca: info.tlsCa } }),
     stateFile: opts.stateFile,
     stderr,
     stop: () => signal('SIGTERM'),

@@ -57,4 +57,9 @@ export class ContactReceivedView {
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) at: string;
   @ApiProperty({ nullable: true }) deliveredAt: string | null;
   @ApiProperty({ nullable: true }) readAt: string | null;
+  @ApiProperty({
+    example: 1,
+    description: 'How often this message id reached the contact (a resent id is kept once, as WhatsApp does)',
+  })
+  timesReceived: number;
 }

@@ -82,6 +82,7 @@ export class SandboxControlService {
       at: new Date(m.at).toISOString(),
       deliveredAt: iso(m.receipts.deliveredAt),
       readAt: iso(m.receipts.readAt),
+      timesReceived: m.timesReceived ?? 1,
     }));
   }
 
