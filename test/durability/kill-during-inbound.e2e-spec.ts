@@ -58,6 +58,9 @@ describe('kill -9 of the gateway during an inbound burst', () => {
           .expect(202);
         sent.push(res.body.id);
       }
+      // Received by the contacts before the burst starts: their receipts (not the sends) are what is under way
+      // at the kill.
+      for (const contact of RECIPIENTS) await sandbox.waitForReceived(contact, round + 1, 30_000);
       const before = storedIn();
       bursts.push(
         ...CONTACTS.map((c) => sandbox!.contactSendMany(c, account, PER_CONTACT, `in ${round} ${c}`)),
