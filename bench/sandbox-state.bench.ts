@@ -44,6 +44,7 @@ async function run(stateFile: string | undefined) {
     contactToClientAckedMs: Math.round(inMs),
     saves: after.saves - before.saves,
     saveMsTotal: Math.round(after.ms - before.ms),
+    serializeMsTotal: Math.round(after.serializeMs - before.serializeMs),
     saveMsEach:
       after.saves > before.saves ? +((after.ms - before.ms) / (after.saves - before.saves)).toFixed(1) : 0,
     fileKiB: Math.round(after.bytes / 1024),

@@ -112,6 +112,7 @@ export class Delivery {
         account,
         companion,
         (s) => isReceipt(s) && s.id === id && s.type === (type === 'read' ? 'read' : 'delivered'),
+        true,
       );
   }
 
@@ -133,15 +134,21 @@ export class Delivery {
     else this.withheld.delete(account);
   }
 
+  /**
+   * Removes what the acknowledgement covers: every queued message with an acknowledged id (one receipt may list
+   * several), but only the oldest matching receipt (the same receipt can be queued twice, for a repeated id).
+   */
   private acknowledge(
     account: Account,
     companion: CompanionDevice,
     matches: (s: QueuedStanza) => boolean,
+    onlyFirst = false,
   ): void {
     if (this.withheld.has(account.phone)) return;
-    const index = companion.queue.findIndex(matches);
-    if (index < 0) return;
-    companion.queue.splice(index, 1);
+    const first = companion.queue.findIndex(matches);
+    if (first < 0) return;
+    if (onlyFirst) companion.queue.splice(first, 1);
+    else companion.queue = companion.queue.filter((s) => !matches(s));
     this.ctx.store.markDirty();
   }
 

@@ -360,8 +360,8 @@ export class WhatsAppSandbox {
     this.delivery.withholdAcks(account, withhold);
   }
 
-  /** How many times the state file was written, the time that took in total (ms) and its last size (bytes). */
-  get saveStats(): { saves: number; ms: number; bytes: number } {
+  /** State-file writes so far: count, wall ms, ms serialising on the event loop, last size in bytes. */
+  get saveStats(): { saves: number; ms: number; serializeMs: number; bytes: number } {
     return { ...this.ctx.store.saveStats };
   }
 
