@@ -171,6 +171,14 @@ export class MessageStore {
     return reader;
   }
 
+  /** The row of a WhatsApp message id in one direction (`in`, or `out` for what the account sent). */
+  byWaIdSync(sessionId: string, waMessageId: string, direction: 'in' | 'out'): MessageEntity | null {
+    const raw = this.stmt(
+      `SELECT * FROM messages WHERE session_id = ? AND wa_message_id = ? AND direction = ?`,
+    ).get(sessionId, waMessageId, direction) as Record<string, unknown> | undefined;
+    return raw ? this.fromRaw(raw) : null;
+  }
+
   outgoingByWaIdSync(sessionId: string, waMessageId: string): MessageEntity | null {
     const raw = this.stmt(
       `SELECT * FROM messages WHERE session_id = ? AND wa_message_id = ? AND direction = 'out'`,

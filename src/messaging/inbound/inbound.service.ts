@@ -15,7 +15,12 @@ import { MessageView, toMessageView } from '../message.view';
 /**
  * Every message WhatsApp delivers is stored once (deduplicated on session + WhatsApp id + direction) together
  * with its webhook outbox rows, in one transaction; then `message.received` (or `message.sent` for messages
- * the account sent from its phone) is emitted.
+ * the account sent from its phone) is emitted. The engine acknowledges the messages to WhatsApp only after
+ * that commit.
+ *
+ * A message that could not be decrypted is stored with type `undecryptable` and the reason in `error`. If the
+ * sender's copy, asked for again, decrypts later, it arrives with the same WhatsApp id: the row then takes its
+ * content and the event is emitted again, with the same message id and the real type.
  */
 @Injectable()
 export class InboundService {
@@ -27,14 +32,21 @@ export class InboundService {
     private readonly sessions: SessionsFacade,
   ) {}
 
-  @OnEvent(ENGINE_MESSAGES, { async: true, promisify: true })
+  /**
+   * Resolves once stored (the engine acknowledges the messages to WhatsApp then); rejects if not stored. Runs
+   * at once when the engine hands the messages over (a plain listener, which `emitAsync` calls directly; the
+   * `async` option would start it a turn later), so the rows join the group commit of the Signal keys their
+   * decryption wrote.
+   */
+  @OnEvent(ENGINE_MESSAGES, { suppressErrors: false })
   async onEngineMessages({ sessionId, messages }: EngineMessagesEvent): Promise<void> {
     try {
       await this.ingest(sessionId, messages, 'whatsapp');
     } catch (err) {
       this.logger.error(
-        `[${sessionId}] storing ${messages.length} incoming message(s) failed: ${(err as Error).message}`,
+        `[${sessionId}] storing ${messages.length} incoming message(s) failed, left for WhatsApp to deliver again: ${(err as Error).message}`,
       );
+      throw err;
     }
   }
 
@@ -75,8 +87,12 @@ export class InboundService {
       const rows: MessageEntity[] = [];
       const events: DomainEvent[] = [];
       for (const m of messages) {
-        const row = toRow(sessionId, m, source);
-        if (!this.store.insertSync(row)) continue;
+        let row = toRow(sessionId, m, source);
+        if (!this.store.insertSync(row)) {
+          const decrypted = m.type !== 'undecryptable' && this.decryptedSync(row);
+          if (!decrypted) continue;
+          row = decrypted;
+        }
         rows.push(row);
         events.push(this.events.message(m.fromMe ? 'message.sent' : 'message.received', row));
       }
@@ -84,6 +100,22 @@ export class InboundService {
     });
     this.events.emit(emitted);
     return stored.map(toMessageView);
+  }
+
+  /** The stored undecryptable row of this message, now given its content; null if there is none. */
+  private decryptedSync(row: MessageEntity): MessageEntity | null {
+    const existing = this.store.byWaIdSync(row.sessionId, row.waMessageId!, row.direction);
+    if (!existing || existing.type !== 'undecryptable') return null;
+    const patch: Partial<MessageEntity> = {
+      type: row.type,
+      text: row.text,
+      quotedMessageId: row.quotedMessageId,
+      details: row.details,
+      pushName: row.pushName ?? existing.pushName,
+      error: null,
+    };
+    if (!this.store.updateSync(existing.seq, patch)) return null;
+    return { ...existing, ...patch };
   }
 }
 
@@ -117,7 +149,6 @@ function toRow(sessionId: string, m: InboundMessage, source: MessageSource): Mes
     sentAt: m.fromMe ? m.timestamp * 1000 : null,
     request: null,
     waPayload: null,
-    error: null,
     ruleId: null,
     idempotencyKey: null,
     attempts: 0,
@@ -125,5 +156,6 @@ function toRow(sessionId: string, m: InboundMessage, source: MessageSource): Mes
     readAt: null,
     failedAt: null,
     expiresAt: null,
+    error: m.undecryptable ?? null,
   } as MessageEntity;
 }

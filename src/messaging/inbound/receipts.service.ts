@@ -14,7 +14,8 @@ export class ReceiptsService {
     private readonly events: MessageEvents,
   ) {}
 
-  @OnEvent(ENGINE_RECEIPTS, { async: true, promisify: true })
+  /** Resolves once stored (the engine acknowledges the receipts to WhatsApp then); rejects if not stored. */
+  @OnEvent(ENGINE_RECEIPTS, { async: true, promisify: true, suppressErrors: false })
   async onReceipts({ sessionId, receipts }: EngineReceiptsEvent): Promise<void> {
     const emitted = await this.store.write(() => {
       const events: DomainEvent[] = [];

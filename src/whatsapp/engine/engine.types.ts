@@ -18,6 +18,7 @@ export type MessageType =
   | 'contact'
   | 'reaction'
   | 'poll'
+  | 'undecryptable'
   | 'unknown';
 
 /** Who the linked account is. */
@@ -57,6 +58,11 @@ export interface InboundMessage {
   timestamp: number; // unix seconds
   /** True for system/protocol messages a gateway should store but never answer (stubs, protocol notices). */
   system: boolean;
+  /**
+   * Why the message could not be decrypted (type `undecryptable`, no content). WhatsApp asks the sender's
+   * device to send it again; if that copy decrypts, it arrives again with the same id and its content.
+   */
+  undecryptable?: string;
 }
 
 /** What to send; one shape per kind (validated at the API edge). */

@@ -16,9 +16,14 @@ export interface ConnectionHandlers {
   onQr(qr: string): void;
   onOpen(me: AccountIdentity): void;
   onClose(info: CloseInfo): void;
-  /** `live` is false for messages replayed from the offline queue or history. */
-  onMessages(messages: InboundMessage[], live: boolean): void;
-  onReceipts(receipts: Receipt[]): void;
+  /**
+   * `live` is false for messages replayed from the offline queue or history. Resolves once the messages are
+   * stored: only then does WhatsApp get their receipts, so a crash before the commit cannot lose one (WhatsApp
+   * delivers what was not acknowledged again). A rejection leaves them unacknowledged.
+   */
+  onMessages(messages: InboundMessage[], live: boolean): Promise<void>;
+  /** Resolves once the status changes are stored; the receipts are acknowledged to WhatsApp only then. */
+  onReceipts(receipts: Receipt[]): Promise<void>;
   /** The stored payload of a message we sent, for the engine's retry handling; undefined if unknown. */
   loadSentPayload?(waMessageId: string): Promise<string | undefined>;
 }

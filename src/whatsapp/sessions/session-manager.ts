@@ -248,14 +248,20 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
           onQr: (qr) => current() && this.onQr(rt, qr),
           onOpen: (me) => current() && this.onOpen(rt, me),
           onClose: (info) => current() && this.onClose(rt, info),
-          onMessages: (messages, live) =>
-            this.emitter.emit(ENGINE_MESSAGES, {
+          // Resolve once the listeners (the inbound and receipts services) have committed what they store.
+          onMessages: async (messages, live) => {
+            await this.emitter.emitAsync(ENGINE_MESSAGES, {
               sessionId: id,
               messages,
               live,
-            } satisfies EngineMessagesEvent),
-          onReceipts: (receipts) =>
-            this.emitter.emit(ENGINE_RECEIPTS, { sessionId: id, receipts } satisfies EngineReceiptsEvent),
+            } satisfies EngineMessagesEvent);
+          },
+          onReceipts: async (receipts) => {
+            await this.emitter.emitAsync(ENGINE_RECEIPTS, {
+              sessionId: id,
+              receipts,
+            } satisfies EngineReceiptsEvent);
+          },
           loadSentPayload: (waId) => this.sentPayloads.find(id, waId),
         },
       });

@@ -1,4 +1,4 @@
-import makeWASocket, { Browsers, proto, WAMessage, WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, proto, WAMessage, WAMessageUpdate, WASocket } from '@whiskeysockets/baileys';
 import { Agent as HttpsAgent } from 'node:https';
 import type pino from 'pino';
 import { Agent as UndiciAgent } from 'undici';
@@ -23,6 +23,24 @@ import { toInboundMessage } from './message-mapper';
 
 /** Baileys' numeric receipt statuses (proto.WebMessageInfo.Status). */
 const RECEIPT_STATUS: Record<number, ReceiptStatus> = { 0: 'failed', 3: 'delivered', 4: 'read', 5: 'played' };
+
+/** Status updates of messages we sent, as receipts (others, e.g. of our own devices' reads, are left out). */
+function toReceipts(updates: WAMessageUpdate[], only?: (status: ReceiptStatus) => boolean): Receipt[] {
+  const receipts: Receipt[] = [];
+  for (const { key, update } of updates) {
+    const status = update.status != null ? RECEIPT_STATUS[update.status as number] : undefined;
+    if (!status || !key.id || !key.fromMe || (only && !only(status))) continue;
+    receipts.push({
+      waMessageId: key.id,
+      chatJid: normalizeJid(key.remoteJid ?? ''),
+      status,
+      timestamp: Number(update.messageTimestamp ?? Math.floor(Date.now() / 1000)),
+      error:
+        status === 'failed' ? String(update.messageStubParameters?.[0] ?? 'rejected by WhatsApp') : undefined,
+    });
+  }
+  return receipts;
+}
 
 function identityOf(sock: WASocket): AccountIdentity {
   const user = sock.user;
@@ -148,6 +166,8 @@ export async function openBaileysSocket({
   const { state, saveCreds } = await makeAuthState(owned, {
     onWriteError: (err) => logger.error({ err }, 'writing Signal keys failed'),
   });
+  /** Messages handed over before their receipt; their later messages.upsert is not handed over again. */
+  const stored = new WeakSet<object>();
   const sock = makeWASocket({
     // Signal keys are read through makeAuthState's own cache (Baileys' makeCacheableSignalKeyStore takes a
     // mutex and sizes every value on each call, and cannot remember that a key is absent).
@@ -165,6 +185,21 @@ export async function openBaileysSocket({
     connectTimeoutMs: o.connectTimeoutMs,
     keepAliveIntervalMs: o.keepAliveIntervalMs,
     emitOwnEvents: false,
+    // Incoming messages and receipts are stored before WhatsApp gets their receipt or ack (Baileys waits for
+    // the promise, see the patch). Each message is handed over at once, in the turn its decryption set the
+    // new Signal keys: the keys' write and the message's row join the same group commit (and from the engine
+    // thread the keys travel in the same message), so a crash cannot keep the advanced keys without the
+    // message, which WhatsApp would deliver again and the old keys could no longer decrypt.
+    storeIncomingMessage: (msg, type) => {
+      const mapped = toInboundMessage(msg as WAMessage);
+      if (!mapped) return undefined;
+      stored.add(msg);
+      return handlers.onMessages([mapped], type === 'notify');
+    },
+    storeIncomingReceipts: (updates) => {
+      const receipts = toReceipts(updates);
+      return receipts.length ? handlers.onReceipts(receipts) : undefined;
+    },
     getMessage: async (key) => {
       const text = key.id ? await handlers.loadSentPayload?.(key.id) : undefined;
       return text ? proto.Message.fromObject(deserialize(text)) : undefined;
@@ -189,27 +224,18 @@ export async function openBaileysSocket({
       });
     }
   });
+  // Messages that did not come through storeIncomingMessage (e.g. built from a notification or a call).
   sock.ev.on('messages.upsert', ({ messages, type }) => {
-    const mapped = messages.map((m: WAMessage) => toInboundMessage(m)).filter((m) => m !== null);
-    if (mapped.length) handlers.onMessages(mapped, type === 'notify');
+    const mapped = messages
+      .filter((m) => !stored.has(m))
+      .map((m: WAMessage) => toInboundMessage(m))
+      .filter((m) => m !== null);
+    if (mapped.length) void handlers.onMessages(mapped, type === 'notify').catch(() => undefined);
   });
+  // Delivery and read receipts come through storeIncomingReceipts; here only WhatsApp's refusals of a send.
   sock.ev.on('messages.update', (updates) => {
-    const receipts: Receipt[] = [];
-    for (const { key, update } of updates) {
-      const status = update.status != null ? RECEIPT_STATUS[update.status as number] : undefined;
-      if (!status || !key.id || !key.fromMe) continue;
-      receipts.push({
-        waMessageId: key.id,
-        chatJid: normalizeJid(key.remoteJid ?? ''),
-        status,
-        timestamp: Number(update.messageTimestamp ?? Math.floor(Date.now() / 1000)),
-        error:
-          status === 'failed'
-            ? String(update.messageStubParameters?.[0] ?? 'rejected by WhatsApp')
-            : undefined,
-      });
-    }
-    if (receipts.length) handlers.onReceipts(receipts);
+    const failed = toReceipts(updates, (status) => status === 'failed');
+    if (failed.length) void handlers.onReceipts(failed).catch(() => undefined);
   });
   return conn;
 }

@@ -83,7 +83,7 @@ describe('toInboundMessage', () => {
   });
 
   it('skips stubs, protocol messages and empty messages; marks status broadcasts as system', () => {
-    expect(toInboundMessage(dm({ conversation: 'x' }, { messageStubType: 2 }))).toBeNull();
+    expect(toInboundMessage(dm({ conversation: 'x' }, { messageStubType: 1 }))).toBeNull();
     expect(toInboundMessage(dm({ protocolMessage: { type: 0 } }))).toBeNull();
     expect(toInboundMessage(dm(undefined as any))).toBeNull();
     const status = toInboundMessage(
@@ -93,6 +93,22 @@ describe('toInboundMessage', () => {
       ),
     )!;
     expect(status.system).toBe(true);
+  });
+
+  it('maps a message that could not be decrypted to type undecryptable with the reason', () => {
+    const stub = { messageStubType: 2, messageStubParameters: ['Bad MAC'] } as Partial<WAMessage>;
+    expect(toInboundMessage(dm(undefined as any, stub))).toMatchObject({
+      waMessageId: 'ABC',
+      chatJid: '6281234567890@s.whatsapp.net',
+      senderPhone: '6281234567890',
+      pushName: 'Budi',
+      type: 'undecryptable',
+      text: null,
+      undecryptable: 'Bad MAC',
+      timestamp: 1700000000,
+    });
+    // the account's own phone's protocol messages are no chat messages
+    expect(toInboundMessage(dm(undefined as any, { ...stub, category: 'peer' } as any))).toBeNull();
   });
 
   it('maps reactions to their target', () => {

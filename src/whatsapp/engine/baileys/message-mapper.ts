@@ -29,20 +29,65 @@ function mediaInfo(key: string, m: any): MediaInfo {
 }
 
 /**
- * Maps one Baileys WAMessage to our InboundMessage, or null when it carries nothing to store (no content, a
- * decryption stub that will be followed by the real message, protocol bookkeeping).
+ * Maps one Baileys WAMessage to our InboundMessage, or null when it carries nothing to store (no content, other
+ * stubs, protocol bookkeeping). A message that could not be decrypted maps to type `undecryptable`.
  */
 export function toInboundMessage(msg: WAMessage): InboundMessage | null {
   const key = msg.key;
-  if (!key?.id || !key.remoteJid || !msg.message) return null;
-  if (msg.messageStubType) return null;
+  if (!key?.id || !key.remoteJid) return null;
+  if (isUndecryptable(msg)) return undecryptable(msg);
+  if (!msg.message || msg.messageStubType) return null;
   const content = extractMessageContent(msg.message) as proto.IMessage | undefined;
   if (!content) return null;
   const kind = getContentType(content);
   if (!kind || kind === 'protocolMessage' || kind === 'senderKeyDistributionMessage') return null;
   if (kind === 'messageContextInfo') return null;
+  return { ...envelope(msg), ...contentOf(kind, content) };
+}
 
-  const chatJid = normalizeJid(key.remoteJid);
+/**
+ * A message Baileys could not decrypt (a CIPHERTEXT stub): stored as such, so that it is neither lost nor
+ * acknowledged as if its content had been kept. Messages from the account's own phone (peer protocol messages)
+ * are not chat messages and are left out.
+ */
+function isUndecryptable(msg: WAMessage): boolean {
+  return (
+    msg.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT &&
+    (msg as { category?: string }).category !== 'peer'
+  );
+}
+
+function undecryptable(msg: WAMessage): InboundMessage {
+  return {
+    ...envelope(msg),
+    type: 'undecryptable',
+    text: null,
+    quotedMessageId: null,
+    media: null,
+    location: null,
+    reaction: null,
+    undecryptable: String(msg.messageStubParameters?.[0] ?? 'could not be decrypted'),
+  };
+}
+
+type Envelope = Pick<
+  InboundMessage,
+  | 'waMessageId'
+  | 'chatJid'
+  | 'chatType'
+  | 'fromMe'
+  | 'senderJid'
+  | 'senderPhone'
+  | 'senderLid'
+  | 'pushName'
+  | 'timestamp'
+  | 'system'
+>;
+
+/** Who sent it, where and when. */
+function envelope(msg: WAMessage): Envelope {
+  const key = msg.key;
+  const chatJid = normalizeJid(key.remoteJid!);
   const chatType = chatTypeOf(chatJid);
   const fromMe = Boolean(key.fromMe);
   const k = key as any;
@@ -54,7 +99,24 @@ export function toInboundMessage(msg: WAMessage): InboundMessage | null {
   const senderJid = primary ? normalizeJid(primary) : null;
   const senderPhone = phoneOf(primary) ?? phoneOf(alt);
   const senderLid = lidOf(primary) ?? lidOf(alt);
+  return {
+    waMessageId: key.id!,
+    chatJid,
+    chatType,
+    fromMe,
+    senderJid,
+    senderPhone,
+    senderLid,
+    pushName: msg.pushName ?? null,
+    timestamp: num(msg.messageTimestamp) ?? Math.floor(Date.now() / 1000),
+    system: chatJid === 'status@broadcast' || chatType === 'newsletter',
+  };
+}
 
+type Content = Pick<InboundMessage, 'type' | 'text' | 'quotedMessageId' | 'media' | 'location' | 'reaction'>;
+
+/** What the message says. */
+function contentOf(kind: string, content: proto.IMessage): Content {
   const c = content as any;
   const inner = c[kind] ?? {};
   let type: MessageType = MEDIA_TYPES[kind] ?? 'unknown';
@@ -92,22 +154,5 @@ export function toInboundMessage(msg: WAMessage): InboundMessage | null {
   }
 
   const quotedMessageId: string | null = inner?.contextInfo?.stanzaId ?? null;
-  return {
-    waMessageId: key.id,
-    chatJid,
-    chatType,
-    fromMe,
-    senderJid,
-    senderPhone,
-    senderLid,
-    pushName: msg.pushName ?? null,
-    type,
-    text,
-    quotedMessageId,
-    media,
-    location,
-    reaction,
-    timestamp: num(msg.messageTimestamp) ?? Math.floor(Date.now() / 1000),
-    system: chatJid === 'status@broadcast' || chatType === 'newsletter',
-  };
+  return { type, text, quotedMessageId, media, location, reaction };
 }

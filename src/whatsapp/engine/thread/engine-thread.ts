@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AuthStateStore } from '../auth-state-store';
-import type { ContactLookup, OutgoingContent, SendOptions, SendResult } from '../engine.types';
+import type {
+  ContactLookup,
+  InboundMessage,
+  OutgoingContent,
+  Receipt,
+  SendOptions,
+  SendResult,
+} from '../engine.types';
 import { ConnectionLost } from '../engine-errors';
 import type { ConnectionHandlers, ConnectOptions, EngineConnection } from '../whatsapp-engine';
 import { BAILEYS_OPTIONS, BaileysOptions } from '../baileys/baileys-options';
@@ -194,6 +201,10 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
         return store.clear();
       case 'loadSentPayload':
         return client.handlers.loadSentPayload?.(args[0] as string) ?? Promise.resolve(undefined);
+      case 'onMessages':
+        return client.handlers.onMessages(args[0] as InboundMessage[], args[1] as boolean);
+      case 'onReceipts':
+        return client.handlers.onReceipts(args[0] as Receipt[]);
     }
   }
 

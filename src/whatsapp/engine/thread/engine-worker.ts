@@ -101,8 +101,9 @@ function remoteHandlers(cid: number): ConnectionHandlers {
     onQr: notify('onQr'),
     onOpen: notify('onOpen'),
     onClose: notify('onClose'),
-    onMessages: notify('onMessages'),
-    onReceipts: notify('onReceipts'),
+    onMessages: (messages, live) =>
+      requests.request(port, (rid) => hostCall(rid, cid, 'onMessages', [messages, live])),
+    onReceipts: (receipts) => requests.request(port, (rid) => hostCall(rid, cid, 'onReceipts', [receipts])),
     loadSentPayload: (waMessageId) =>
       requests.request(port, (rid) => hostCall(rid, cid, 'loadSentPayload', [waMessageId])),
   };

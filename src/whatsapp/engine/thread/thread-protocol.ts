@@ -15,8 +15,12 @@ export type ThreadOptions = Omit<BaileysOptions, 'mediaAgent' | 'mediaDispatcher
 /** What a connection can be asked (EngineConnection's asynchronous methods). */
 export type ConnectionMethod = 'send' | 'requestPairingCode' | 'lookup' | 'logout';
 
-/** What the engine thread asks of the API thread: the AuthStateStore, and ConnectionHandlers.loadSentPayload. */
-export type HostMethod = 'readCreds' | 'writeCreds' | 'readKeys' | 'clear' | 'loadSentPayload';
+/**
+ * What the engine thread asks of the API thread: the AuthStateStore, ConnectionHandlers.loadSentPayload, and
+ * the handlers that store incoming messages and receipts (answered once committed: the ack to WhatsApp waits).
+ */
+export type HostMethod =
+  'readCreds' | 'writeCreds' | 'readKeys' | 'clear' | 'loadSentPayload' | 'onMessages' | 'onReceipts';
 
 /** Signal keys a connection set, to be written to its store. */
 export interface KeyWrite {
@@ -25,7 +29,7 @@ export interface KeyWrite {
 }
 
 /** ConnectionHandlers' notifications. */
-export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onMessages' | 'onReceipts';
+export type HandlerName = 'onQr' | 'onOpen' | 'onClose';
 
 export interface WireError {
   message: string;
