@@ -21,6 +21,7 @@ import { MessagingModule } from './messaging/messaging.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { StatsModule } from './stats/stats.module';
 
 @Module({})
 export class AppModule {
@@ -48,6 +49,7 @@ export class AppModule {
         ...(config.SANDBOX ? [SandboxControlModule] : []),
         RealtimeModule,
         WebhooksModule,
+        StatsModule,
       ],
       controllers: [InfoController],
       providers: [
