@@ -62,9 +62,10 @@ function webhookStats(histogram: number[], succeeded: number): WebhookAttemptSta
 
 /**
  * The queries behind GET /api/stats, on the raw connection. Every one reads an index or a rollup kept by triggers
- * (see the StatsRollups migration): per-bucket counts from `message_stats_hourly` and
- * `webhook_attempt_stats_hourly`, failure reasons from the partial index of failed messages, delivery outcomes from
- * `ix_webhook_deliveries_created`, queue depth from `ix_messages_session_status_seq`.
+ * (see the StatsRollups migration): per-bucket counts from the rollup rows of the bucket's own size in
+ * `message_stats`, `webhook_attempt_stats` and `webhook_delivery_stats`; failure reasons from the partial index of
+ * failed messages (named: with a session filter the planner would otherwise walk every message of the session in
+ * the window); queue depth from `ix_messages_session_status_seq`.
  *
  * Messages count in the bucket of their `created_at` with the status they have now (a message sent at 10:59 and
  * read at 11:20 counts as read in the 10:00 bucket); webhook attempts count in the bucket of their start.
@@ -84,10 +85,11 @@ export class StatsQueries {
     const n = (range.to - range.from) / range.bucketMs;
     const tallies = Array.from({ length: n }, emptyTally);
     const total = emptyTally();
-    const window = [range.from, range.bucketMs, range.from, range.to];
+    // Rollup rows of the bucket size itself: one per (bucket, session, direction, status).
+    const window = [range.from, range.bucketMs, range.bucketMs, range.from, range.to];
     const rows = this.stmt(
-      `SELECT CAST((hour - ?) / ? AS INTEGER) AS i, direction, status, SUM(count) AS n FROM message_stats_hourly
-       WHERE hour >= ? AND hour < ?${session ? ' AND session_id = ?' : ''} GROUP BY i, direction, status`,
+      `SELECT CAST((start - ?) / ? AS INTEGER) AS i, direction, status, SUM(count) AS n FROM message_stats
+       WHERE size = ? AND start >= ? AND start < ?${session ? ' AND session_id = ?' : ''} GROUP BY i, direction, status`,
     ).all(...window, ...(session ? [session] : [])) as {
       i: number;
       direction: string;
@@ -106,8 +108,8 @@ export class StatsQueries {
     const totalHistogram = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
     let totalSucceeded = 0;
     const attempts = this.stmt(
-      `SELECT CAST((hour - ?) / ? AS INTEGER) AS i, latency_bucket AS l, SUM(attempts) AS n, SUM(succeeded) AS ok
-       FROM webhook_attempt_stats_hourly WHERE hour >= ? AND hour < ? GROUP BY i, l`,
+      `SELECT CAST((start - ?) / ? AS INTEGER) AS i, latency_bucket AS l, SUM(attempts) AS n, SUM(succeeded) AS ok
+       FROM webhook_attempt_stats WHERE size = ? AND start >= ? AND start < ? GROUP BY i, l`,
     ).all(...window) as { i: number; l: number; n: number; ok: number }[];
     for (const { i, ...r } of attempts) {
       histograms[i][r.l] += r.n;
@@ -139,7 +141,7 @@ export class StatsQueries {
   /** The most frequent reasons of failed sends created in the window. */
   private failureReasons(range: StatsRange, session: string | null, limit: number): FailureReason[] {
     const rows = this.stmt(
-      `SELECT COALESCE(error, 'unknown') AS reason, COUNT(*) AS count FROM messages
+      `SELECT COALESCE(error, 'unknown') AS reason, COUNT(*) AS count FROM messages INDEXED BY ix_messages_failed_created
        WHERE status = 'failed' AND created_at >= ? AND created_at < ?${session ? ' AND session_id = ?' : ''}
        GROUP BY error ORDER BY count DESC, reason LIMIT ?`,
     ).all(...(session ? [range.from, range.to, session] : [range.from, range.to]), limit);
@@ -149,8 +151,9 @@ export class StatsQueries {
   /** Outcomes of the webhook deliveries created in the window (every endpoint: deliveries have no session). */
   private deliveries(range: StatsRange): WebhookDeliveryStats {
     const rows = this.stmt(
-      `SELECT status, COUNT(*) AS n FROM webhook_deliveries WHERE created_at >= ? AND created_at < ? GROUP BY status`,
-    ).all(range.from, range.to) as { status: string; n: number }[];
+      `SELECT status, SUM(count) AS n FROM webhook_delivery_stats
+       WHERE size = ? AND start >= ? AND start < ? GROUP BY status`,
+    ).all(range.bucketMs, range.from, range.to) as { status: string; n: number }[];
     const of = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
     const delivered = of('delivered');
     const failed = of('failed');

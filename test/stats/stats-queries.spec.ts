@@ -192,18 +192,28 @@ describe('StatsQueries on SQLite', () => {
   it('keeps the rollup equal to a GROUP BY over the messages after status changes and deletes', () => {
     db.prepare(`UPDATE messages SET status = 'sending' WHERE status = 'queued'`).run();
     db.prepare(`DELETE FROM messages WHERE session_id = 'beta' AND direction = 'in'`).run();
-    const rollup = db
-      .prepare(
-        `SELECT session_id, direction, status, SUM(count) AS n FROM message_stats_hourly
-         GROUP BY 1, 2, 3 HAVING n <> 0 ORDER BY 1, 2, 3`,
-      )
-      .all();
     const truth = db
       .prepare(
         `SELECT session_id, direction, status, COUNT(*) AS n FROM messages GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       )
       .all();
-    expect(rollup).toEqual(truth);
+    for (const size of [3_600_000, 86_400_000]) {
+      const rollup = db
+        .prepare(
+          `SELECT session_id, direction, status, SUM(count) AS n FROM message_stats WHERE size = ?
+           GROUP BY 1, 2, 3 HAVING n <> 0 ORDER BY 1, 2, 3`,
+        )
+        .all(size);
+      expect(rollup).toEqual(truth);
+    }
+    db.prepare(`UPDATE webhook_deliveries SET status = 'delivered' WHERE id = 'd3'`).run();
+    const deliveries = q.stats(range('2026-11-10T00:00:00Z', '2026-11-11T00:00:00Z', 'day'), null, 5);
+    expect(deliveries.totals.webhookDeliveries).toEqual({
+      delivered: 2,
+      failed: 1,
+      pending: 0,
+      successRate: 0.667,
+    });
   });
 
   it('is left empty outside the data', () => {

@@ -121,4 +121,17 @@ describe('GET /api/stats after a sandbox scenario', () => {
     }
     expect((await t.http().get('/api/stats')).status).toBe(401);
   });
+
+  it('is described in the OpenAPI document with its query and an example answer', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const op = doc.paths['/api/stats'].get;
+    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'bucket',
+      'from',
+      'reasons',
+      'session',
+      'to',
+    ]);
+    expect(op.responses['200'].content['application/json'].example.totals.messages.deliveryRate).toBe(0.875);
+  });
 });
