@@ -75,9 +75,10 @@ export class StatsQueries {
 
   constructor(private readonly db: Database) {}
 
-  private stmt(sql: string): Statement {
+  /** A cached prepared statement; `raw`: rows as arrays (no object per row). */
+  private stmt(sql: string, raw = false): Statement {
     let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    if (!s) this.statements.set(sql, (s = raw ? this.db.prepare(sql).raw(true) : this.db.prepare(sql)));
     return s;
   }
 
@@ -85,20 +86,16 @@ export class StatsQueries {
     const n = (range.to - range.from) / range.bucketMs;
     const tallies = Array.from({ length: n }, emptyTally);
     const total = emptyTally();
-    // Rollup rows of the bucket size itself: one per (bucket, session, direction, status).
-    const window = [range.from, range.bucketMs, range.bucketMs, range.from, range.to];
+    // Rollup rows of the bucket size itself, summed here (no GROUP BY: SQLite would sort them in a temp B-tree).
+    const window = [range.bucketMs, range.from, range.to];
     const rows = this.stmt(
-      `SELECT CAST((start - ?) / ? AS INTEGER) AS i, direction, status, SUM(count) AS n FROM message_stats
-       WHERE size = ? AND start >= ? AND start < ?${session ? ' AND session_id = ?' : ''} GROUP BY i, direction, status`,
-    ).all(...window, ...(session ? [session] : [])) as {
-      i: number;
-      direction: string;
-      status: string;
-      n: number;
-    }[];
-    for (const r of rows) {
-      addStatus(tallies[r.i], r.direction, r.status, r.n);
-      addStatus(total, r.direction, r.status, r.n);
+      `SELECT start, direction, status, count FROM message_stats
+       WHERE size = ? AND start >= ? AND start < ?${session ? ' AND session_id = ?' : ''}`,
+      true,
+    ).all(...window, ...(session ? [session] : [])) as [number, string, string, number][];
+    for (const [start, direction, status, n] of rows) {
+      addStatus(tallies[(start - range.from) / range.bucketMs], direction, status, n);
+      addStatus(total, direction, status, n);
     }
 
     const histograms = Array.from({ length: n }, () =>
@@ -108,14 +105,16 @@ export class StatsQueries {
     const totalHistogram = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
     let totalSucceeded = 0;
     const attempts = this.stmt(
-      `SELECT CAST((start - ?) / ? AS INTEGER) AS i, latency_bucket AS l, SUM(attempts) AS n, SUM(succeeded) AS ok
-       FROM webhook_attempt_stats WHERE size = ? AND start >= ? AND start < ? GROUP BY i, l`,
-    ).all(...window) as { i: number; l: number; n: number; ok: number }[];
-    for (const { i, ...r } of attempts) {
-      histograms[i][r.l] += r.n;
-      succeeded[i] += r.ok;
-      totalHistogram[r.l] += r.n;
-      totalSucceeded += r.ok;
+      `SELECT start, latency_bucket, attempts, succeeded FROM webhook_attempt_stats
+       WHERE size = ? AND start >= ? AND start < ?`,
+      true,
+    ).all(...window) as [number, number, number, number][];
+    for (const [start, l, n, ok] of attempts) {
+      const i = (start - range.from) / range.bucketMs;
+      histograms[i][l] += n;
+      succeeded[i] += ok;
+      totalHistogram[l] += n;
+      totalSucceeded += ok;
     }
 
     return {
