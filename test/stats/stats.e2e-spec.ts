@@ -122,6 +122,14 @@ describe('GET /api/stats after a sandbox scenario', () => {
     expect((await t.http().get('/api/stats')).status).toBe(401);
   });
 
+  it("serves the console's chart library from its npm package, without the key", async () => {
+    const res = await t.http().get('/vendor/chart.umd.min.js');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(res.text).toContain('Chart.js v4');
+    expect((await t.http().get('/vendor/__proto__')).status).toBe(404);
+  });
+
   it('is described in the OpenAPI document with its query and an example answer', async () => {
     const doc = (await t.http().get('/docs-json').expect(200)).body;
     const op = doc.paths['/api/stats'].get;
