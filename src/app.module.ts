@@ -24,6 +24,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhookInspectorModule } from './webhook-inspector/webhook-inspector.module';
 import { BackupModule } from './backup/backup.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { StatsModule } from './stats/stats.module';
 
 @Module({})
 export class AppModule {
@@ -53,6 +54,7 @@ export class AppModule {
         WebhooksModule,
         BackupModule,
         MetricsModule.forRoot(config),
+        StatsModule,
       ],
       controllers: [InfoController],
       providers: [

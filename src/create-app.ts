@@ -12,6 +12,7 @@ import { installRequestBodies } from './common/http/request-bodies';
 import { parseTrustProxy } from './common/http/trust-proxy';
 import { requestId } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
+import { serveVendorFiles } from './common/http/vendor-files';
 import { validationPipe } from './common/http/validation';
 import { restrictNewFiles } from './database/private-files';
 import { setupOpenApi } from './openapi';
@@ -69,6 +70,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // The console's files. API paths never reach the file system: serving static files checks the disk for every
   // request it sees, which was a measurable share of an API request's time.
   const consoleFiles = express.static(STATIC_DIR, { index: 'index.html', redirect: false });
+  app.use(serveVendorFiles());
   app.use((req: Request, res: Response, next: NextFunction) =>
     (req.method === 'GET' || req.method === 'HEAD') && !API_PATHS.test(req.path)
       ? consoleFiles(req, res, next)

@@ -1,5 +1,6 @@
 // Boots the console: asks for the API key, then loads every panel and keeps them live over Socket.IO.
 import { api, currentKey, onReachability, onUnauthorized, setKey, storeKey, storedKey } from './api.js';
+import { bindDashboard, loadDashboard, refreshDashboardPeriodically, renderDashboard } from './dashboard.js';
 import { $, busy, clearNotice, formError, hideNotice, setAfterBusy, showError } from './dom.js';
 import { applyStatic, currentLang, onLangChange, setLang, t } from './i18n.js';
 import { connectLive, disconnectLive, liveConnected, renderLiveState } from './live.js';
@@ -32,6 +33,7 @@ function recovered() {
 function showKeyPrompt(message) {
   disconnectLive();
   refreshWebhooksPeriodically(false);
+  refreshDashboardPeriodically(false);
   hideNotice();
   $('#live-state').hidden = true;
   $('#console').hidden = true;
@@ -62,8 +64,14 @@ async function enterConsole(info) {
   setSandbox(!!info.sandbox);
   setEventTypes(info.webhookEvents);
   renderCurl();
-  await Promise.all([reloadAll().catch(showError), loadWebhooks(), loadRules()]);
+  await Promise.all([
+    reloadAll().catch(showError),
+    loadWebhooks(),
+    loadRules(),
+    loadDashboard().catch(showError),
+  ]);
   refreshWebhooksPeriodically(true);
+  refreshDashboardPeriodically(true);
   connectLive(currentKey(), {
     onConnect: () => {
       // Anything that happened while the socket was down is read again.
@@ -92,6 +100,7 @@ async function start() {
     renderMonitor();
     renderWebhooks();
     renderRules();
+    renderDashboard();
   });
   $('#notice-close').addEventListener('click', hideNotice);
   $('#change-key').addEventListener('click', () => showKeyPrompt(''));
@@ -105,6 +114,7 @@ async function start() {
   bindMonitor();
   bindWebhooks();
   bindRules(currentSession);
+  bindDashboard();
 
   $('#key-form').addEventListener('submit', (e) => {
     e.preventDefault();

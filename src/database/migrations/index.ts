@@ -4,6 +4,7 @@ import { Webhooks1764000003000 } from './1764000003000-Webhooks';
 import { AutoReplyRules1764000004000 } from './1764000004000-AutoReplyRules';
 import { DropMessagesWaIdIndex1764000005000 } from './1764000005000-DropMessagesWaIdIndex';
 import { SessionsStopped1764000006000 } from './1764000006000-SessionsStopped';
+import { StatsRollups1764000007000 } from './1764000007000-StatsRollups';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   AutoReplyRules1764000004000,
   DropMessagesWaIdIndex1764000005000,
   SessionsStopped1764000006000,
+  StatsRollups1764000007000,
 ];
