@@ -20,6 +20,8 @@ const TAGS: [name: string, description: string][] = [
     'sandbox',
     'Only with SANDBOX=true: the simulated phone, contacts and webhook inspector, to try it offline',
   ],
+  ['stats', 'Message, receipt and webhook figures per hour or day, for the dashboard'],
+  ['metrics', 'Prometheus metrics (text format)'],
   ['info', 'Version and mode of this gateway'],
   ['health', 'Liveness of the database, memory and WhatsApp sessions (public)'],
 ];

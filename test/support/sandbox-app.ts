@@ -19,7 +19,8 @@ export interface SandboxApp extends TestApp {
 
 /**
  * Settings that keep end-to-end tests quick: short receipts and reconnect delays. Media by URL may come from
- * servers on this machine (tests serve it locally); pass `MEDIA_ALLOWED_CIDRS: undefined` for the default policy.
+ * servers on this machine (tests serve it locally); pass `MEDIA_ALLOWED_CIDRS: undefined,
+ * WEBHOOK_ALLOWED_CIDRS: ''` for the default policy (sandbox mode's webhook list allows loopback).
  */
 export const FAST_SANDBOX_ENV: Record<string, string> = {
   SANDBOX: 'true',
@@ -41,7 +42,10 @@ export async function startSandboxApp(
   { link = true, dir = tempDir('gw-sbx-') }: { link?: boolean; dir?: string } = {},
 ): Promise<SandboxApp> {
   const merged = Object.entries({ ...FAST_SANDBOX_ENV, ...env });
-  const t = await startTestApp(Object.fromEntries(merged.filter((e): e is [string, string] => !!e[1])), dir);
+  const t = await startTestApp(
+    Object.fromEntries(merged.filter((e): e is [string, string] => e[1] !== undefined)),
+    dir,
+  );
   const sandbox = t.app.get(SandboxHost).sandbox;
   if (!sandbox) throw new Error('sandbox did not start');
   const get = (path: string) => t.http().get(path).set('X-API-Key', t.apiKey);

@@ -13,27 +13,40 @@ export class MessageCounts {
   @ApiProperty({ example: 2, description: 'Outgoing messages that failed' }) failed: number;
   @ApiProperty({ example: 2, description: 'Outgoing messages still queued or sending' }) pending: number;
   @ApiProperty({
+    type: Number,
     example: 0.921,
     nullable: true,
     description: 'delivered / sent; null when nothing was sent',
   })
   deliveryRate: number | null;
-  @ApiProperty({ example: 0.539, nullable: true, description: 'read / sent; null when nothing was sent' })
+  @ApiProperty({
+    type: Number,
+    example: 0.539,
+    nullable: true,
+    description: 'read / sent; null when nothing was sent',
+  })
   readRate: number | null;
 }
 
 export class WebhookAttemptStats {
   @ApiProperty({ example: 200, description: 'HTTP attempts started' }) attempts: number;
   @ApiProperty({ example: 196, description: 'Attempts answered with a 2xx' }) succeeded: number;
-  @ApiProperty({ example: 0.98, nullable: true, description: 'succeeded / attempts; null without attempts' })
+  @ApiProperty({
+    type: Number,
+    example: 0.98,
+    nullable: true,
+    description: 'succeeded / attempts; null without attempts',
+  })
   successRate: number | null;
   @ApiProperty({
+    type: Number,
     example: 50,
     nullable: true,
     description: 'Median attempt duration (ms), as the upper bound of its histogram bucket',
   })
   p50Ms: number | null;
   @ApiProperty({
+    type: Number,
     example: 250,
     nullable: true,
     description: '95th percentile attempt duration (ms), likewise',
@@ -57,7 +70,12 @@ export class WebhookDeliveryStats {
   @ApiProperty({ example: 98 }) delivered: number;
   @ApiProperty({ example: 1 }) failed: number;
   @ApiProperty({ example: 1, description: 'Pending or being delivered' }) pending: number;
-  @ApiProperty({ example: 0.99, nullable: true, description: 'delivered / (delivered + failed)' })
+  @ApiProperty({
+    type: Number,
+    example: 0.99,
+    nullable: true,
+    description: 'delivered / (delivered + failed)',
+  })
   successRate: number | null;
 }
 
@@ -81,6 +99,7 @@ export class StatsView {
   to: string;
   @ApiProperty({ enum: ['hour', 'day'] }) bucket: 'hour' | 'day';
   @ApiProperty({
+    type: String,
     example: 'default',
     nullable: true,
     description: 'The session filter; null = every session',

@@ -25,13 +25,18 @@ export class SessionView {
   @ApiProperty({ example: 'default' }) id: string;
   @ApiProperty({ enum: ['starting', 'qr_ready', 'connected', 'disconnected', 'logged_out'] }) status: string;
   @ApiProperty() connected: boolean;
-  @ApiProperty({ example: '6281234567890', nullable: true }) phone: string | null;
-  @ApiProperty({ example: 'Toko Budi', nullable: true }) name: string | null;
-  @ApiProperty({ example: '100000000000001@lid', nullable: true }) lid: string | null;
-  @ApiProperty({ nullable: true, description: 'Current QR string while waiting for a scan' }) qr:
-    string | null;
-  @ApiProperty({ nullable: true, example: null, description: 'Why the session is not connected' }) reason:
-    string | null;
+  @ApiProperty({ type: String, example: '6281234567890', nullable: true }) phone: string | null;
+  @ApiProperty({ type: String, example: 'Toko Budi', nullable: true }) name: string | null;
+  @ApiProperty({ type: String, example: '100000000000001@lid', nullable: true }) lid: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Current QR string while waiting for a scan' })
+  qr: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Why the session is not connected',
+  })
+  reason: string | null;
   @ApiProperty({
     example: false,
     description: 'Stopped on request (POST .../stop); stays closed until started',

@@ -4,7 +4,7 @@ export class SeedStatusView {
   @ApiProperty({ enum: ['qr_ready', 'connected', 'disconnected'] }) status:
     'qr_ready' | 'connected' | 'disconnected';
   @ApiProperty() connected: boolean;
-  @ApiProperty({ nullable: true, example: null }) qr: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) qr: string | null;
 }
 
 export class SeedQrView {
