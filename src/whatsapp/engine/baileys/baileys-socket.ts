@@ -168,6 +168,13 @@ export async function openBaileysSocket({
   });
   /** Messages handed over before their receipt; their later messages.upsert is not handed over again. */
   const stored = new WeakSet<object>();
+  // What could not be stored stays unacknowledged, but WhatsApp redelivers only on a new connection: close this
+  // one (a transient close, so the session reconnects at once) to have it sent again.
+  const redeliverIfNotStored = (storing: Promise<void>): Promise<void> =>
+    storing.catch((err: Error) => {
+      sock.end(new Error(`incoming data not stored, reconnecting for redelivery: ${err.message}`));
+      throw err;
+    });
   const sock = makeWASocket({
     // Signal keys are read through makeAuthState's own cache (Baileys' makeCacheableSignalKeyStore takes a
     // mutex and sizes every value on each call, and cannot remember that a key is absent).
@@ -194,11 +201,11 @@ export async function openBaileysSocket({
       const mapped = toInboundMessage(msg as WAMessage);
       if (!mapped) return undefined;
       stored.add(msg);
-      return handlers.onMessages([mapped], type === 'notify');
+      return redeliverIfNotStored(handlers.onMessages([mapped], type === 'notify'));
     },
     storeIncomingReceipts: (updates) => {
       const receipts = toReceipts(updates);
-      return receipts.length ? handlers.onReceipts(receipts) : undefined;
+      return receipts.length ? redeliverIfNotStored(handlers.onReceipts(receipts)) : undefined;
     },
     getMessage: async (key) => {
       const text = key.id ? await handlers.loadSentPayload?.(key.id) : undefined;
