@@ -162,7 +162,7 @@ export async function openBaileysSocket({
     writeKeys: (collect) => (closed ? Promise.resolve() : store.writeKeys(collect)),
     clear: () => store.clear(),
   };
-  const { state, saveCreds } = await makeAuthState(owned, {
+  const { state, saveCreds, keysDurable } = await makeAuthState(owned, {
     onWriteError: (err) => logger.error({ err }, 'writing Signal keys failed'),
   });
   /** Messages handed over before their receipt; their later messages.upsert is not handed over again. */
@@ -199,6 +199,9 @@ export async function openBaileysSocket({
       const receipts = toReceipts(updates);
       return receipts.length ? handlers.onReceipts(receipts) : undefined;
     },
+    // An encrypted message leaves only once the Signal keys its encryption wrote are committed (see the patch):
+    // a crash right after a send must not bring back a ratchet state older than the recipient's.
+    keysDurable,
     getMessage: async (key) => {
       const text = key.id ? await handlers.loadSentPayload?.(key.id) : undefined;
       return text ? proto.Message.fromObject(deserialize(text)) : undefined;
