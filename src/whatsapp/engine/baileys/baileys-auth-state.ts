@@ -95,7 +95,10 @@ export async function makeAuthState(
 ): Promise<{
   state: AuthenticationState;
   saveCreds: () => Promise<void>;
-  /** Resolves once every key set so far is committed; rejects if one of those writes failed. */
+  /**
+   * Resolves once every key set so far is committed. Rejects once any key write has failed: what Baileys holds
+   * in memory may then be ahead of SQLite, so nothing more is sent on this connection (it is ended).
+   */
   keysDurable: () => Promise<void>;
 }> {
   const creds = (await loadCreds(store)) ?? initAuthCreds();
@@ -105,6 +108,8 @@ export async function makeAuthState(
   let unwritten: Map<string, { type: string; id: string; value: unknown }> | null = null;
   /** Key writes asked for and not yet settled. */
   const pending = new Set<Promise<void>>();
+  /** The first key write that failed: the keys in memory are ahead of SQLite from then on. */
+  let failed: Error | null = null;
   /**
    * Asks the store for a write that takes, when it runs, the keys set until then: a session record that
    * several sends of one turn update is serialised and written once, with its newest value.
@@ -124,6 +129,7 @@ export async function makeAuthState(
       () => pending.delete(write),
       (err: Error) => {
         pending.delete(write);
+        failed ??= err;
         for (const key of keys.keys()) cache.delete(key);
         options.onWriteError?.(err);
       },
@@ -184,6 +190,7 @@ export async function makeAuthState(
   };
   const keysDurable = async () => {
     await Promise.all(pending);
+    if (failed) throw failed;
   };
   return { state, saveCreds, keysDurable };
 }

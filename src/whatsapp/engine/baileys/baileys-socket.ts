@@ -74,19 +74,34 @@ export class BaileysConnection implements EngineConnection {
 
   /**
    * Sends in the order asked: the send queue hands over the next messages before the first is answered, and
-   * Baileys' sendMessage calls, run side by side, could reach WhatsApp in another order.
+   * Baileys' sendMessage calls, run side by side, could reach WhatsApp in another order. The next message
+   * starts once this one is encrypted: its stanza then waits for its Signal keys' commit (Baileys sends
+   * stanzas in the order they were encrypted), so the keys of messages in flight together share commits.
    */
   send(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
-    const next = this.sending.then(() => this.sendNow(jid, content, options));
-    this.sending = next.then(
-      () => undefined,
-      () => undefined,
-    );
+    let encrypted!: () => void;
+    const turn = new Promise<void>((resolve) => (encrypted = resolve));
+    const next = this.sending.then(() => this.sendNow(jid, content, options, encrypted));
+    this.sending = Promise.race([
+      turn,
+      next.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]);
     return next;
   }
 
-  private async sendNow(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
-    const msg = await this.sock.sendMessage(jid, toBaileysContent(content), toSendOptions(options));
+  private async sendNow(
+    jid: string,
+    content: OutgoingContent,
+    options: SendOptions | undefined,
+    onEncrypted: () => void,
+  ): Promise<SentMessage> {
+    const msg = await this.sock.sendMessage(jid, toBaileysContent(content), {
+      ...toSendOptions(options),
+      onEncrypted,
+    });
     if (!msg?.key?.id) throw new Error('WhatsApp did not accept the message');
     const ts = Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000));
     return {
@@ -163,7 +178,12 @@ export async function openBaileysSocket({
     clear: () => store.clear(),
   };
   const { state, saveCreds, keysDurable } = await makeAuthState(owned, {
-    onWriteError: (err) => logger.error({ err }, 'writing Signal keys failed'),
+    // Keys in memory ahead of SQLite: the socket ends (sends already refuse, see keysDurable), and the next
+    // connection starts from what SQLite holds.
+    onWriteError: (err) => {
+      logger.error({ err }, 'writing Signal keys failed, the connection ends');
+      sock.end(err);
+    },
   });
   /** Messages handed over before their receipt; their later messages.upsert is not handed over again. */
   const stored = new WeakSet<object>();
