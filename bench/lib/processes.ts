@@ -151,11 +151,13 @@ export interface GatewayOptions {
   nodeFlags?: string[];
   /** Wait for /health 200 before returning (default true). */
   waitHealthy?: boolean;
+  /** Checkout whose `dist/main.js` runs (default this one), e.g. a build of an earlier commit to compare with. */
+  root?: string;
 }
 
 /** Starts the compiled gateway (`dist/main.js`, run `npm run build` first) as a child process. */
 export async function startGateway(opts: GatewayOptions = {}): Promise<GatewayProcess> {
-  const main = path.join(ROOT, 'dist', 'main.js');
+  const main = path.join(opts.root ?? ROOT, 'dist', 'main.js');
   if (!fs.existsSync(main)) throw new Error('dist/main.js is missing: run `npm run build` first');
   const dir = opts.dir ?? tempDir('gw-bench-');
   const port = await freePort();

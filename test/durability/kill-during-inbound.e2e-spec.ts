@@ -13,9 +13,9 @@ import {
 
 const CONTACTS = ['6281300000601', '6281300000602', '6281300000603'];
 /**
- * Recipients of the gateway's own sends, apart from the senders of the burst: a kill between a send leaving and
- * its `sent` mark's commit loses the Signal session that send created, and a contact that then writes on that
- * session needs WhatsApp's retry receipts (which the sandbox does not simulate) to be understood again.
+ * Recipients of the gateway's own sends, apart from the senders of the burst: a contact and the gateway that
+ * write to each other at the same moment (a session both sides start at once, or the ratchet of a busy one) can
+ * end up needing WhatsApp's retry receipts, which the sandbox does not simulate, to understand each other again.
  */
 const RECIPIENTS = ['6281300000611', '6281300000612', '6281300000613'];
 const PER_CONTACT = 100;
@@ -58,9 +58,9 @@ describe('kill -9 of the gateway during an inbound burst', () => {
           .expect(202);
         sent.push(res.body.id);
       }
-      // Received by the contacts before the burst starts: their receipts (not the sends) are what is under way
-      // at the kill.
-      for (const contact of RECIPIENTS) await sandbox.waitForReceived(contact, round + 1, 30_000);
+      // Not waited for: sends are under way at the kill too. Their Signal keys are committed before their stanzas
+      // leave, so a message sent again after the restart (a repeat the contact ignores) does not set the
+      // session back, and the next round's messages still decrypt at the contact.
       const before = storedIn();
       bursts.push(
         ...CONTACTS.map((c) => sandbox!.contactSendMany(c, account, PER_CONTACT, `in ${round} ${c}`)),

@@ -96,6 +96,24 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
     expect(await stored('pre-key', '1')).toBeUndefined();
   });
 
+  it('keysDurable resolves once the keys set so far are committed, and rejects after a failed write', async () => {
+    const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
+    const { state, keysDurable } = await makeAuthState(store, { onWriteError: () => undefined });
+    await keysDurable(); // nothing pending
+    await state.keys.set({ session: { 'a@lid': session(1) as any } });
+    await state.keys.set({ session: { 'b@lid': session(1) as any } });
+    expect(await stored('session', 'a@lid')).toBeUndefined();
+    await keysDurable();
+    expect(await stored('session', 'a@lid')).toEqual(session(1));
+    expect(await stored('session', 'b@lid')).toEqual(session(1));
+    jest.spyOn(store, 'writeKeys').mockRejectedValueOnce(new Error('disk full'));
+    await state.keys.set({ session: { 'a@lid': session(2) as any } });
+    await expect(keysDurable()).rejects.toThrow('disk full');
+    // The keys in memory were ahead of SQLite: nothing is durable for this connection any more.
+    await state.keys.set({ session: { 'a@lid': session(3) as any } });
+    await expect(keysDurable()).rejects.toThrow('disk full');
+  });
+
   it('reports a write that fails and forgets its keys, so reads return what SQLite holds', async () => {
     const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
     const errors: Error[] = [];

@@ -92,31 +92,48 @@ export interface AuthStateOptions {
 export async function makeAuthState(
   store: AuthStateStore,
   options: AuthStateOptions = {},
-): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }> {
+): Promise<{
+  state: AuthenticationState;
+  saveCreds: () => Promise<void>;
+  /**
+   * Resolves once every key set so far is committed. Rejects once any key write has failed: what Baileys holds
+   * in memory may then be ahead of SQLite, so nothing more is sent on this connection (it is ended).
+   */
+  keysDurable: () => Promise<void>;
+}> {
   const creds = (await loadCreds(store)) ?? initAuthCreds();
   const cache = new KeyCache();
   let writing = Promise.resolve();
   /** Keys set since the pending write was asked for and before it ran: the newest value of each. */
   let unwritten: Map<string, { type: string; id: string; value: unknown }> | null = null;
+  /** Key writes asked for and not yet settled. */
+  const pending = new Set<Promise<void>>();
+  /** The first key write that failed: the keys in memory are ahead of SQLite from then on. */
+  let failed: Error | null = null;
   /**
    * Asks the store for a write that takes, when it runs, the keys set until then: a session record that
    * several sends of one turn update is serialised and written once, with its newest value.
    */
   const startWrite = () => {
     const keys = new Map<string, { type: string; id: string; value: unknown }>();
-    store
-      .writeKeys(() => {
-        if (unwritten === keys) unwritten = null;
-        return [...keys.values()].map((e) => ({
-          type: e.type,
-          id: e.id,
-          value: e.value === null ? null : serializeKey(e.type, e.value),
-        }));
-      })
-      .catch((err: Error) => {
+    const write = store.writeKeys(() => {
+      if (unwritten === keys) unwritten = null;
+      return [...keys.values()].map((e) => ({
+        type: e.type,
+        id: e.id,
+        value: e.value === null ? null : serializeKey(e.type, e.value),
+      }));
+    });
+    pending.add(write);
+    write.then(
+      () => pending.delete(write),
+      (err: Error) => {
+        pending.delete(write);
+        failed ??= err;
         for (const key of keys.keys()) cache.delete(key);
         options.onWriteError?.(err);
-      });
+      },
+    );
     return keys;
   };
   const state: AuthenticationState = {
@@ -171,5 +188,9 @@ export async function makeAuthState(
     writing = writing.then(() => store.writeCreds(serialize(state.creds)));
     return writing;
   };
-  return { state, saveCreds };
+  const keysDurable = async () => {
+    await Promise.all(pending);
+    if (failed) throw failed;
+  };
+  return { state, saveCreds, keysDurable };
 }

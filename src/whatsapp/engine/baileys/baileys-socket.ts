@@ -75,19 +75,36 @@ export class BaileysConnection implements EngineConnection {
 
   /**
    * Sends in the order asked: the send queue hands over the next messages before the first is answered, and
-   * Baileys' sendMessage calls, run side by side, could reach WhatsApp in another order.
+   * Baileys' sendMessage calls, run side by side, could reach WhatsApp in another order. The next message
+   * starts once this one is encrypted: its stanza then waits for its Signal keys' commit (Baileys sends
+   * stanzas in the order they were encrypted), so the keys of messages in flight together share commits.
    */
   send(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
-    const next = this.sending.then(() => this.sendNow(jid, content, options)).catch(rethrowAsEngineError);
-    this.sending = next.then(
-      () => undefined,
-      () => undefined,
-    );
+    let encrypted!: () => void;
+    const turn = new Promise<void>((resolve) => (encrypted = resolve));
+    const next = this.sending
+      .then(() => this.sendNow(jid, content, options, encrypted))
+      .catch(rethrowAsEngineError);
+    this.sending = Promise.race([
+      turn,
+      next.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]);
     return next;
   }
 
-  private async sendNow(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
-    const msg = await this.sock.sendMessage(jid, toBaileysContent(content), toSendOptions(options));
+  private async sendNow(
+    jid: string,
+    content: OutgoingContent,
+    options: SendOptions | undefined,
+    onEncrypted: () => void,
+  ): Promise<SentMessage> {
+    const msg = await this.sock.sendMessage(jid, toBaileysContent(content), {
+      ...toSendOptions(options),
+      onEncrypted,
+    });
     if (!msg?.key?.id) throw new Error('WhatsApp did not accept the message');
     const ts = Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000));
     return {
@@ -163,8 +180,13 @@ export async function openBaileysSocket({
     writeKeys: (collect) => (closed ? Promise.resolve() : store.writeKeys(collect)),
     clear: () => store.clear(),
   };
-  const { state, saveCreds } = await makeAuthState(owned, {
-    onWriteError: (err) => logger.error({ err }, 'writing Signal keys failed'),
+  const { state, saveCreds, keysDurable } = await makeAuthState(owned, {
+    // Keys in memory ahead of SQLite: the socket ends (sends already refuse, see keysDurable), and the next
+    // connection starts from what SQLite holds.
+    onWriteError: (err) => {
+      logger.error({ err }, 'writing Signal keys failed, the connection ends');
+      sock.end(err);
+    },
   });
   /** Messages handed over before their receipt; their later messages.upsert is not handed over again. */
   const stored = new WeakSet<object>();
@@ -207,6 +229,9 @@ export async function openBaileysSocket({
       const receipts = toReceipts(updates);
       return receipts.length ? redeliverIfNotStored(handlers.onReceipts(receipts)) : undefined;
     },
+    // An encrypted message leaves only once the Signal keys its encryption wrote are committed (see the patch):
+    // a crash right after a send must not bring back a ratchet state older than the recipient's.
+    keysDurable,
     getMessage: async (key) => {
       const text = key.id ? await handlers.loadSentPayload?.(key.id) : undefined;
       return text ? proto.Message.fromObject(deserialize(text)) : undefined;

@@ -24,6 +24,7 @@ import {
   PendingRequests,
   ThreadOptions,
   ToEngine,
+  toWire,
 } from './thread-protocol';
 
 /**
@@ -164,7 +165,7 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
   }
 
   private onMessage(message: FromEngine): void {
-    if (message.keys) for (const write of message.keys) this.writeKeys(write);
+    if (message.keys) this.writeKeyBatch(message.keys, message.kid!);
     switch (message.op) {
       case 'keys':
         return;
@@ -209,18 +210,27 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
   }
 
   /**
-   * Writes keys a connection set (group-committed with the other writes of this turn). The engine thread has
-   * already gone on with them in its cache: if they cannot be stored, the connection ends, and the next one
-   * starts from what SQLite holds.
+   * Writes the keys connections set (group-committed with the other writes of this turn) and tells the engine
+   * thread once they are committed: sends wait for that. The engine thread has already gone on with them in its
+   * cache: if they cannot be stored, the connection ends, and the next one starts from what SQLite holds.
    */
-  private writeKeys({ cid, entries }: KeyWrite): void {
+  private writeKeyBatch(writes: KeyWrite[], kid: number): void {
+    const worker = this.worker;
+    void Promise.all(writes.map((write) => this.writeKeys(write))).then(
+      () => worker?.postMessage({ op: 'keysStored', kid } satisfies ToEngine),
+      (err) => worker?.postMessage({ op: 'keysStored', kid, error: toWire(err) } satisfies ToEngine),
+    );
+  }
+
+  private writeKeys({ cid, entries }: KeyWrite): Promise<void> {
     const client = this.clients.get(cid);
-    if (!client) return;
-    client.store
+    if (!client) return Promise.resolve();
+    return client.store
       .writeKeys(() => entries)
       .catch((err: Error) => {
         this.log.error(`writing Signal keys failed, the connection ends: ${err.message}`);
         this.post({ op: 'end', cid });
+        throw err;
       });
   }
 

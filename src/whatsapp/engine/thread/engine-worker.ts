@@ -2,7 +2,8 @@
  * The engine thread: runs every Baileys socket of the gateway, away from the API thread (see `engine-thread.ts`).
  * Each connection's auth state lives in the API thread's SQLite store and is reached by request; the keys a
  * connection sets are cached here and go over with the next message this thread posts (or alone, at the end of
- * the turn), so the API thread always has a send's new Signal keys before it hears the send succeeded.
+ * the turn), so the API thread always has a send's new Signal keys before it hears the send succeeded; the API
+ * thread answers once they are committed, and the send's stanza waits for that answer.
  */
 import { baileysLogger } from '../baileys/baileys-logger';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -18,12 +19,14 @@ import {
   asBuffer,
   ConnectionMethod,
   FromEngine,
+  fromWire,
   HandlerName,
   HostMethod,
   KeyWrite,
   PendingRequests,
   ThreadOptions,
   ToEngine,
+  WireError,
 } from './thread-protocol';
 
 const threadOptions = (workerData as { options: ThreadOptions }).options;
@@ -36,28 +39,48 @@ installSignalConsoleFilter(options.logLevel !== 'debug');
 
 const host = parentPort!;
 const requests = new PendingRequests();
+interface KeyRequest {
+  cid: number;
+  collect: () => KeyEntry[];
+  stored: { resolve: () => void; reject: (err: Error) => void };
+}
 /** Key writes asked for since the last post: each `collect` is called when they are posted. */
-let unsentKeys: { cid: number; collect: () => KeyEntry[] }[] = [];
+let unsentKeys: KeyRequest[] = [];
+/** Key writes posted and not yet answered, by batch. */
+const unstoredKeys = new Map<number, KeyRequest[]>();
+let nextKid = 0;
 
 /** The key writes asked for so far, one per connection, for the next message to the API thread. */
-function takeKeys(): KeyWrite[] | undefined {
+function takeKeys(): { keys: KeyWrite[]; kid: number } | undefined {
   if (!unsentKeys.length) return undefined;
   const batch = unsentKeys;
   unsentKeys = [];
+  const kid = ++nextKid;
+  unstoredKeys.set(kid, batch);
   const byConnection = new Map<number, KeyEntry[]>();
   for (const { cid, collect } of batch) {
     const entries = byConnection.get(cid);
     if (entries) entries.push(...collect());
     else byConnection.set(cid, collect());
   }
-  return [...byConnection].map(([cid, entries]) => ({ cid, entries }));
+  return { keys: [...byConnection].map(([cid, entries]) => ({ cid, entries })), kid };
+}
+
+/** The API thread's answer to a batch of key writes. */
+function keysStored(kid: number, error?: WireError): void {
+  const batch = unstoredKeys.get(kid);
+  unstoredKeys.delete(kid);
+  for (const { stored } of batch ?? []) {
+    if (error) stored.reject(fromWire(error));
+    else stored.resolve();
+  }
 }
 
 /** Every message to the API thread goes through here, so it carries the key writes asked for before it. */
 const port = {
   postMessage(message: FromEngine): void {
     const keys = takeKeys();
-    host.postMessage(keys ? { ...message, keys } : message);
+    host.postMessage(keys ? { ...message, ...keys } : message);
   },
 };
 
@@ -82,12 +105,12 @@ function remoteStore(cid: number): AuthStateStore {
     readCreds: () => call('readCreds'),
     writeCreds: (value) => call('writeCreds', value),
     readKeys: (type, ids) => call('readKeys', type, ids),
-    // Resolves once asked for: the API thread writes it (group-committed) before anything posted after it.
-    writeKeys: (collect) => {
-      if (!unsentKeys.length) setImmediate(postKeys);
-      unsentKeys.push({ cid, collect });
-      return Promise.resolve();
-    },
+    // The API thread writes it (group-committed) before anything posted after it, and answers once committed.
+    writeKeys: (collect) =>
+      new Promise<void>((resolve, reject) => {
+        if (!unsentKeys.length) setImmediate(postKeys);
+        unsentKeys.push({ cid, collect, stored: { resolve, reject } });
+      }),
     clear: () => call('clear'),
   };
 }
@@ -142,6 +165,8 @@ host.on('message', (message: ToEngine) => {
   switch (message.op) {
     case 'result':
       return requests.settle(message);
+    case 'keysStored':
+      return keysStored(message.kid, message.error);
     case 'connect': {
       const { cid } = message;
       return answer(port, message.rid, async () => {

@@ -48,19 +48,22 @@ export type ToEngine =
   | { op: 'connect'; rid: number; cid: number; activity: SharedArrayBuffer; version?: WaVersion }
   | { op: 'call'; rid: number; cid: number; method: ConnectionMethod; args: unknown[] }
   | { op: 'end'; cid: number }
+  /** The key writes posted with batch `kid` are committed (or failed, `error`). */
+  | { op: 'keysStored'; kid: number; error?: WireError }
   | ResultMessage;
 
 /**
  * Key writes ride along with whatever the engine thread posts next (`keys`, written before the message is
- * handled), or go alone (`op: 'keys'`) when nothing else is posted in the same turn: one message per send's
- * answer instead of two, and none back (a write that fails ends the connection, see EngineThread).
+ * handled), or go alone (`op: 'keys'`) when nothing else is posted in the same turn. Each batch is answered
+ * with `keysStored` once committed: a send waits for that before its stanza leaves (a write that fails also
+ * ends the connection, see EngineThread).
  */
 export type FromEngine = (
   | { op: 'host'; rid: number; cid: number; method: HostMethod; args: unknown[] }
   | { op: 'event'; cid: number; name: HandlerName; args: unknown[] }
   | { op: 'keys' }
   | ResultMessage
-) & { keys?: KeyWrite[] };
+) & { keys?: KeyWrite[]; kid?: number };
 
 export function toWire(err: unknown): WireError {
   const e = err as Error | undefined;
