@@ -200,15 +200,18 @@ describe('auto-reply rules API', () => {
       .post('/api/auto-reply-rules', { name: 'evil', match: 'regex', pattern: '(a+)+$', reply: 'matched' })
       .expect(201);
     const started = performance.now();
-    const [dry, health] = await Promise.all([
+    // Another request is answered meanwhile (not /health: its heap check reads the Jest worker's heap, which
+    // many earlier suites have grown).
+    const [dry, info] = await Promise.all([
       dryRun({ text: 'a'.repeat(4000) + '!' }),
-      t.http().get('/health').expect(200),
+      api().get('/api/info').expect(200),
     ]);
     expect(dry.body.matched).toBe(false);
-    expect(health.body.status).toBe('ok');
+    expect(info.body.version).toBeDefined();
     expect((await dryRun({ text: 'a'.repeat(60_000) + '!' })).body.matched).toBe(false);
     expect((await dryRun({ text: 'baaa' })).body.reply).toBe('matched');
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Backtracking would take ages on 60,000 characters; a linear engine is done in far less than this bound.
+    expect(performance.now() - started).toBeLessThan(10_000);
     await api().delete(`/api/auto-reply-rules/${rule.body.id}`).expect(204);
   });
 
