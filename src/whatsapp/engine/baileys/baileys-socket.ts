@@ -1,11 +1,4 @@
-import makeWASocket, {
-  Browsers,
-  generateMessageIDV2,
-  proto,
-  WAMessage,
-  WAMessageUpdate,
-  WASocket,
-} from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, proto, WAMessage, WAMessageUpdate, WASocket } from '@whiskeysockets/baileys';
 import { Agent as HttpsAgent } from 'node:https';
 import type pino from 'pino';
 import { Agent as UndiciAgent } from 'undici';
@@ -23,7 +16,6 @@ import type { ConnectionHandlers, EngineConnection } from '../whatsapp-engine';
 import { deserialize, makeAuthState, serialize } from './baileys-auth-state';
 import type { BaileysOptions } from './baileys-options';
 import { classifyClose } from './close-classifier';
-import { ConnectionLost } from '../engine-errors';
 import { rethrowAsEngineError } from './engine-error';
 import { toBaileysContent, toSendOptions } from './content-mapper';
 import { lidOf, normalizeJid, phoneOf } from './jid';
@@ -64,16 +56,10 @@ export const ACTIVITY_SLOTS = 2;
 
 type SentMessage = SendResult & { payload?: string };
 
-/** How long a sent stanza may wait for the server's acknowledgement before the connection counts as lost. */
-const SERVER_ACK_TIMEOUT_MS = 30_000;
-
 /** One Baileys socket. Never reused: after it closes the session asks the engine for a new one. */
 export class BaileysConnection implements EngineConnection {
   private intentional = false;
   private sending: Promise<void> = Promise.resolve();
-  private closed = false;
-  /** Sends waiting for the server's acknowledgement, failed at once when the connection closes. */
-  private readonly awaitingAck = new Set<(err: Error) => void>();
 
   constructor(
     private readonly sock: WASocket,
@@ -115,56 +101,17 @@ export class BaileysConnection implements EngineConnection {
     options: SendOptions | undefined,
     onEncrypted: () => void,
   ): Promise<SentMessage> {
-    const id = options?.waMessageId ?? generateMessageIDV2(this.sock.user?.id);
-    const accepted = this.serverAck(id);
-    accepted.catch(() => undefined); // awaited below; a send that throws first must not leave it unhandled
     const msg = await this.sock.sendMessage(jid, toBaileysContent(content), {
-      ...toSendOptions({ ...options, waMessageId: id }),
+      ...toSendOptions(options),
       onEncrypted,
     });
     if (!msg?.key?.id) throw new Error('WhatsApp did not accept the message');
-    await accepted;
     const ts = Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000));
     return {
       waMessageId: msg.key.id,
       timestamp: ts,
       payload: msg.message ? serialize(msg.message) : undefined,
     };
-  }
-
-  /**
-   * Resolves when WhatsApp's server answers the stanza with this id (its `<ack>`, or a receipt: either proves it
-   * holds the message). Written to the socket is not enough: a frame still in the kernel's buffer when the
-   * process dies is lost, and a message marked `sent` is never sent again. Rejects with ConnectionLost when the
-   * connection closes first or the server stays silent, so the message waits for the next connection (the same
-   * id, which recipients ignore if they already have it).
-   */
-  private serverAck(id: string): Promise<void> {
-    const ws = this.sock.ws as unknown as NodeJS.EventEmitter;
-    return new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        clearTimeout(timer);
-        ws.off(`TAG:${id}`, onFrame);
-        this.awaitingAck.delete(done);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onFrame = () => done();
-      const timer = setTimeout(
-        () => done(new ConnectionLost('WhatsApp did not acknowledge the message in time')),
-        SERVER_ACK_TIMEOUT_MS,
-      );
-      ws.on(`TAG:${id}`, onFrame);
-      this.awaitingAck.add(done);
-      if (this.closed) done(new ConnectionLost('connection closed before WhatsApp acknowledged the message'));
-    });
-  }
-
-  /** The socket closed: sends still waiting for the server's acknowledgement go back to the queue. */
-  markClosed(): void {
-    this.closed = true;
-    const lost = new ConnectionLost('connection closed before WhatsApp acknowledged the message');
-    for (const fail of [...this.awaitingAck]) fail(lost);
   }
 
   requestPairingCode(phone: string): Promise<string> {
@@ -302,7 +249,6 @@ export async function openBaileysSocket({
     if (update.qr) handlers.onQr(update.qr);
     if (update.connection === 'open') handlers.onOpen(identityOf(sock));
     if (update.connection === 'close') {
-      conn.markClosed();
       // Pending creds writes (e.g. `me` right after pairing) land before the session reconnects.
       void saveCreds().finally(() => {
         closed = true;
