@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { waitUntil } from '../support/wait';
 import { MediaSource } from './support/media-source';
+import { closedPort } from '../support/closed-port';
 
 const NO_PACING = { SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' };
 const PNG_1X1 = Buffer.from(
@@ -21,15 +20,6 @@ async function settled(t: SandboxApp, id: string): Promise<{ status: string; err
     },
     { timeoutMs: 20_000, what: `message ${id} to be sent or failed` },
   );
-}
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('media by URL', () => {

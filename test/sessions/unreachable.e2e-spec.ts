@@ -1,16 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { createServer } from 'node:net';
 import { startTestApp, TestApp, TEST_API_KEY } from '../support/test-app';
 import { waitUntil } from '../support/wait';
-
-/** A local port with nothing listening on it (opened, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from '../support/closed-port';
 
 describe('WhatsApp cannot be reached', () => {
   let t: TestApp;

@@ -1,8 +1,8 @@
 import { DEFAULT_CONNECTION_CONFIG } from '@whiskeysockets/baileys';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { waitUntil } from '../support/wait';
+import { closedPort } from '../support/closed-port';
 
 const BUILTIN = DEFAULT_CONNECTION_CONFIG.version.join('.');
 const BACKOFF = { WA_RECONNECT_BASE_MS: '200', WA_RECONNECT_MAX_MS: '1000' };
@@ -35,14 +35,6 @@ function maxAttemptsWithin(elapsedMs: number, baseMs: number, maxMs: number): nu
     if (t > elapsedMs) return attempts;
     attempts++;
   }
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('WhatsApp Web version', () => {
