@@ -16,6 +16,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { parseTrustProxy } from '../common/http/trust-proxy';
+import { MediaConfig } from './media-config';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -60,7 +61,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * Every setting of the gateway. Each property is named after its environment variable (see `.env.example`);
  * `loadConfig()` is the only place that reads `process.env`. Defaults live here and nowhere else.
  */
-export class AppConfig {
+export class AppConfig extends MediaConfig {
   @Transform(toInt)
   @IsInt()
   @Min(0)

@@ -4,6 +4,7 @@ import * as dotenv from 'dotenv';
 import * as fs from 'node:fs';
 import { DataKeyError, parseDataKeys } from '../secrets/data-keys';
 import { AppConfig, resolveWaVersionSetting } from './app-config';
+import { mediaConfigProblem } from './media-config';
 
 export class ConfigError extends Error {}
 
@@ -41,6 +42,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
   if (errors.length) throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);
+  const mediaProblem = mediaConfigProblem(config);
+  if (mediaProblem) throw new ConfigError(`Invalid configuration:\n${mediaProblem}`);
   try {
     parseDataKeys(config.DATA_ENCRYPTION_KEY, config.DATA_ENCRYPTION_OLD_KEYS);
   } catch (err) {

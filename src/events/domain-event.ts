@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   'message.received',
   'message.sent',
   'message.status',
+  'message.media',
   'session.status',
   'session.qr',
   'webhook.endpoint_disabled',

@@ -115,6 +115,11 @@ export class MessageStore {
     return update.statement.run(...values).changes > 0;
   }
 
+  /** Replaces the details JSON of the message with this public id. */
+  setDetailsSync(id: string, details: string | null): boolean {
+    return this.stmt(`UPDATE messages SET details = ? WHERE id = ?`).run(details, id).changes > 0;
+  }
+
   /** Compare-and-swap claim of the session's oldest queued row: it becomes `sending` (attempts + 1). */
   claimNextSync(sessionId: string): MessageEntity | null {
     const { statement, columns } = this.rowReader(

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MediaFilesModule } from '../media/media-files.module';
 import { QueueDepths, SentPayloads } from '../whatsapp/sessions/message-ports';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { InboundService } from './inbound/inbound.service';
@@ -22,7 +23,7 @@ import { StoredSentPayloads } from './send/stored-sent-payloads';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity]), WhatsAppModule],
+  imports: [TypeOrmModule.forFeature([MessageEntity]), WhatsAppModule, MediaFilesModule],
   controllers: [MessagesController, SeedMessagingController],
   providers: [
     MessageStore,
@@ -38,6 +39,14 @@ import { StoredSentPayloads } from './send/stored-sent-payloads';
     InboundService,
     ReceiptsService,
   ],
-  exports: [MessageSender, MessagesService, InboundService, QueueDepths, SentPayloads],
+  exports: [
+    MessageSender,
+    MessagesService,
+    InboundService,
+    QueueDepths,
+    SentPayloads,
+    MessageStore,
+    MessageEvents,
+  ],
 })
 export class MessagingModule {}

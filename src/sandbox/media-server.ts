@@ -53,6 +53,8 @@ export class MediaServer {
   /** For fetch-based downloads: `downloadMediaMessage(m, 'buffer', { options: { dispatcher } })` and socket `options`. */
   readonly dispatcher: UndiciAgent;
   private readonly blobs = new Map<string, Buffer>();
+  /** Direct paths answered with this status instead of their file (see refuse()). */
+  private readonly refused = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -90,6 +92,12 @@ export class MediaServer {
     return directPath;
   }
 
+  /** Answers `status` for a stored file from now on (as WhatsApp does for expired media), or serves it again. */
+  refuse(directPath: string, status: 404 | 410 | null): void {
+    if (status === null) this.refused.delete(directPath);
+    else this.refused.set(directPath, status);
+  }
+
   /** The stored file for a message's directPath or url. */
   get(pathOrUrl: string): Buffer | undefined {
     const path = pathOrUrl.startsWith('https://') ? new URL(pathOrUrl).pathname : pathOrUrl.split('?')[0];
@@ -110,6 +118,8 @@ export class MediaServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', `https://${this.host}`);
     if (req.method === 'GET') {
+      const refused = this.refused.get(url.pathname);
+      if (refused) return this.reply(res, refused, { error: 'media gone' });
       const blob = this.blobs.get(url.pathname);
       if (!blob) return this.reply(res, 404, { error: 'not found' });
       res.writeHead(200, {

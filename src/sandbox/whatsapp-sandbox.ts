@@ -10,7 +10,7 @@ import { ClientConnection } from './connection';
 import { installSignalConsoleFilter } from '../common/logging/signal-console-filter';
 import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './context';
 import { Delivery } from './delivery';
-import { encryptMedia } from './media-crypto';
+import { buildMediaMessage, type ContactMedia } from './contact-media';
 import { generateTls, MediaServer } from './media-server';
 import type { RecordedMessage } from './message-record';
 import { NodeRouter } from './node-router';
@@ -36,10 +36,7 @@ export interface SandboxOptions {
   silenceSignalLogs?: boolean;
 }
 
-export type ContactContent =
-  | { text: string }
-  | { image: { caption?: string; mimetype?: string; bytes?: Buffer } }
-  | { document: { fileName?: string; mimetype?: string; caption?: string; bytes?: Buffer } };
+export type ContactContent = { text: string } | ContactMedia;
 
 export interface AccountInfo {
   phone: string;
@@ -76,10 +73,6 @@ export interface DeviceQueueView {
 }
 
 /** A 1×1 PNG, the default picture a contact sends. */
-const DEFAULT_IMAGE = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 /**
  * A simulated WhatsApp server for the unmodified Baileys client: Noise handshake, pairing, login, Signal
@@ -92,6 +85,10 @@ export class WhatsAppSandbox {
   private readonly ctx: SandboxContext;
   private readonly pairing: Pairing;
   private readonly delivery: Delivery;
+  /** Direct path of the file of each media message a contact sent, by message id (for refuseMedia()). */
+  private readonly mediaPaths = new Map<string, string>();
+  /** Statuses the media host answers for the file of a message, set before or after it was sent. */
+  private readonly refusals = new Map<string, 404 | 410>();
   private readonly outbound: Outbound;
 
   private constructor(
@@ -199,8 +196,8 @@ export class WhatsAppSandbox {
     const account = this.requireAccount(toAccount);
     const contact = this.ctx.store.contact(from);
     if (opts.pushName) contact.pushName = opts.pushName;
-    const message = await this.buildContent(content);
     const id = opts.id ?? generateMessageIDV2();
+    const message = await this.buildContent(content, id);
     await this.delivery.toAccount(account, {
       id,
       from,
@@ -411,43 +408,26 @@ export class WhatsAppSandbox {
     return account;
   }
 
-  private async buildContent(content: ContactContent): Promise<proto.IMessage> {
+  /**
+   * Makes the media host answer `status` (404 or 410, as WhatsApp does for a file it no longer has) for the
+   * file of a contact's message, or serve it again (null). May be called before contactSend with the id it will
+   * be given (`opts.id`). Returns whether the message's file is on the host yet.
+   */
+  refuseMedia(messageId: string, status: 404 | 410 | null): boolean {
+    if (status === null) this.refusals.delete(messageId);
+    else this.refusals.set(messageId, status);
+    const directPath = this.mediaPaths.get(messageId);
+    if (!directPath) return false;
+    this.ctx.media.refuse(directPath, status);
+    return true;
+  }
+
+  private async buildContent(content: ContactContent, id: string): Promise<proto.IMessage> {
     if ('text' in content) return { conversation: content.text };
-    if ('image' in content) {
-      const bytes = content.image.bytes ?? DEFAULT_IMAGE;
-      const enc = await encryptMedia('image', bytes);
-      const directPath = this.ctx.media.put(enc.file);
-      return {
-        imageMessage: {
-          url: this.ctx.media.url(directPath),
-          directPath,
-          mimetype: content.image.mimetype ?? 'image/png',
-          caption: content.image.caption,
-          mediaKey: enc.mediaKey,
-          fileSha256: enc.fileSha256,
-          fileEncSha256: enc.fileEncSha256,
-          fileLength: bytes.length,
-          mediaKeyTimestamp: Math.floor(Date.now() / 1000),
-        },
-      };
-    }
-    const doc = content.document;
-    const bytes = doc.bytes ?? Buffer.from('sandbox document\n');
-    const enc = await encryptMedia('document', bytes);
-    const directPath = this.ctx.media.put(enc.file);
-    return {
-      documentMessage: {
-        url: this.ctx.media.url(directPath),
-        directPath,
-        mimetype: doc.mimetype ?? 'application/octet-stream',
-        fileName: doc.fileName ?? 'document.bin',
-        caption: doc.caption,
-        mediaKey: enc.mediaKey,
-        fileSha256: enc.fileSha256,
-        fileEncSha256: enc.fileEncSha256,
-        fileLength: bytes.length,
-        mediaKeyTimestamp: Math.floor(Date.now() / 1000),
-      },
-    };
+    const { message, directPath } = await buildMediaMessage(this.ctx.media, content);
+    this.mediaPaths.set(id, directPath);
+    const refused = this.refusals.get(id);
+    if (refused) this.ctx.media.refuse(directPath, refused);
+    return message;
   }
 }

@@ -42,6 +42,7 @@ export function engineThread(config: AppConfig): 'worker' | 'main' {
         mediaAgent: host.sandbox?.httpsAgent,
         mediaDispatcher: host.sandbox?.mediaDispatcher,
         mediaCa: host.sandbox?.tlsCa,
+        mediaHost: host.sandbox?.mediaHost,
         qrTimeoutMs: config.WA_QR_TIMEOUT_MS,
         connectTimeoutMs: config.WA_CONNECT_TIMEOUT_MS,
         keepAliveIntervalMs: config.WA_KEEPALIVE_INTERVAL_MS,

@@ -127,6 +127,28 @@ export async function request(method, path, body, opts = {}) {
   return parsed;
 }
 
+/** GET a file with the API key (a link cannot send the header): the body as a Blob, or ApiError. */
+export async function fetchBlob(path) {
+  let res;
+  try {
+    res = await fetch(path, { headers: apiKey ? { 'X-API-Key': apiKey } : {}, cache: 'no-store' });
+  } catch {
+    reachable(false);
+    throw new ApiError(t('err.network'));
+  }
+  reachable(true);
+  if (!res.ok) {
+    let parsed = null;
+    try {
+      parsed = await res.json();
+    } catch {
+      parsed = null;
+    }
+    throw new ApiError(plainMessage(res.status, parsed, res.headers), { status: res.status, body: parsed });
+  }
+  return res.blob();
+}
+
 export const api = {
   get: (path, opts) => request('GET', path, undefined, opts),
   post: (path, body = {}) => request('POST', path, body),

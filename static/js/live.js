@@ -8,6 +8,7 @@ const EVENTS = [
   'message.received',
   'message.sent',
   'message.status',
+  'message.media',
   'webhook.endpoint_disabled',
   'webhook.inbound',
   'events.dropped',

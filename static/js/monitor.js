@@ -1,6 +1,6 @@
 // The message monitor: the selected session's messages, in and out, with delivery ticks; newest first, older
 // pages on request, filtered by phone and status on the server.
-import { api, enc } from './api.js';
+import { api, enc, fetchBlob } from './api.js';
 import { $, el, displayJid, formatTime, showError } from './dom.js';
 import { t } from './i18n.js';
 
@@ -63,6 +63,83 @@ function describeContent(m) {
   return `[${m.type}]`;
 }
 
+/** Object URLs of fetched thumbnails by message id (the file route needs the API key, an <img src> cannot). */
+const thumbs = new Map();
+
+function formatSize(bytes) {
+  if (bytes == null) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function mediaName(m, media) {
+  return media.fileName || `${m.type} ${formatSize(media.size)}`.trim();
+}
+
+async function loadThumb(m, img) {
+  try {
+    let url = thumbs.get(m.id);
+    if (!url) {
+      url = URL.createObjectURL(await fetchBlob(m.details.media.url));
+      thumbs.set(m.id, url);
+    }
+    img.src = url;
+  } catch {
+    img.replaceWith(
+      el('span', { class: 'muted small' }, t('media.unavailable', { type: m.type, reason: '?' })),
+    );
+  }
+}
+
+async function openFile(m, name) {
+  try {
+    const blob = await fetchBlob(m.details.media.url);
+    const url = URL.createObjectURL(blob);
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (err) {
+    showError(err);
+  }
+}
+
+/** An incoming file: a thumbnail for images and stickers, a link for the rest, or why there is none. */
+function renderMedia(m) {
+  const media = m.details && m.details.media;
+  if (!media || !media.url || !media.status) return null;
+  if (media.status !== 'available') {
+    const key = media.status === 'pending' ? 'media.pending' : `media.${media.status}`;
+    return el(
+      'p',
+      { class: 'msg-media muted small', 'data-testid': 'media-state', dataset: { status: media.status } },
+      t(key, { type: m.type, reason: media.reason || '' }),
+    );
+  }
+  if (m.type === 'image' || m.type === 'sticker') {
+    const img = el('img', {
+      class: 'msg-thumb',
+      alt: media.caption || t('media.image'),
+      'data-testid': 'media-thumb',
+    });
+    void loadThumb(m, img);
+    return el('div', { class: 'msg-media' }, img);
+  }
+  const name = mediaName(m, media);
+  const link = el(
+    'a',
+    { href: '#', class: 'msg-file', 'data-testid': 'media-link', dataset: { url: media.url } },
+    `📎 ${t('media.open', { name })} ${media.fileName ? formatSize(media.size) : ''}`.trim(),
+  );
+  link.addEventListener('click', (e) => {
+    e.preventDefault();
+    void openFile(m, media.fileName || name);
+  });
+  return el('p', { class: 'msg-media' }, link);
+}
+
 function renderItem(m) {
   const label = t(`tick.${m.status}`);
   const failed = m.status === 'failed';
@@ -83,6 +160,7 @@ function renderItem(m) {
       ),
       el('time', { datetime: m.createdAt, class: 'muted small' }, formatTime(m.createdAt)),
     ),
+    renderMedia(m),
     el('p', { class: 'msg-text' }, describeContent(m)),
     failed || m.error
       ? el(
@@ -194,11 +272,15 @@ async function fetchMissing(id) {
   }
 }
 
-/** message.received / message.sent / message.status from Socket.IO. */
+/** message.received / message.sent / message.status / message.media from Socket.IO. */
 export function onMessageEvent(name, event) {
   if (!event || event.session !== session || !event.data) return;
   const data = event.data;
-  if (name === 'message.status') {
+  if (name === 'message.media') {
+    const old = messages.get(data.id);
+    if (!old) return;
+    messages.set(data.id, { ...old, details: { ...(old.details || {}), media: data.media } });
+  } else if (name === 'message.status') {
     const old = messages.get(data.id);
     if (!old) {
       if (!filter.status || filter.status === data.status) void fetchMissing(data.id);

@@ -29,6 +29,10 @@ export const ERROR_DOCS = {
     description: 'Conflicts with the current state',
     example: { error: 'Already linked', details: 'Session "default" is connected' },
   },
+  410: {
+    description: 'Gone: deleted after its retention time',
+    example: { error: 'Media not available', details: { status: 'expired', reason: 'retention' } },
+  },
   413: {
     description: 'Body or media larger than the limit',
     example: { error: 'Payload too large', details: 'The request body exceeds the limit of 1048576 bytes' },

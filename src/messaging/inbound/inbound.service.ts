@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../events/domain-event';
-import type { InboundMessage } from '../../whatsapp/engine/engine.types';
+import { detailsWithPendingMedia } from '../../media/media-details';
+import { MediaFileStore } from '../../media/media-file.store';
+import type { InboundMessage, MediaDownloadRef } from '../../whatsapp/engine/engine.types';
 import { ENGINE_MESSAGES, EngineMessagesEvent } from '../../whatsapp/sessions/engine-events';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
@@ -30,6 +32,7 @@ export class InboundService {
     private readonly store: MessageStore,
     private readonly events: MessageEvents,
     private readonly sessions: SessionsFacade,
+    private readonly mediaFiles: MediaFileStore,
   ) {}
 
   /**
@@ -93,6 +96,7 @@ export class InboundService {
           if (!decrypted) continue;
           row = decrypted;
         }
+        if (m.mediaDownload) row = this.trackMediaSync(row, m.mediaDownload);
         rows.push(row);
         events.push(this.events.message(m.fromMe ? 'message.sent' : 'message.received', row));
       }
@@ -100,6 +104,14 @@ export class InboundService {
     });
     this.events.emit(emitted);
     return stored.map(toMessageView);
+  }
+
+  /** The message's file, to download after the commit (MediaDownloader): `pending` in the same transaction. */
+  private trackMediaSync(row: MessageEntity, download: MediaDownloadRef): MessageEntity {
+    const details = detailsWithPendingMedia(row);
+    this.store.setDetailsSync(row.id, details);
+    this.mediaFiles.insertPendingSync(row.id, row.sessionId, download, row.createdAt);
+    return { ...row, details };
   }
 
   /** The stored undecryptable row of this message, now given its content; null if there is none. */

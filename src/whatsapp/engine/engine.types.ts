@@ -39,6 +39,23 @@ export interface MediaInfo {
   height?: number | null;
 }
 
+export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/**
+ * What it takes to fetch an incoming message's file from WhatsApp's media host and decrypt it (WhatsApp stores
+ * it encrypted; the key travels in the end-to-end encrypted message). Binary fields are base64. Secret: it is
+ * kept apart from the message's public details.
+ */
+export interface MediaDownloadRef {
+  kind: MediaKind;
+  directPath: string | null;
+  url: string | null;
+  mediaKey: string;
+  fileSha256: string | null;
+  fileEncSha256: string | null;
+  fileLength: number | null;
+}
+
 /** A message as WhatsApp delivered it, normalised. */
 export interface InboundMessage {
   waMessageId: string;
@@ -53,6 +70,8 @@ export interface InboundMessage {
   text: string | null;
   quotedMessageId: string | null;
   media: MediaInfo | null;
+  /** How to download the message's file (media messages that carry a media key). */
+  mediaDownload?: MediaDownloadRef;
   location: { latitude: number; longitude: number; name?: string | null } | null;
   reaction: { text: string; targetId: string } | null;
   timestamp: number; // unix seconds

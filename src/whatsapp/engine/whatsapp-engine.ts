@@ -4,6 +4,7 @@ import type {
   CloseInfo,
   ContactLookup,
   InboundMessage,
+  MediaDownloadRef,
   OutgoingContent,
   Receipt,
   SendOptions,
@@ -67,4 +68,9 @@ export abstract class WhatsAppEngine {
   abstract isLinked(store: AuthStateStore): Promise<boolean>;
   /** The WhatsApp Web version the engine ships with (used when none is fetched or pinned). */
   abstract builtinVersion(): WaVersion;
+  /**
+   * Fetches an incoming message's file from WhatsApp's media host and decrypts it (no connection needed).
+   * Rejects with `MediaDownloadFailed` (media-download-failed.ts), never with more than `maxBytes` read.
+   */
+  abstract downloadMedia(ref: MediaDownloadRef, options: { maxBytes: number }): Promise<Buffer>;
 }

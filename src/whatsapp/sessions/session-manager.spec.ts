@@ -15,6 +15,10 @@ class FakeEngine extends WhatsAppEngine {
   connections: { options: ConnectOptions; conn: EngineConnection & { ended: boolean } }[] = [];
   linked = true;
 
+  downloadMedia(): Promise<Buffer> {
+    return Promise.reject(new Error('no media here'));
+  }
+
   async connect(options: ConnectOptions): Promise<EngineConnection> {
     const conn = {
       ended: false,

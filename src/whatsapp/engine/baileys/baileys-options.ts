@@ -10,6 +10,11 @@ export interface BaileysOptions {
   mediaAgent?: Agent;
   /** fetch dispatcher for media downloads (an undici Agent trusting the sandbox's certificate). */
   mediaDispatcher?: unknown;
+  /**
+   * The media host incoming files are downloaded from (`host:port`): in sandbox mode the sandbox's, as it
+   * announces it in media_conn for uploads; unset: the host of each message's url (WhatsApp's CDN).
+   */
+  mediaHost?: string;
   /** PEM of the CA behind the media host, so the engine thread can build the two agents above itself. */
   mediaCa?: string;
   /** The WhatsApp Web version to log in with (see WaVersionService); default: the one bundled with Baileys. */

@@ -3,12 +3,13 @@ import type pino from 'pino';
 import { baileysLogger } from './baileys-logger';
 import type { AuthStateStore } from '../auth-state-store';
 import { DEFAULT_CONNECTION_CONFIG } from '@whiskeysockets/baileys';
-import type { AccountIdentity, WaVersion } from '../engine.types';
+import type { AccountIdentity, MediaDownloadRef, WaVersion } from '../engine.types';
 import { ConnectOptions, EngineConnection, WhatsAppEngine } from '../whatsapp-engine';
 import { importAuthFolder } from './auth-folder-import';
 import { loadCreds } from './baileys-auth-state';
 import { BAILEYS_OPTIONS, BaileysOptions } from './baileys-options';
 import { openBaileysSocket } from './baileys-socket';
+import { downloadMedia } from './media-download';
 import { installSignalConsoleFilter } from '../../../common/logging/signal-console-filter';
 
 /**
@@ -36,6 +37,14 @@ export class BaileysEngine extends WhatsAppEngine {
 
   builtinVersion(): WaVersion {
     return [...DEFAULT_CONNECTION_CONFIG.version] as WaVersion;
+  }
+
+  downloadMedia(ref: MediaDownloadRef, { maxBytes }: { maxBytes: number }): Promise<Buffer> {
+    return downloadMedia(ref, {
+      maxBytes,
+      host: this.options.mediaHost,
+      dispatcher: this.options.mediaDispatcher,
+    });
   }
 
   connect({ store, handlers, version }: ConnectOptions): Promise<EngineConnection> {

@@ -1,5 +1,5 @@
 import { extractMessageContent, getContentType, proto, WAMessage } from '@whiskeysockets/baileys';
-import type { InboundMessage, MediaInfo, MessageType } from '../engine.types';
+import type { InboundMessage, MediaDownloadRef, MediaInfo, MediaKind, MessageType } from '../engine.types';
 import { chatTypeOf, lidOf, normalizeJid, phoneOf } from './jid';
 
 const MEDIA_TYPES: Record<string, MessageType> = {
@@ -25,6 +25,30 @@ function mediaInfo(key: string, m: any): MediaInfo {
     voiceNote: key === 'audioMessage' ? Boolean(m.ptt) : undefined,
     width: m.width ?? null,
     height: m.height ?? null,
+  };
+}
+
+function b64(v: unknown): string | null {
+  if (v == null) return null;
+  if (typeof v === 'string') return v || null;
+  if (v instanceof Uint8Array) return v.length ? Buffer.from(v).toString('base64') : null;
+  return null;
+}
+
+/** The download reference of a media message; undefined without a media key or a place to fetch it from. */
+function mediaDownload(kind: MediaKind, m: any): MediaDownloadRef | undefined {
+  const mediaKey = b64(m.mediaKey);
+  const directPath: string | null = m.directPath || null;
+  const url: string | null = m.url || null;
+  if (!mediaKey || (!directPath && !url)) return undefined;
+  return {
+    kind,
+    directPath,
+    url,
+    mediaKey,
+    fileSha256: b64(m.fileSha256),
+    fileEncSha256: b64(m.fileEncSha256),
+    fileLength: num(m.fileLength),
   };
 }
 
@@ -113,7 +137,10 @@ function envelope(msg: WAMessage): Envelope {
   };
 }
 
-type Content = Pick<InboundMessage, 'type' | 'text' | 'quotedMessageId' | 'media' | 'location' | 'reaction'>;
+type Content = Pick<
+  InboundMessage,
+  'type' | 'text' | 'quotedMessageId' | 'media' | 'mediaDownload' | 'location' | 'reaction'
+>;
 
 /** What the message says. */
 function contentOf(kind: string, content: proto.IMessage): Content {
@@ -122,6 +149,7 @@ function contentOf(kind: string, content: proto.IMessage): Content {
   let type: MessageType = MEDIA_TYPES[kind] ?? 'unknown';
   let text: string | null = null;
   let media: MediaInfo | null = null;
+  let download: MediaDownloadRef | undefined;
   let location: InboundMessage['location'] = null;
   let reaction: InboundMessage['reaction'] = null;
 
@@ -133,6 +161,7 @@ function contentOf(kind: string, content: proto.IMessage): Content {
     text = inner.text ?? '';
   } else if (MEDIA_TYPES[kind]) {
     media = mediaInfo(kind, inner);
+    download = mediaDownload(type as MediaKind, inner);
     text = inner.caption ?? null;
   } else if (kind === 'locationMessage' || kind === 'liveLocationMessage') {
     type = 'location';
@@ -154,5 +183,13 @@ function contentOf(kind: string, content: proto.IMessage): Content {
   }
 
   const quotedMessageId: string | null = inner?.contextInfo?.stanzaId ?? null;
-  return { type, text, quotedMessageId, media, location, reaction };
+  return {
+    type,
+    text,
+    quotedMessageId,
+    media,
+    ...(download ? { mediaDownload: download } : {}),
+    location,
+    reaction,
+  };
 }
