@@ -75,21 +75,11 @@ function buildCard() {
     el('h2', { id: 'inspector-title' }),
     el('p', { class: 'muted small', id: 'inspector-help' }),
     el('code', { class: 'inspector-url', id: 'inspector-url', 'data-testid': 'inspector-url' }),
-    el('p', {
-      class: 'small',
-      id: 'inspector-registered',
-      'data-testid': 'inspector-registered',
-      hidden: true,
-    }),
+    el('p', { class: 'small', id: 'inspector-registered', 'data-testid': 'inspector-registered', hidden: true }),
     el(
       'div',
       { class: 'row' },
-      el('button', {
-        type: 'button',
-        id: 'inspector-add',
-        'data-testid': 'inspector-add',
-        onclick: addEndpoint,
-      }),
+      el('button', { type: 'button', id: 'inspector-add', 'data-testid': 'inspector-add', onclick: addEndpoint }),
       el('button', { type: 'button', class: 'subtle', id: 'inspector-refresh', onclick: () => load() }),
       el('button', { type: 'button', class: 'subtle', id: 'inspector-clear', onclick: clear }),
     ),
@@ -112,12 +102,7 @@ function prettyBody(body) {
 }
 
 function section(req, part, summary, text) {
-  const details = el(
-    'details',
-    { open: open.has(`${req.id}:${part}`) },
-    el('summary', {}, summary),
-    el('pre', {}, text),
-  );
+  const details = el('details', { open: open.has(`${req.id}:${part}`) }, el('summary', {}, summary), el('pre', {}, text));
   details.addEventListener('toggle', () => {
     if (details.open) open.add(`${req.id}:${part}`);
     else open.delete(`${req.id}:${part}`);
