@@ -63,7 +63,7 @@ function describeContent(m) {
   return `[${m.type}]`;
 }
 
-/** Object URLs of fetched thumbnails by message id (the file route needs the API key, an <img src> cannot). */
+/** Object URLs (promised) of fetched thumbnails by message id: the file route needs the API key, an <img src> cannot send it. */
 const thumbs = new Map();
 
 function formatSize(bytes) {
@@ -81,10 +81,11 @@ async function loadThumb(m, img) {
   try {
     let url = thumbs.get(m.id);
     if (!url) {
-      url = URL.createObjectURL(await fetchBlob(m.details.media.url));
+      url = fetchBlob(m.details.media.url).then((blob) => URL.createObjectURL(blob));
       thumbs.set(m.id, url);
+      url.catch(() => thumbs.delete(m.id));
     }
-    img.src = url;
+    img.src = await url;
   } catch {
     img.replaceWith(
       el('span', { class: 'muted small' }, t('media.unavailable', { type: m.type, reason: '?' })),
@@ -131,7 +132,7 @@ function renderMedia(m) {
   const link = el(
     'a',
     { href: '#', class: 'msg-file', 'data-testid': 'media-link', dataset: { url: media.url } },
-    `📎 ${t('media.open', { name })} ${media.fileName ? formatSize(media.size) : ''}`.trim(),
+    `${t('media.open', { name })} ${media.fileName ? formatSize(media.size) : ''}`.trim(),
   );
   link.addEventListener('click', (e) => {
     e.preventDefault();
@@ -161,7 +162,10 @@ function renderItem(m) {
       el('time', { datetime: m.createdAt, class: 'muted small' }, formatTime(m.createdAt)),
     ),
     renderMedia(m),
-    el('p', { class: 'msg-text' }, describeContent(m)),
+    // A file shown above needs no "[document]" line.
+    m.text || !(m.details && m.details.media && m.details.media.url)
+      ? el('p', { class: 'msg-text' }, describeContent(m))
+      : null,
     failed || m.error
       ? el(
           'p',

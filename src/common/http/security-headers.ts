@@ -22,7 +22,8 @@ export function securityHeaderOptions(transport: Transport): HelmetOptions {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // blob: the monitor shows incoming images it fetched with the API key as object URLs.
+        imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'", 'ws:', 'wss:'],
         upgradeInsecureRequests: transport === 'https' ? [] : null,
       },
