@@ -55,6 +55,43 @@ describe('toInboundMessage', () => {
     expect(loc.location).toEqual({ latitude: -6.2, longitude: 106.8, name: null });
   });
 
+  it("keeps what downloading a media message's file takes, binary fields as base64", () => {
+    const key = Buffer.alloc(32, 7);
+    const m = toInboundMessage(
+      dm({
+        audioMessage: {
+          url: 'https://mmg.whatsapp.net/v/t62.7117-24/abc.enc?ccb=11-4',
+          directPath: '/v/t62.7117-24/abc.enc?ccb=11-4',
+          mediaKey: key,
+          fileSha256: Buffer.alloc(32, 1),
+          fileEncSha256: Buffer.alloc(32, 2),
+          fileLength: 5120,
+          mimetype: 'audio/ogg; codecs=opus',
+          ptt: true,
+          seconds: 4,
+        },
+      }),
+    );
+    expect(m).toMatchObject({
+      type: 'audio',
+      media: { mimetype: 'audio/ogg; codecs=opus', size: 5120, voiceNote: true, seconds: 4 },
+      mediaDownload: {
+        kind: 'audio',
+        directPath: '/v/t62.7117-24/abc.enc?ccb=11-4',
+        url: 'https://mmg.whatsapp.net/v/t62.7117-24/abc.enc?ccb=11-4',
+        mediaKey: key.toString('base64'),
+        fileSha256: Buffer.alloc(32, 1).toString('base64'),
+        fileEncSha256: Buffer.alloc(32, 2).toString('base64'),
+        fileLength: 5120,
+      },
+    });
+    // Without a media key (or anywhere to fetch from) there is nothing to download.
+    expect(toInboundMessage(dm({ imageMessage: { mimetype: 'image/jpeg' } }))?.mediaDownload).toBeUndefined();
+    expect(
+      toInboundMessage(dm({ stickerMessage: { mediaKey: key, mimetype: 'image/webp' } }))?.mediaDownload,
+    ).toBeUndefined();
+  });
+
   it('keeps both addresses of a LID-addressed sender', () => {
     const m = toInboundMessage(
       dm(
