@@ -11,7 +11,7 @@ import { MediaDownloadFailed } from '../whatsapp/engine/media-download-failed';
 import { WhatsAppEngine } from '../whatsapp/engine/whatsapp-engine';
 import { MediaDetails, settledMediaDetails } from './media-details';
 import { MediaStatus } from './media-file.entity';
-import { downloadRefOf, MediaFilePatch, MediaFileStore } from './media-file.store';
+import { MediaFilePatch, MediaFileStore } from './media-file.store';
 import { MessageMediaEventData } from './media-events';
 import { MediaStorage, storageKey } from './storage/media-storage';
 
@@ -87,7 +87,7 @@ export class MediaDownloader implements OnApplicationBootstrap, OnApplicationShu
     const file = await this.files.find(messageId);
     if (!file || file.status !== 'pending') return;
     await this.messages.write(() => this.files.countAttemptSync(messageId));
-    const ref = downloadRefOf(file);
+    const ref = this.files.downloadRefOf(file);
     let bytes: Buffer;
     try {
       bytes = await this.engine.downloadMedia(ref, { maxBytes: this.config.MEDIA_INBOUND_MAX_BYTES });

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Statement } from 'better-sqlite3';
 import { DataSource, In, LessThan, Repository } from 'typeorm';
 import { rawDb } from '../database/serialized-transactions';
+import { FieldCipher, secretContext } from '../secrets/field-cipher';
 import type { MediaDownloadRef } from '../whatsapp/engine/engine.types';
 import { MediaFileEntity, MediaStatus } from './media-file.entity';
 
@@ -28,6 +29,7 @@ export class MediaFileStore {
   constructor(
     @InjectRepository(MediaFileEntity) private readonly repo: Repository<MediaFileEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: FieldCipher,
   ) {}
 
   private stmt(sql: string): Statement {
@@ -42,7 +44,8 @@ export class MediaFileStore {
       this.stmt(
         `INSERT OR IGNORE INTO media_files (message_id, session_id, status, download, attempts, created_at)
          VALUES (?, ?, 'pending', ?, 0, ?)`,
-      ).run(messageId, sessionId, JSON.stringify(download), now).changes > 0
+      ).run(messageId, sessionId, this.cipher.seal(JSON.stringify(download), context(messageId)), now)
+        .changes > 0
     );
   }
 
@@ -92,8 +95,12 @@ export class MediaFileStore {
       take: limit,
     });
   }
+
+  /** What downloading the file takes (decrypted when DATA_ENCRYPTION_KEY is set). */
+  downloadRefOf(row: MediaFileEntity): MediaDownloadRef {
+    return JSON.parse(this.cipher.open(row.download, context(row.messageId))) as MediaDownloadRef;
+  }
 }
 
-export function downloadRefOf(row: MediaFileEntity): MediaDownloadRef {
-  return JSON.parse(row.download) as MediaDownloadRef;
-}
+/** The media key is a secret: `download` is encrypted at rest like the other SECRET_COLUMNS. */
+const context = (messageId: string) => secretContext('media_files', 'download', messageId);

@@ -15,4 +15,5 @@ export const SECRET_COLUMNS: readonly SecretColumn[] = [
   { table: 'webhook_endpoints', column: 'secret', rowKey: ['id'] },
   { table: 'webhook_endpoints', column: 'previous_secret', rowKey: ['id'] },
   { table: 'webhook_endpoints', column: 'headers', rowKey: ['id'] },
+  { table: 'media_files', column: 'download', rowKey: ['message_id'] },
 ];

@@ -123,7 +123,11 @@ describe('incoming media', () => {
       const refused = await fetchMedia(t, failed.data.media.url).expect(409);
       expect(refused.headers['content-type']).toContain('application/json');
 
-      t.sandbox.refuseMedia(id, null);
+      // Served again, through the sandbox's control route.
+      const put = (body: object) =>
+        t.http().put(`/api/sandbox/media/${id}`).set('X-API-Key', t.apiKey).send(body);
+      await put({ status: 500 }).expect(400);
+      expect((await put({ status: null }).expect(200)).body).toEqual({ id, status: null, stored: true });
       const retry = await t.post(`/api/sessions/default/messages/${failed.data.id}/media/retry`).expect(202);
       expect(retry.body).toMatchObject({ status: 'pending', reason: null });
       await waitForHook(hooks.requests, 'message.media', id, (e) => e.data.media.status === 'available');
@@ -169,7 +173,9 @@ describe('incoming media', () => {
     const dir = tempDir('gw-media-');
     const hooks = new Receiver();
     await hooks.listen();
-    let t = await startSandboxApp({ WEBHOOK_URL: hooks.url }, { dir });
+    // With a data key, the media key kept for the download is encrypted at rest like the other secrets.
+    const env = { WEBHOOK_URL: hooks.url, DATA_ENCRYPTION_KEY: `k1:${'ab'.repeat(32)}` };
+    let t = await startSandboxApp(env, { dir });
     try {
       const id = waId();
       await t.sandbox.contactSend(CONTACT, t.account, { video: { caption: 'clip', bytes: VOICE } }, { id });
@@ -190,7 +196,7 @@ describe('incoming media', () => {
       ).run(ok.data.id);
       db.close();
       fs.rmSync(path.join(dir, 'media'), { recursive: true, force: true });
-      t = await startSandboxApp({ WEBHOOK_URL: hooks.url }, { dir, link: false });
+      t = await startSandboxApp(env, { dir, link: false });
       // The sandbox keeps uploads in memory only: after its restart the file is gone from its media host, as
       // WhatsApp's copy is after a while, so the resumed download settles as unavailable (expired).
       const settled = await waitUntil(
@@ -202,9 +208,13 @@ describe('incoming media', () => {
       );
       expect(settled).toMatchObject({ status: 'unavailable', reason: 'expired' });
       const ro = new Database(path.join(dir, 'app.db'), { readonly: true });
-      const row = ro.prepare(`SELECT status, attempts FROM media_files WHERE message_id = ?`).get(ok.data.id);
+      const row = ro
+        .prepare(
+          `SELECT status, attempts, substr(download, 1, 10) AS download FROM media_files WHERE message_id = ?`,
+        )
+        .get(ok.data.id);
       ro.close();
-      expect(row).toEqual({ status: 'unavailable', attempts: 2 });
+      expect(row).toEqual({ status: 'unavailable', attempts: 2, download: 'enc:v1:k1:' });
     } finally {
       await t.close();
       await hooks.close();

@@ -13,6 +13,8 @@ import { ErrorResponse } from '../../common/errors/error-response';
 import {
   SandboxContactMessageDto,
   ContactReceivedView,
+  MediaRefusalDto,
+  MediaRefusalView,
   MinVersionDto,
   MinVersionView,
   ScanDto,
@@ -58,6 +60,24 @@ export class SandboxControlController {
     @Body() dto: SandboxContactMessageDto,
   ): Promise<SentByContactView> {
     return this.control.contactSends(phone, dto);
+  }
+
+  @Put('media/:messageId')
+  @ApiParam({
+    name: 'messageId',
+    example: '3EB0C431C26A1916E3F6',
+    description: "The contact's message (WhatsApp id)",
+  })
+  @ApiOperation({
+    summary: "Make the media host refuse (404/410) or serve again the file of a contact's message",
+    description:
+      'As WhatsApp does once it no longer has a file: the gateway then marks the media `unavailable`. ' +
+      'May be set before the contact sends the message (with the same id).',
+  })
+  @ApiOkResponse({ type: MediaRefusalView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  refuseMedia(@Param('messageId') messageId: string, @Body() dto: MediaRefusalDto): MediaRefusalView {
+    return this.control.refuseMedia(messageId, dto.status);
   }
 
   @Get('contacts/:phone/messages')

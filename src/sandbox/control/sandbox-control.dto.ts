@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 /** What a simulated contact sends (named apart from the vCard message DTO of the send API). */
 export class SandboxContactMessageDto {
@@ -115,4 +115,25 @@ export class MinVersionDto {
 
 export class MinVersionView {
   @ApiProperty({ example: '2.3000.1099999999', nullable: true, type: String }) minVersion: string | null;
+}
+
+/** How the sandbox's media host answers for the file of a contact's message. */
+export class MediaRefusalDto {
+  @ApiProperty({
+    enum: [404, 410],
+    nullable: true,
+    example: 410,
+    description:
+      'Answer this status for the file (as WhatsApp does once it dropped it); null serves it again',
+  })
+  @ValidateIf((o: MediaRefusalDto) => o.status !== null)
+  @IsIn([404, 410], { message: 'status must be 404, 410 or null' })
+  status: 404 | 410 | null;
+}
+
+export class MediaRefusalView {
+  @ApiProperty({ example: '3EB0C431C26A1916E3F6' }) id: string;
+  @ApiProperty({ enum: [404, 410], nullable: true }) status: 404 | 410 | null;
+  @ApiProperty({ description: 'Whether the file is on the media host yet (false: applies once it is sent)' })
+  stored: boolean;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../common/errors/domain-error';
+import { BadRequestError, DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { DEFAULT_SESSION } from '../../whatsapp/sessions/default-session';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
@@ -9,6 +9,7 @@ import type { WhatsAppSandbox } from '../whatsapp-sandbox';
 import {
   SandboxContactMessageDto,
   ContactReceivedView,
+  MediaRefusalView,
   ScanDto,
   ScanResultView,
   SentByContactView,
@@ -75,6 +76,17 @@ export class SandboxControlService {
     const content = dto.kind === 'image' ? { image: { caption: dto.text } } : { text: dto.text };
     const { id } = await this.sandbox.contactSend(contact, account, content, { pushName: dto.pushName });
     return { id, from: contact, to: account };
+  }
+
+  refuseMedia(messageId: string, status: 404 | 410 | null): MediaRefusalView {
+    if (!/^[A-Za-z0-9]{8,64}$/.test(messageId)) {
+      throw new BadRequestError(
+        'Invalid message id',
+        'messageId must be a WhatsApp message id (letters and digits)',
+      );
+    }
+    const stored = this.sandbox.refuseMedia(messageId, status);
+    return { id: messageId, status, stored };
   }
 
   received(contact: string): ContactReceivedView[] {
