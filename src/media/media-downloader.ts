@@ -15,6 +15,8 @@ import { MediaFilePatch, MediaFileStore } from './media-file.store';
 import { MessageMediaEventData } from './media-events';
 import { MediaStorage, storageKey } from './storage/media-storage';
 
+const SHUTDOWN_WAIT_MS = 5_000;
+
 /**
  * Downloads the files of incoming media messages after they are stored (the message is acknowledged to
  * WhatsApp without waiting for its file), a few at a time, and records the outcome in `media_files` and in the
@@ -48,7 +50,15 @@ export class MediaDownloader implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    if (this.running) await new Promise<void>((resolve) => this.idle.add(resolve));
+    // A download cut short stays `pending` and is resumed at the next boot: wait a little, not for a slow host.
+    if (this.running) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.idle.add(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     this.storage.close();
   }
 
