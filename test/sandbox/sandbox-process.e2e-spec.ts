@@ -83,6 +83,8 @@ describe('the standalone sandbox control API', () => {
       [post('/contact-send-many', JSON.stringify({ from: '62812', to: '62800', n: 0, prefix: 'x' })), 400],
       [post('/contact-send', JSON.stringify({ from: '62812', to: '62899999', text: 'x' })), 422],
       [post('/scan', JSON.stringify({ qr: 'not-a-qr' })), 422],
+      [post('/refuse-media', JSON.stringify({ id: '3EB0AA', status: 500 })), 400],
+      [post('/refuse-media', JSON.stringify({ status: 410 })), 400],
       [post('/nowhere', '{}'), 404],
       [fetch(`${sandbox.control}/device-queue`), 400],
     ];
@@ -91,6 +93,9 @@ describe('the standalone sandbox control API', () => {
       expect(res.status).toBe(status);
       expect(await res.json()).toEqual({ error: expect.any(String), details: expect.any(String) });
     }
+    // A refusal may be set before the contact sends the message: no file on the host yet.
+    const refused = await post('/refuse-media', JSON.stringify({ id: '3EB0AA', status: 410 }));
+    expect(await refused.json()).toEqual({ stored: false });
     expect(await sandbox.accounts()).toEqual([]);
   });
 });

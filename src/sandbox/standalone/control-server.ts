@@ -84,6 +84,8 @@ export interface ReceivedView {
  *   POST /disconnect {account, how?}             -> {} ('drop' | 'stream-error')
  *   POST /withhold-acks {account, withhold}      -> {} (acks and receipts from the account's devices ignored)
  *   POST /set-registered {phone, registered}     -> {}
+ *   POST /refuse-media {id, status}              -> {stored} (the media host answers 404/410 for that message's
+ *                                                   file; status null serves it again)
  */
 export class ControlServer {
   private constructor(
@@ -183,6 +185,12 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
       const sent = await sandbox.phoneSend(str(body, 'account'), str(body, 'to'), str(body, 'text'));
       await sandbox.persisted();
       return sent;
+    }
+    case '/refuse-media': {
+      const status = body.status ?? null;
+      if (status !== null && status !== 404 && status !== 410)
+        throw new ControlError(400, 'Invalid request', '"status" must be 404, 410 or null');
+      return { stored: sandbox.refuseMedia(str(body, 'id'), status) };
     }
     case '/receipt': {
       const ids = body.ids;
