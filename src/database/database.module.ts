@@ -1,5 +1,5 @@
-import { Logger, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Global, Logger, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { FieldCipher } from '../secrets/field-cipher';
@@ -8,12 +8,15 @@ import { dataSourceOptions } from './data-source-options';
 import { describeModeFixes, narrowDatabaseFiles, secureDataFiles } from './private-files';
 import { serializeTransactions } from './serialized-transactions';
 import { checkpointInBackground } from './wal-checkpointer';
+import { SqlDatabase } from './sql/sql';
+import { sqlDatabaseFor } from './sql/database-for';
 
 /**
  * The database connection. Before it opens, DATA_DIR and the database files are made private to the gateway's
  * user; right after, the stored secrets are checked against the configured data keys (a key missing or wrong
  * stops the boot here, before any session could be started and found unreadable).
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -42,5 +45,13 @@ import { checkpointInBackground } from './wal-checkpointer';
       },
     }),
   ],
+  providers: [
+    {
+      provide: SqlDatabase,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource) => sqlDatabaseFor(dataSource),
+    },
+  ],
+  exports: [SqlDatabase],
 })
 export class DatabaseModule {}

@@ -1,8 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { observeCommits } from '../database/serialized-transactions';
+import { SqlDatabase } from '../database/sql/sql';
 import type { DomainEvent } from '../events/domain-event';
 import type { MessageStatusEventData, MessageView } from '../messaging/message.view';
 import { WEBHOOK_ATTEMPT_FINISHED, WebhookAttemptFinishedEvent } from '../webhooks/attempt-events';
@@ -26,17 +24,16 @@ import { MetricsRegistry } from './metrics.registry';
 export class MetricsListener implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly metrics: MetricsRegistry,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlDatabase,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.dataSource.options.type !== 'better-sqlite3') return;
-    const commits = this.metrics.dbCommits.labels({ engine: 'sqlite' });
-    observeCommits(this.dataSource, (seconds) => commits.observe(seconds));
+    const commits = this.metrics.dbCommits.labels({ engine: this.sql.engine });
+    this.sql.observeCommits((seconds) => commits.observe(seconds));
   }
 
   onModuleDestroy(): void {
-    if (this.dataSource.options.type === 'better-sqlite3') observeCommits(this.dataSource, null);
+    this.sql.observeCommits(null);
   }
 
   @OnEvent('message.received')

@@ -5,11 +5,12 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source-options';
 import { rawDb, serializeTransactions } from '../database/serialized-transactions';
-import { SqliteAuthStateStore } from '../whatsapp/auth-state/sqlite-auth-state.store';
+import { SqlAuthStateStore } from '../whatsapp/auth-state/sql-auth-state.store';
 import { parseDataKey } from './data-keys';
 import { FieldCipher } from './field-cipher';
 import { rotateStoredSecrets } from './key-rotation';
 import { checkStoredSecrets, describeStoredSecrets, StoredSecretsError } from './stored-secrets-check';
+import { sqlDatabaseFor } from '../database/sql/database-for';
 
 const key = (id: string) => parseDataKey(`${id}:${randomBytes(32).toString('hex')}`);
 
@@ -45,7 +46,7 @@ describe('secrets at rest on a real SQLite file: the auth store, the boot check,
         cipher.seal(secret, JSON.stringify(['webhook_endpoints', 'secret', id])),
       );
   const fill = async (cipher: FieldCipher, session = 's') => {
-    const store = new SqliteAuthStateStore(ds, session, cipher);
+    const store = new SqlAuthStateStore(sqlDatabaseFor(ds), session, cipher);
     await store.writeCreds('{"noiseKey":"CREDS-SECRET"}');
     await store.writeKeys(() => [
       { type: 'session', id: 'a@lid', value: '{"k":"KEY-SECRET-A"}' },
@@ -73,7 +74,7 @@ describe('secrets at rest on a real SQLite file: the auth store, the boot check,
   it('reads values written before a key was set, and encrypts them at their next write', async () => {
     await fill(FieldCipher.plaintext());
     const cipher = new FieldCipher(key('k1'));
-    const store = new SqliteAuthStateStore(ds, 's', cipher);
+    const store = new SqlAuthStateStore(sqlDatabaseFor(ds), 's', cipher);
     expect(await store.readCreds()).toBe('{"noiseKey":"CREDS-SECRET"}');
     await store.writeCreds('{"noiseKey":"NEW"}');
     expect(raw('SELECT value FROM auth_creds')[0].value).toMatch(/^enc:v1:k1:/);
@@ -109,7 +110,7 @@ describe('secrets at rest on a real SQLite file: the auth store, the boot check,
     const onlyNew = new FieldCipher(k2);
     expect(checkStoredSecrets(rawDb(ds), onlyNew).byKey).toEqual(new Map([['k2', 8]]));
     for (const session of ['plain', 'old']) {
-      const store = new SqliteAuthStateStore(ds, session, onlyNew);
+      const store = new SqlAuthStateStore(sqlDatabaseFor(ds), session, onlyNew);
       expect(await store.readCreds()).toBe('{"noiseKey":"CREDS-SECRET"}');
       expect((await store.readKeys('pre-key', ['1'])).get('1')).toBe('{"k":"KEY-SECRET-1"}');
     }

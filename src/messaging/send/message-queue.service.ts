@@ -166,7 +166,7 @@ export class MessageQueueService
       readAt: null,
       failedAt: null,
     };
-    const inserted = await this.store.write(() => this.store.insertSync(row));
+    const inserted = await this.store.write(() => this.store.insert(row));
     if (!inserted && options.idempotencyKey) {
       const existing = await this.store.byIdempotencyKey(sessionId, options.idempotencyKey);
       if (existing) return toMessageView(existing);
@@ -272,8 +272,8 @@ export class MessageQueueService
         }
         if (inFlight.length < window && !exhausted && claimed.length < SEND_LOOKAHEAD) {
           const rows = pipelined
-            ? await this.store.write(() => this.store.claimChunkSync(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES))
-            : await this.store.write(() => this.store.claimNextSync(sessionId)).then((r) => (r ? [r] : []));
+            ? await this.store.write(() => this.store.claimChunk(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES))
+            : await this.store.write(() => this.store.claimNext(sessionId)).then((r) => (r ? [r] : []));
           if (!rows.length) exhausted = true;
           for (const row of rows) {
             this.startDownload(row, downloads, poke);
@@ -380,10 +380,11 @@ export class MessageQueueService
    * back the attempt its claim counted; `tried` are those that were.
    */
   private requeue(rows: MessageEntity[], tried: Set<MessageEntity>): Promise<void> {
-    return this.store.write(() => {
+    const store = this.store;
+    return store.write(function* () {
       for (const row of rows) {
         const attempts = tried.has(row) ? row.attempts : row.attempts - 1;
-        this.store.updateSync(row.seq, { status: 'queued', attempts }, 'sending');
+        yield* store.update(row.seq, { status: 'queued', attempts }, 'sending');
       }
     });
   }
@@ -401,10 +402,11 @@ export class MessageQueueService
     };
     // The id was chosen when the message was queued; setting it again would rewrite its unique index entry.
     if (result.waMessageId !== row.waMessageId) patch.waMessageId = result.waMessageId;
-    const event = await this.store.write(() => {
+    const { store, events } = this;
+    const event = await store.write(function* () {
       Object.assign(row, patch);
-      this.store.updateSync(row.seq, patch);
-      return this.events.message('message.sent', row);
+      yield* store.update(row.seq, patch);
+      return yield* events.message('message.sent', row);
     });
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
     this.events.emit([event]);
@@ -414,11 +416,12 @@ export class MessageQueueService
   private async fail(row: MessageEntity, previous: 'queued' | 'sending', reason: string): Promise<boolean> {
     const now = Date.now();
     const expected = row.status === 'sending' ? 'sending' : 'queued';
-    const event = await this.store.write(() => {
+    const { store, events } = this;
+    const event = await store.write(function* () {
       const patch = { status: 'failed' as const, error: reason, failedAt: now };
-      if (!this.store.updateSync(row.seq, patch, expected)) return null;
+      if (!(yield* store.update(row.seq, patch, expected))) return null;
       Object.assign(row, patch);
-      return this.events.status(row, previous, now);
+      return yield* events.status(row, previous, now);
     });
     if (!event) return false;
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));

@@ -4,9 +4,10 @@ import { AppConfig } from '../../config/app-config';
 import { dataSourceOptions } from '../../database/data-source-options';
 import { restrictNewFiles } from '../../database/private-files';
 import { cipherFromConfig } from '../../secrets/config-cipher';
-import { SqliteAuthStateStore } from '../auth-state/sqlite-auth-state.store';
+import { SqlAuthStateStore } from '../auth-state/sql-auth-state.store';
 import { importAuthFolder } from '../engine/baileys/auth-folder-import';
 import { SESSION_ID_PATTERN } from '../dto/session.dto';
+import { sqlDatabaseFor } from '../../database/sql/database-for';
 
 export interface ImportOptions {
   from: string;
@@ -32,7 +33,7 @@ export async function importSessionFolder({
     await ds.runMigrations();
     const identity = await importAuthFolder(
       from,
-      new SqliteAuthStateStore(ds, session, cipherFromConfig(config)),
+      new SqlAuthStateStore(sqlDatabaseFor(ds), session, cipherFromConfig(config)),
     );
     const now = Date.now();
     await ds.query(
