@@ -3,7 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { FieldCipher } from '../secrets/field-cipher';
-import { checkStoredSecrets, describeStoredSecrets } from '../secrets/stored-secrets-check';
+import { checkStoredSecretsOn, describeStoredSecrets } from '../secrets/stored-secrets-check';
 import { dataSourceOptions } from './data-source-options';
 import { describeModeFixes, narrowDatabaseFiles, secureDataFiles } from './private-files';
 import { serializeTransactions } from './serialized-transactions';
@@ -31,7 +31,7 @@ import { sqlDatabaseFor } from './sql/database-for';
           );
         }
         const options = dataSourceOptions(config.DATABASE_PATH, (db) => {
-          const note = describeStoredSecrets(checkStoredSecrets(db, cipher), cipher);
+          const note = describeStoredSecrets(checkStoredSecretsOn(db, cipher), cipher);
           if (note) logger.log(note);
         });
         return { ...options, retryAttempts: 0 };

@@ -7,7 +7,7 @@ import { restrictNewFiles } from '../database/private-files';
 import { rawDb } from '../database/serialized-transactions';
 import { cipherFromConfig } from './config-cipher';
 import { rotateStoredSecrets } from './key-rotation';
-import { checkStoredSecrets, StoredSecretsError } from './stored-secrets-check';
+import { checkStoredSecretsOn, StoredSecretsError } from './stored-secrets-check';
 
 const USAGE = `Usage: npm run keys:rotate [-- --no-vacuum]
 
@@ -26,12 +26,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const cipher = cipherFromConfig(config);
   restrictNewFiles();
-  const ds = new DataSource(dataSourceOptions(config.DATABASE_PATH, (db) => checkStoredSecrets(db, cipher)));
+  const ds = new DataSource(
+    dataSourceOptions(config.DATABASE_PATH, (db) => checkStoredSecretsOn(db, cipher)),
+  );
   await ds.initialize();
   try {
     const db = rawDb(ds);
     const { rewritten, unchanged } = rotateStoredSecrets(db, cipher);
-    const left = [...checkStoredSecrets(db, cipher).byKey].filter(
+    const left = [...checkStoredSecretsOn(db, cipher).byKey].filter(
       ([keyId, n]) => n > 0 && keyId !== (cipher.currentKeyId ?? ''),
     );
     if (!values['no-vacuum'] && rewritten > 0) db.exec('VACUUM');

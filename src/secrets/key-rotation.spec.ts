@@ -9,7 +9,7 @@ import { SqlAuthStateStore } from '../whatsapp/auth-state/sql-auth-state.store';
 import { parseDataKey } from './data-keys';
 import { FieldCipher } from './field-cipher';
 import { rotateStoredSecrets } from './key-rotation';
-import { checkStoredSecrets, describeStoredSecrets, StoredSecretsError } from './stored-secrets-check';
+import { checkStoredSecretsOn, describeStoredSecrets, StoredSecretsError } from './stored-secrets-check';
 import { sqlDatabaseFor } from '../database/sql/database-for';
 
 const key = (id: string) => parseDataKey(`${id}:${randomBytes(32).toString('hex')}`);
@@ -78,7 +78,7 @@ describe('secrets at rest on a real SQLite file: the auth store, the boot check,
     expect(await store.readCreds()).toBe('{"noiseKey":"CREDS-SECRET"}');
     await store.writeCreds('{"noiseKey":"NEW"}');
     expect(raw('SELECT value FROM auth_creds')[0].value).toMatch(/^enc:v1:k1:/);
-    expect(describeStoredSecrets(checkStoredSecrets(rawDb(ds), cipher), cipher)).toMatch(
+    expect(describeStoredSecrets(checkStoredSecretsOn(rawDb(ds), cipher), cipher)).toMatch(
       /2 still in plain text/,
     );
   });
@@ -88,12 +88,14 @@ describe('secrets at rest on a real SQLite file: the auth store, the boot check,
     await fill(new FieldCipher(k1));
     addEndpoint(new FieldCipher(k1), 'we_1', 'whsec_SECRET', '{"X-Token":"HEADER-SECRET"}');
     const db = rawDb(ds);
-    expect(() => checkStoredSecrets(db, FieldCipher.plaintext())).toThrow(StoredSecretsError);
-    expect(() => checkStoredSecrets(db, new FieldCipher(key('k2')))).toThrow(/"k1", which is not configured/);
-    expect(() => checkStoredSecrets(db, new FieldCipher(key('k1')))).toThrow(/is a different key/);
-    const summary = checkStoredSecrets(db, new FieldCipher(key('k2'), [k1]));
+    expect(() => checkStoredSecretsOn(db, FieldCipher.plaintext())).toThrow(StoredSecretsError);
+    expect(() => checkStoredSecretsOn(db, new FieldCipher(key('k2')))).toThrow(
+      /"k1", which is not configured/,
+    );
+    expect(() => checkStoredSecretsOn(db, new FieldCipher(key('k1')))).toThrow(/is a different key/);
+    const summary = checkStoredSecretsOn(db, new FieldCipher(key('k2'), [k1]));
     expect(summary.byKey).toEqual(new Map([['k1', 5]]));
-    expect(checkStoredSecrets(db, new FieldCipher(k1)).byKey).toEqual(new Map([['k1', 5]]));
+    expect(checkStoredSecretsOn(db, new FieldCipher(k1)).byKey).toEqual(new Map([['k1', 5]]));
   });
 
   it('rotation re-encrypts plain and old-key values under the new key, after which the old key can go', async () => {
@@ -108,7 +110,7 @@ describe('secrets at rest on a real SQLite file: the auth store, the boot check,
     expect(rotateStoredSecrets(rawDb(ds), cipher, 2)).toEqual({ rewritten: 0, unchanged: 8 });
     for (const value of allValues()) expect(value).toMatch(/^enc:v1:k2:/);
     const onlyNew = new FieldCipher(k2);
-    expect(checkStoredSecrets(rawDb(ds), onlyNew).byKey).toEqual(new Map([['k2', 8]]));
+    expect(checkStoredSecretsOn(rawDb(ds), onlyNew).byKey).toEqual(new Map([['k2', 8]]));
     for (const session of ['plain', 'old']) {
       const store = new SqlAuthStateStore(sqlDatabaseFor(ds), session, onlyNew);
       expect(await store.readCreds()).toBe('{"noiseKey":"CREDS-SECRET"}');
@@ -117,6 +119,6 @@ describe('secrets at rest on a real SQLite file: the auth store, the boot check,
     // Without a current key, rotation writes everything back in plain text.
     expect(rotateStoredSecrets(rawDb(ds), new FieldCipher(null, [k2])).rewritten).toBe(8);
     expect(allValues()).toContain('whsec_SECRET');
-    expect(checkStoredSecrets(rawDb(ds), FieldCipher.plaintext()).byKey).toEqual(new Map([['', 8]]));
+    expect(checkStoredSecretsOn(rawDb(ds), FieldCipher.plaintext()).byKey).toEqual(new Map([['', 8]]));
   });
 });

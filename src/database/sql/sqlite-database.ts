@@ -42,24 +42,37 @@ export class SqliteDatabase extends SqlDatabase {
     this.statement('SELECT 1').get();
   }
 
-  private readonly exec = (step: Statementish): unknown => {
-    const statement = this.statement(step.sql);
-    const params = step.params.map(bindable);
-    switch (step.op) {
-      case 'run':
-        return statement.run(...params).changes;
-      case 'get':
-        return statement.get(...params);
-      case 'all':
-        return statement.all(...params);
-    }
-  };
+  private readonly exec = (step: Statementish): unknown => execute(this.statement(step.sql), step);
 
   private statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
     return statement;
   }
+}
+
+function execute(statement: Statement, step: Statementish): unknown {
+  const params = step.params.map(bindable);
+  switch (step.op) {
+    case 'run':
+      return statement.run(...params).changes;
+    case 'get':
+      return statement.get(...params);
+    case 'all':
+      return statement.all(...params);
+  }
+}
+
+/**
+ * Runs `body` at once on a raw better-sqlite3 handle, outside the write lane (for tools that hold the file
+ * themselves, before or without a running gateway: restore, key rotation).
+ */
+export function runOnSqlite<T>(db: Database, body: Sql<T>): T {
+  return runSteps(
+    body,
+    (step) => execute(db.prepare(step.sql), step),
+    () => undefined,
+  );
 }
 
 /** SQLite has no boolean type: better-sqlite3 binds 1/0. */
