@@ -68,7 +68,11 @@ function rollupFunction(name: string, rollup: (row: 'NEW' | 'OLD', delta: 1 | -1
     END $$`;
 }
 
-const FUNCTIONS = ['messages_stats_rollup', 'webhook_deliveries_stats_rollup', 'webhook_attempts_stats_rollup'];
+const FUNCTIONS = [
+  'messages_stats_rollup',
+  'webhook_deliveries_stats_rollup',
+  'webhook_attempts_stats_rollup',
+];
 
 /**
  * The triggers of SQLite's 1764000007000 (StatsRollups) as PL/pgSQL: the same names, the same rows, in the same
