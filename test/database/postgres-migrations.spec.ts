@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { POSTGRES_MIGRATIONS } from '../../src/database/postgres/migrations';
 import { migrateUnderLock, postgresDataSourceOptions } from '../../src/database/postgres/postgres-options';
 import { freshPostgresDatabase, TestDatabase } from '../support/postgres';
 
