@@ -16,8 +16,10 @@ describe('migrateUnderLock', () => {
     sources.push(ds);
     return ds;
   };
+  // pg_locks shows the whole server's; advisory locks are per database, and other test files have their own.
+  const HERE = `locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
   const advisoryLocks = async (ds: DataSource) =>
-    Number((await ds.query(`SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory'`))[0].n);
+    Number((await ds.query(`SELECT COUNT(*) AS n FROM pg_locks WHERE ${HERE}`))[0].n);
 
   beforeAll(async () => {
     db = await freshPostgresDatabase();
@@ -67,9 +69,7 @@ describe('migrateUnderLock', () => {
     const migrating = migrateUnderLock(waiter).then(() => (done = true));
     // The waiter's connection shows up as waiting on the advisory lock; only then is it let go.
     const deadline = Date.now() + 20_000;
-    while (
-      !(await holder.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).length
-    ) {
+    while (!(await holder.query(`SELECT 1 FROM pg_locks WHERE ${HERE} AND NOT granted`)).length) {
       if (Date.now() > deadline) throw new Error('the second migrateUnderLock never waited for the lock');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
