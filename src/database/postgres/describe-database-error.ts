@@ -39,19 +39,26 @@ function codeAndMessage(err: unknown): { code?: string; message: string } {
  */
 export function describeDatabaseError(err: unknown, url: string): string {
   const { code, message } = codeAndMessage(err);
-  const password = passwordOf(url);
-  const safe = password ? message.split(password).join('***') : message;
+  const safe = passwordsOf(url).reduce((text, password) => text.split(password).join('***'), message);
   const hint = code ? HINTS[code] : undefined;
   const reason = [code, hint].filter(Boolean).join(', ');
   const detail = reason ? (safe.includes(reason) ? safe : `${reason} (${safe})`) : safe;
   return `Cannot use the PostgreSQL database of DATABASE_URL (${redactDatabaseUrl(url)}): ${detail}`;
 }
 
-function passwordOf(url: string): string | undefined {
+/** The URL's password as written and decoded, longest first; none if the URL does not parse. */
+function passwordsOf(url: string): string[] {
   try {
-    const password = new URL(url).password;
-    return password ? decodeURIComponent(password) : undefined;
+    const written = new URL(url).password;
+    if (!written) return [];
+    let decoded = written;
+    try {
+      decoded = decodeURIComponent(written);
+    } catch {
+      // not valid percent-encoding: as written
+    }
+    return [...new Set([written, decoded])].sort((a, b) => b.length - a.length);
   } catch {
-    return undefined;
+    return [];
   }
 }
