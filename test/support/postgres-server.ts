@@ -63,14 +63,19 @@ async function sweepCrashedRuns(): Promise<void> {
     } catch {
       // no pid file, or that server is gone already
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // another run is sweeping it at the same moment
+    }
   }
 }
 
 export async function startTestPostgres(): Promise<TestPostgresServer> {
   await sweepCrashedRuns();
   fs.mkdirSync(ROOT, { recursive: true });
-  fs.chmodSync(ROOT, 0o755); // as root the server runs as the `postgres` user, which must reach its directory
+  // As root the server runs as the `postgres` user, which must reach its directory.
+  if (fs.statSync(ROOT).uid === process.getuid?.()) fs.chmodSync(ROOT, 0o755);
   const dir = fs.mkdtempSync(path.join(ROOT, `${RUN_PREFIX}${process.pid}-`));
   const password = randomBytes(16).toString('hex');
   const log: string[] = [];
