@@ -4,6 +4,7 @@ import * as dotenv from 'dotenv';
 import * as fs from 'node:fs';
 import { DataKeyError, parseDataKeys } from '../secrets/data-keys';
 import { AppConfig, resolveWaVersionSetting } from './app-config';
+import { DatabaseSettingsError, resolveDatabaseSettings } from './database-settings';
 
 export class ConfigError extends Error {}
 
@@ -43,8 +44,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (errors.length) throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);
   try {
     parseDataKeys(config.DATA_ENCRYPTION_KEY, config.DATA_ENCRYPTION_OLD_KEYS);
+    config.database = resolveDatabaseSettings(config);
   } catch (err) {
-    if (err instanceof DataKeyError) throw new ConfigError(`Invalid configuration:\n${err.message}`);
+    if (err instanceof DataKeyError || err instanceof DatabaseSettingsError) {
+      throw new ConfigError(`Invalid configuration:\n${err.message}`);
+    }
     throw err;
   }
   // Tests build their environment by hand; NODE_ENV=test (set by Jest) still means "never fetch a version".

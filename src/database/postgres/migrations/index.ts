@@ -1,0 +1,11 @@
+import { InitialSchema1764000007000 } from './1764000007000-InitialSchema';
+import { StatsRollupTriggers1764000007001 } from './1764000007001-StatsRollupTriggers';
+
+/**
+ * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
+ * schema change gets a migration here and one in `../../migrations/`, and the schema test compares the two.
+ */
+export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
+  InitialSchema1764000007000,
+  StatsRollupTriggers1764000007001,
+];
