@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
+import { all, SqlDatabase } from '../../src/database/sql/sql';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 import { SessionsFacade } from '../../src/whatsapp/sessions/sessions.facade';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
@@ -346,10 +346,10 @@ describe('messaging against the sandbox', () => {
     const contact = '6281100000008';
     const issued = () => t.sandbox.accounts().find((a) => a.phone === t.account)!.privacyTokensIssued;
     const before = issued();
-    const db = t.app.get(DataSource);
+    const db = t.app.get(SqlDatabase);
     const tokenRows = () =>
-      db.query(
-        `SELECT id FROM auth_keys WHERE session_id = 'default' AND type = 'tctoken' AND id != '__index'`,
+      db.read(() =>
+        all(`SELECT id FROM auth_keys WHERE session_id = 'default' AND type = 'tctoken' AND id != '__index'`),
       );
     const known = (await tokenRows()).length;
     for (let i = 0; i < 4; i++) {
@@ -428,12 +428,14 @@ describe('queue durability', () => {
       await t.app.get(SessionManager).start('default');
       await early;
       await t.app.get(SessionManager).stop('default');
-      const db = t.app.get(DataSource);
+      const db = t.app.get(SqlDatabase);
       // queued, sending, and gone out (sent, or already delivered/read by the sandbox's receipts)
       const counts = async () => {
-        const rows: { status: string }[] = await db.query(`SELECT status FROM messages WHERE chat_jid = ?`, [
-          `${contact}@s.whatsapp.net`,
-        ]);
+        const rows = await db.read(() =>
+          all<{ status: string }>(`SELECT status FROM messages WHERE chat_jid = ?`, [
+            `${contact}@s.whatsapp.net`,
+          ]),
+        );
         const n = (f: (s: string) => boolean) => rows.filter((r) => f(r.status)).length;
         return {
           queued: n((s) => s === 'queued'),
