@@ -1,40 +1,14 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { FieldCipher } from '../secrets/field-cipher';
 import { checkStoredSecrets, describeStoredSecrets } from '../secrets/stored-secrets-check';
 import { dataSourceOptions } from './data-source-options';
-import { describeDatabaseError } from './postgres/describe-database-error';
-import { migrateUnderLock, postgresDataSourceOptions } from './postgres/postgres-options';
-import { describeModeFixes, narrowDatabaseFiles, secureDataFiles } from './private-files';
-import { serializeTransactions } from './serialized-transactions';
+import { openDataSource, postgresOptions } from './open-database';
+import { describeModeFixes, secureDataFiles } from './private-files';
 import { sqlDatabaseFor } from './sql/database-for';
 import { SqlDatabase } from './sql/sql';
-import { checkpointInBackground } from './wal-checkpointer';
-
-/** The URL the boot error may name (redacted there); kept beside the options TypeORM is given. */
-const urls = new WeakMap<object, string>();
-
-/** Opens the configured database (SQLite file, or PostgreSQL with its migrations under a lock). */
-async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
-  if (options.type !== 'postgres') {
-    const dataSource = serializeTransactions(await new DataSource(options).initialize());
-    narrowDatabaseFiles(options.database as string);
-    return checkpointInBackground(dataSource, (message) =>
-      new Logger('Database').warn(`Background WAL checkpoint failed: ${message}`),
-    );
-  }
-  const dataSource = new DataSource(options);
-  try {
-    await dataSource.initialize();
-    await migrateUnderLock(dataSource);
-  } catch (err) {
-    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
-    throw new Error(describeDatabaseError(err, urls.get(options) ?? ''));
-  }
-  return dataSource;
-}
 
 /**
  * The database connection: a SQLite file (DATABASE_PATH, the default) or PostgreSQL (DATABASE_URL). For SQLite,
@@ -55,11 +29,8 @@ async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
             'DATA_ENCRYPTION_KEY is not set: WhatsApp credentials and webhook secrets are stored unencrypted',
           );
         }
-        if (config.database.engine === 'postgres') {
-          const options = { ...postgresDataSourceOptions(config.database), retryAttempts: 0 };
-          urls.set(options, config.database.url);
-          return options;
-        }
+        if (config.database.engine === 'postgres')
+          return { ...postgresOptions(config.database), retryAttempts: 0 };
         const fixes = secureDataFiles(config.DATA_DIR, config.DATABASE_PATH);
         if (fixes.length) logger.warn(describeModeFixes(fixes));
         return { ...dataSourceOptions(config.DATABASE_PATH), retryAttempts: 0 };
