@@ -60,7 +60,12 @@ export class ContactActivity {
    * A receipt a device of the account sent to the contact: no type (or `inactive`) is a delivery receipt, `read`
    * a read receipt. Others (`read-self`, `sender`, `peer_msg`, `hist_sync`, `retry`) never reach the contact.
    */
-  onReceiptToContact(account: Account, to: string | undefined, ids: string[], type: string | undefined): void {
+  onReceiptToContact(
+    account: Account,
+    to: string | undefined,
+    ids: string[],
+    type: string | undefined,
+  ): void {
     const read = type === 'read';
     if (type !== undefined && type !== 'inactive' && !read) return;
     const contact = this.contactOf(to);
@@ -70,8 +75,14 @@ export class ContactActivity {
     let changed = false;
     for (const record of contact.sent) {
       if (record.toAccount !== account.phone || !wanted.has(record.id)) continue;
-      if (record.receipts.deliveredAt === undefined) (record.receipts.deliveredAt = now), (changed = true);
-      if (read && record.receipts.readAt === undefined) (record.receipts.readAt = now), (changed = true);
+      if (record.receipts.deliveredAt === undefined) {
+        record.receipts.deliveredAt = now;
+        changed = true;
+      }
+      if (read && record.receipts.readAt === undefined) {
+        record.receipts.readAt = now;
+        changed = true;
+      }
     }
     if (changed) this.ctx.store.markDirty();
   }
@@ -80,7 +91,7 @@ export class ContactActivity {
   onDevicePresence(conn: ClientConnection, node: BinaryNode, account: Account): void {
     const { type, to } = node.attrs;
     if (type === 'subscribe') {
-      const contact = this.contactOf(to) ?? (to?.endsWith('@s.whatsapp.net') ? this.contactFor(to) : undefined);
+      const contact = this.contactOf(to) ?? this.newContact(to);
       if (!contact) return;
       subscriptions(conn).add(contact.phone);
       conn.sendNode(this.presenceNode(contact));
@@ -95,7 +106,7 @@ export class ContactActivity {
 
   /** A `<chatstate to=contact>` from a device: the contact sees the account typing, recording or paused. */
   onDeviceChatState(node: BinaryNode, account: Account, companion: CompanionDevice): void {
-    const contact = this.contactOf(node.attrs.to);
+    const contact = this.contactOf(node.attrs.to) ?? this.newContact(node.attrs.to);
     const child = Array.isArray(node.content) ? node.content[0] : undefined;
     if (!contact || !child) return;
     const state: ChatStateKind | undefined =
@@ -151,8 +162,9 @@ export class ContactActivity {
     return { tag: 'presence', attrs };
   }
 
-  /** A registered number the sandbox has not met yet becomes a contact when subscribed to. */
-  private contactFor(jid: string): Contact | undefined {
+  /** A registered number the sandbox has not met yet becomes a contact when an account addresses it. */
+  private newContact(jid: string | undefined): Contact | undefined {
+    if (!jid?.endsWith('@s.whatsapp.net')) return undefined;
     const phone = jid.split('@')[0].split(':')[0];
     if (!/^\d{5,20}$/.test(phone) || !this.ctx.store.isRegistered(phone)) return undefined;
     return this.ctx.store.contact(phone);
