@@ -82,6 +82,12 @@ describe.each(['worker', 'main'])(
         [sent[2]]: false,
       });
 
+      // The history shows which messages the account has read.
+      const readByMe = async (id: string) =>
+        (await t.get(`/api/sessions/default/messages/${id}`)).body.readByMeAt;
+      expect(await readByMe(stored[1].id)).toEqual(expect.any(String));
+      expect(await readByMe(stored[2].id)).toBeNull();
+
       const second = await t.post(`/api/sessions/default/chats/${contact}@s.whatsapp.net/read`);
       expect(second.status).toBe(200);
       expect(second.body).toMatchObject({ count: 1, ids: [stored[2].id], waMessageIds: [sent[2]] });
