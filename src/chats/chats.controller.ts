@@ -134,8 +134,8 @@ export class ChatsController {
     summary: "Subscribe to a person's presence: online, offline (with last seen), typing, recording, paused",
     description:
       'WhatsApp answers with the current presence and then relays changes, each a `presence.update` event ' +
-      '(webhooks and Socket.IO), for as long as the connection lives: subscribe again after the session ' +
-      'reconnects (`session.status` connected).',
+      '(webhooks and Socket.IO). WhatsApp ends subscriptions with the connection: the gateway subscribes again ' +
+      'each time the session reconnects (up to 1000 people per session, kept until the gateway restarts).',
   })
   @ApiOkResponse({ type: SubscribePresenceView })
   @ApiErrors(BAD_CHAT, { status: 404, description: 'Unknown session' }, NOT_CONNECTED, 502)

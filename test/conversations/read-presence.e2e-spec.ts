@@ -18,6 +18,7 @@ describe.each(['worker', 'main'])(
     const hook = new Receiver();
     let socket: Socket;
     const socketEvents: any[] = [];
+    const statusEvents: any[] = [];
     const contactRecord = async (phone: string) => {
       const res = await t.get(`/api/sandbox/contacts/${phone}`);
       expect(res.status).toBe(200);
@@ -31,6 +32,7 @@ describe.each(['worker', 'main'])(
       expect(endpoint.status).toBe(201);
       socket = io(t.url, { auth: { token: t.apiKey }, transports: ['websocket'], reconnection: false });
       socket.on('presence.update', (e) => socketEvents.push(e));
+      socket.on('session.status', (e) => statusEvents.push(e));
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);
@@ -190,6 +192,39 @@ describe.each(['worker', 'main'])(
       );
       expect(last.data.state).toBe('unavailable');
       expect(Math.abs(Date.parse(last.data.lastSeen) - Date.now())).toBeLessThan(120_000);
+    });
+
+    it('subscribes again by itself when the session reconnects (WhatsApp ends subscriptions with the connection)', async () => {
+      const contact = '6281100000305';
+      await t.sandbox.contactSend(contact, t.account, { text: 'halo lagi' });
+      expect((await t.post('/api/sessions/default/presence/subscribe', { chatId: contact })).status).toBe(
+        200,
+      );
+      const chat = `${contact}@s.whatsapp.net`;
+      await waitUntil(() => socketEvents.find((e) => e.data.chat === chat), {
+        ...DEADLINE,
+        what: 'the answer to the subscription',
+      });
+
+      const dropped = Date.now();
+      expect((await t.post('/api/sandbox/sessions/default/disconnect')).status).toBe(200);
+      await waitUntil(
+        () => statusEvents.find((e) => e.data.status === 'connected' && Date.parse(e.timestamp) >= dropped),
+        { ...DEADLINE, what: 'the session to connect again' },
+      );
+      // The new connection subscribes again: the contact's typing reaches it.
+      await waitUntil(
+        async () =>
+          (await t.post(`/api/sandbox/contacts/${contact}/presence`, { state: 'typing' })).body.delivered ===
+          1,
+        { ...DEADLINE, intervalMs: 200, what: 'the new connection to be subscribed' },
+      );
+      const typing = await waitUntil(
+        () =>
+          received(hook, 'presence.update').find((e) => e.data.chat === chat && e.data.state === 'typing'),
+        { ...DEADLINE, what: 'typing after the reconnect' },
+      );
+      expect(Date.parse(typing.timestamp)).toBeGreaterThanOrEqual(dropped);
     });
 
     describe('refuses what it cannot do with a clear 4xx (503 when not connected)', () => {
