@@ -18,6 +18,7 @@ import { SandboxCoreModule } from './sandbox/control/sandbox-core.module';
 import { SandboxControlModule } from './sandbox/control/sandbox-control.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { ChatsModule } from './chats/chats.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -45,6 +46,7 @@ export class AppModule {
         // Express tries routes in the order they were registered (module by module): the busiest routes, sending
         // and receiving messages, come first.
         MessagingModule,
+        ChatsModule,
         HealthModule,
         AutoReplyModule,
         SandboxCoreModule,

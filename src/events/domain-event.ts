@@ -10,6 +10,7 @@ export const EVENT_TYPES = [
   'message.status',
   'session.status',
   'session.qr',
+  'presence.update',
   'webhook.endpoint_disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -148,6 +148,35 @@ export class MessageStore {
     return this.repo.findOne({ where: { sessionId, waMessageId: id }, order: { direction: 'DESC' } });
   }
 
+  /**
+   * The chat's incoming messages the account has not marked read (`read_by_me_at` NULL), oldest first; with
+   * `upToSeq`, only those up to and including that row.
+   */
+  unreadIncoming(sessionId: string, chatJid: string, upToSeq?: number): Promise<MessageEntity[]> {
+    const q = this.repo
+      .createQueryBuilder('m')
+      .where("m.session_id = :sessionId AND m.chat_jid = :chatJid AND m.direction = 'in'", {
+        sessionId,
+        chatJid,
+      })
+      .andWhere('m.read_by_me_at IS NULL');
+    if (upToSeq !== undefined) q.andWhere('m.seq <= :upToSeq', { upToSeq });
+    return q.orderBy('m.seq', 'ASC').getMany();
+  }
+
+  /** Marks the rows read by the account at `at` (rows already marked keep their time); returns how many changed. */
+  async markReadByMe(seqs: number[], at: number): Promise<number> {
+    if (!seqs.length) return 0;
+    const r = await this.repo
+      .createQueryBuilder()
+      .update(MessageEntity)
+      .set({ readByMeAt: at })
+      .where('seq IN (:...seqs)', { seqs })
+      .andWhere('read_by_me_at IS NULL')
+      .execute();
+    return r.affected ?? 0;
+  }
+
   outgoingByWaId(sessionId: string, waMessageId: string): Promise<MessageEntity | null> {
     return this.sql.read(() => this.byWaId(sessionId, waMessageId, 'out'));
   }

@@ -17,8 +17,8 @@ import { RecipientCheck } from './send/recipient-check';
 import { StoredSentPayloads } from './send/stored-sent-payloads';
 
 /**
- * Sending (durable paced queue), receiving (dedup + outbox), receipts and history. Global: MessageSender, and the
- * sessions' ports QueueDepths and SentPayloads.
+ * Sending (durable paced queue), receiving (dedup + outbox), receipts and history. Global: MessageSender, the
+ * MessageStore (chats' read state), and the sessions' ports QueueDepths and SentPayloads.
  */
 @Global()
 @Module({
@@ -38,6 +38,6 @@ import { StoredSentPayloads } from './send/stored-sent-payloads';
     InboundService,
     ReceiptsService,
   ],
-  exports: [MessageSender, MessagesService, InboundService, QueueDepths, SentPayloads],
+  exports: [MessageSender, MessagesService, InboundService, MessageStore, QueueDepths, SentPayloads],
 })
 export class MessagingModule {}

@@ -8,6 +8,7 @@ export const FORWARDED_EVENTS = [
   'message.received',
   'message.sent',
   'message.status',
+  'presence.update',
   'webhook.endpoint_disabled',
   'webhook.inbound',
 ] as const;

@@ -7,6 +7,7 @@ import type { Agent as UndiciAgent } from 'undici';
 import { WebSocketServer } from 'ws';
 import { parseClientVersion } from './client-version';
 import { ClientConnection } from './connection';
+import { ContactActivity, type ContactPresence } from './contact-activity';
 import { installSignalConsoleFilter } from '../common/logging/signal-console-filter';
 import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './context';
 import { Delivery } from './delivery';
@@ -16,7 +17,13 @@ import type { RecordedMessage } from './message-record';
 import { NodeRouter } from './node-router';
 import { Outbound } from './outbound';
 import { Pairing, type LinkResult } from './pairing';
-import { SandboxStore, type Account } from './sandbox-store';
+import {
+  SandboxStore,
+  type Account,
+  type PresenceRecord,
+  type ReceivedChatState,
+  type SentByContact,
+} from './sandbox-store';
 import type { LogLevel, SandboxLog } from './types';
 
 export interface SandboxOptions {
@@ -67,6 +74,18 @@ export interface QueuedStanzaView {
   type?: 'delivered' | 'read';
 }
 
+/** What a contact saw of the accounts: its messages' receipts, the chat states sent to it, its own presence. */
+export interface ContactRecord {
+  phone: string;
+  lid: string;
+  /** The messages it sent (newest last), each with the delivery and read receipts the account sent for it. */
+  sent: SentByContact[];
+  /** Typing, recording and paused states the accounts' devices sent it, oldest first. */
+  chatStates: ReceivedChatState[];
+  /** Its own online state (set with contactPresence); null: never online. */
+  presence: PresenceRecord | null;
+}
+
 export interface DeviceQueueView {
   deviceId: number;
   deviceJid: string;
@@ -93,6 +112,7 @@ export class WhatsAppSandbox {
   private readonly pairing: Pairing;
   private readonly delivery: Delivery;
   private readonly outbound: Outbound;
+  private readonly contacts: ContactActivity;
 
   private constructor(
     private readonly http: Server,
@@ -120,7 +140,8 @@ export class WhatsAppSandbox {
     this.pairing = new Pairing(this.ctx);
     this.delivery = new Delivery(this.ctx);
     this.outbound = new Outbound(this.ctx, this.delivery);
-    const router = new NodeRouter(this.ctx, this.pairing, this.delivery, this.outbound);
+    this.contacts = new ContactActivity(this.ctx);
+    const router = new NodeRouter(this.ctx, this.pairing, this.delivery, this.outbound, this.contacts);
     wss.on('connection', (ws) => new ClientConnection(ws, router, log));
   }
 
@@ -201,6 +222,13 @@ export class WhatsAppSandbox {
     if (opts.pushName) contact.pushName = opts.pushName;
     const message = await this.buildContent(content);
     const id = opts.id ?? generateMessageIDV2();
+    this.contacts.recordSent(contact, {
+      id,
+      toAccount: account.phone,
+      at: Date.now(),
+      ...('text' in content ? { text: content.text } : {}),
+      receipts: {},
+    });
     await this.delivery.toAccount(account, {
       id,
       from,
@@ -271,6 +299,38 @@ export class WhatsAppSandbox {
       };
       this.events.on('message', onMessage);
     });
+  }
+
+  /**
+   * What the contact saw of the accounts: the read and delivery receipts for its messages, the chat states
+   * sent to it, and its own presence. Unknown contacts have empty lists.
+   */
+  contactRecord(contact: string): ContactRecord {
+    const c = this.ctx.store.contacts.get(contact);
+    return {
+      phone: contact,
+      lid: c ? `${c.lid}@lid` : '',
+      sent: (c?.sent ?? []).map((s) => ({ ...s, receipts: { ...s.receipts } })),
+      chatStates: [...(c?.chatStates ?? [])],
+      presence: c?.presence ? { ...c.presence } : null,
+    };
+  }
+
+  /**
+   * The contact shows the account that it is typing, recording or paused, or goes online or offline.
+   * As on WhatsApp, only the account's connections that subscribed to the contact's presence get it; answers
+   * how many did.
+   */
+  contactPresence(contact: string, account: string, state: ContactPresence): { delivered: number } {
+    const acc = this.requireAccount(account);
+    const delivered = this.contacts.contactPresence(this.ctx.store.contact(contact), acc, state);
+    return { delivered };
+  }
+
+  /** The account's online state, from the last `<presence>` its devices sent; null if they never sent one. */
+  accountPresence(account: string): PresenceRecord | null {
+    const p = this.requireAccount(account).presence;
+    return p ? { ...p } : null;
   }
 
   /** Manual receipts from a contact (use with `receipts: false`). */

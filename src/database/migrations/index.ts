@@ -5,6 +5,7 @@ import { AutoReplyRules1764000004000 } from './1764000004000-AutoReplyRules';
 import { DropMessagesWaIdIndex1764000005000 } from './1764000005000-DropMessagesWaIdIndex';
 import { SessionsStopped1764000006000 } from './1764000006000-SessionsStopped';
 import { StatsRollups1764000007000 } from './1764000007000-StatsRollups';
+import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   DropMessagesWaIdIndex1764000005000,
   SessionsStopped1764000006000,
   StatsRollups1764000007000,
+  MessagesReadByMe1764000008000,
 ];

@@ -162,6 +162,7 @@ function toRow(sessionId: string, m: InboundMessage, source: MessageSource): Mes
     deliveredAt: null,
     readAt: null,
     failedAt: null,
+    readByMeAt: null,
     expiresAt: null,
     error: m.undecryptable ?? null,
   } as MessageEntity;

@@ -165,6 +165,7 @@ export class MessageQueueService
       deliveredAt: null,
       readAt: null,
       failedAt: null,
+      readByMeAt: null,
     };
     const inserted = await this.store.write(() => this.store.insert(row));
     if (!inserted && options.idempotencyKey) {

@@ -8,7 +8,14 @@ import { SqlAuthStateStore } from '../auth-state/sql-auth-state.store';
 import type { CloseInfo, SessionStatus } from '../engine/engine.types';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
-import { ENGINE_MESSAGES, ENGINE_RECEIPTS, EngineMessagesEvent, EngineReceiptsEvent } from './engine-events';
+import {
+  ENGINE_MESSAGES,
+  ENGINE_PRESENCE,
+  ENGINE_RECEIPTS,
+  EngineMessagesEvent,
+  EnginePresenceEvent,
+  EngineReceiptsEvent,
+} from './engine-events';
 import { DEFAULT_SESSION } from './default-session';
 import { KeyedMutex } from './keyed-mutex';
 import { SentPayloads } from './message-ports';
@@ -262,6 +269,10 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
             } satisfies EngineReceiptsEvent);
           },
           loadSentPayload: (waId) => this.sentPayloads.find(id, waId),
+          onPresence: (update) => {
+            if (current())
+              this.emitter.emit(ENGINE_PRESENCE, { sessionId: id, update } satisfies EnginePresenceEvent);
+          },
         },
       });
     } catch (err) {

@@ -1,5 +1,6 @@
 import { InitialSchema1764000007000 } from './1764000007000-InitialSchema';
 import { StatsRollupTriggers1764000007001 } from './1764000007001-StatsRollupTriggers';
+import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 
 /**
  * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
@@ -8,4 +9,5 @@ import { StatsRollupTriggers1764000007001 } from './1764000007001-StatsRollupTri
 export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   InitialSchema1764000007000,
   StatsRollupTriggers1764000007001,
+  MessagesReadByMe1764000008000,
 ];

@@ -1,17 +1,29 @@
-import makeWASocket, { Browsers, proto, WAMessage, WAMessageUpdate, WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, {
+  BinaryNode,
+  Browsers,
+  proto,
+  WAMessage,
+  WAMessageUpdate,
+  WASocket,
+} from '@whiskeysockets/baileys';
 import { Agent as HttpsAgent } from 'node:https';
 import type pino from 'pino';
 import { Agent as UndiciAgent } from 'undici';
 import type { AuthStateStore } from '../auth-state-store';
 import type {
   AccountIdentity,
+  ChatState,
   ContactLookup,
   OutgoingContent,
+  OwnPresence,
+  PresenceUpdate,
+  ReadTarget,
   Receipt,
   ReceiptStatus,
   SendOptions,
   SendResult,
 } from '../engine.types';
+import { NoProfileName } from '../engine-errors';
 import type { ConnectionHandlers, EngineConnection } from '../whatsapp-engine';
 import { deserialize, makeAuthState, serialize } from './baileys-auth-state';
 import type { BaileysOptions } from './baileys-options';
@@ -20,6 +32,7 @@ import { rethrowAsEngineError } from './engine-error';
 import { toBaileysContent, toSendOptions } from './content-mapper';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
+import { MappedPresence, toPresence } from './presence-mapper';
 
 /** Baileys' numeric receipt statuses (proto.WebMessageInfo.Status). */
 const RECEIPT_STATUS: Record<number, ReceiptStatus> = { 0: 'failed', 3: 'delivered', 4: 'read', 5: 'played' };
@@ -124,6 +137,51 @@ export class BaileysConnection implements EngineConnection {
     const jid = normalizeJid(result.jid);
     const lid = await this.sock.signalRepository.lidMapping.getLIDForPN(jid).catch(() => null);
     return { phone, exists: true, jid, lid: lidOf(lid ?? null) };
+  }
+
+  async markRead(chatJid: string, messages: ReadTarget[]): Promise<void> {
+    if (!messages.length) return;
+    await this.sock
+      .readMessages(
+        messages.map((m) => ({
+          remoteJid: chatJid,
+          id: m.waMessageId,
+          fromMe: false,
+          ...(m.participantJid ? { participant: m.participantJid } : {}),
+        })),
+      )
+      .catch(rethrowAsEngineError);
+  }
+
+  async sendChatState(chatJid: string, state: ChatState): Promise<void> {
+    await this.sock
+      .sendPresenceUpdate(state === 'typing' ? 'composing' : state, chatJid)
+      .catch(rethrowAsEngineError);
+  }
+
+  async sendPresence(state: OwnPresence): Promise<void> {
+    // Baileys drops the update without a word when the account has no name: say so instead.
+    if (!this.sock.authState.creds.me?.name)
+      throw new NoProfileName(
+        'The account has no profile name yet; WhatsApp shows no online state without one',
+      );
+    await this.sock.sendPresenceUpdate(state).catch(rethrowAsEngineError);
+  }
+
+  async subscribePresence(jid: string): Promise<void> {
+    await this.sock.presenceSubscribe(jid).catch(rethrowAsEngineError);
+  }
+
+  /** The person's phone JID and LID, whichever of them the update named, the other looked up. */
+  async withIdentities(p: MappedPresence): Promise<PresenceUpdate> {
+    const mapping = this.sock.signalRepository.lidMapping;
+    const lid = lidOf(p.personJid);
+    if (lid) {
+      const pn = await mapping.getPNForLID(p.personJid).catch(() => null);
+      return { ...p, personJid: pn ? normalizeJid(pn) : null, personLid: lid };
+    }
+    const pnLid = phoneOf(p.personJid) ? await mapping.getLIDForPN(p.personJid).catch(() => null) : null;
+    return { ...p, personLid: lidOf(pnLid ?? null) };
   }
 
   async logout(): Promise<void> {
@@ -264,6 +322,18 @@ export async function openBaileysSocket({
       .filter((m) => m !== null);
     if (mapped.length) void handlers.onMessages(mapped, type === 'notify').catch(() => undefined);
   });
+  // Presence and chat states of subscribed people, from the nodes themselves (Baileys' presence.update event
+  // reports `paused` as `available`); in order, though the LID lookups take their time.
+  let presences = Promise.resolve();
+  const onPresenceNode = (node: BinaryNode) => {
+    const mapped = toPresence(node);
+    const notify = handlers.onPresence;
+    if (!mapped || !notify) return;
+    const update = conn.withIdentities(mapped);
+    presences = presences.then(() => update.then(notify, () => undefined));
+  };
+  (sock.ws as any).on('CB:presence', onPresenceNode);
+  (sock.ws as any).on('CB:chatstate', onPresenceNode);
   // Delivery and read receipts come through storeIncomingReceipts; here only WhatsApp's refusals of a send.
   sock.ev.on('messages.update', (updates) => {
     const failed = toReceipts(updates, (status) => status === 'failed');
