@@ -23,6 +23,13 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig();
+  if (config.database.engine === 'postgres') {
+    console.error(
+      'DATABASE_URL is set: this command restores the SQLite database only. Use pg_restore for PostgreSQL (see the README, Backup).',
+    );
+    process.exitCode = 1;
+    return;
+  }
   restrictNewFiles();
   const manifest = await restoreBackup({
     from: values.from,
