@@ -55,6 +55,11 @@ export class MessageQueueService
   private readonly lastSentAt = new Map<string, number>();
   /** Wakes a session's sender that waits for media downloads. */
   private readonly wakers = new Map<string, () => void>();
+  /**
+   * Per session with a running sender: rows it holds that a receipt settled meanwhile (by seq). The sender
+   * drops them instead of sending them (again).
+   */
+  private readonly confirmed = new Map<string, Set<number>>();
   private stopping = false;
   private sweeper: NodeJS.Timeout | null = null;
 
@@ -93,6 +98,18 @@ export class MessageQueueService
   onSessionStatus(event: DomainEvent<{ session: string; status: string }>): void {
     if (event.data.status === 'connected') this.kick(event.data.session);
     else this.wakers.get(event.data.session)?.();
+  }
+
+  /**
+   * Rows that a receipt moved on while still `queued` or `sending` (the server had them: a send whose
+   * acknowledgement was not processed before a crash or a lost connection). They have left the queue, counted
+   * here once; the session's sender does not send them again.
+   */
+  settled(sessionId: string, rows: { seq: number; previous: 'queued' | 'sending' }[]): void {
+    if (!rows.length) return;
+    this.pending.set(sessionId, Math.max(0, this.depth(sessionId) - rows.length));
+    const held = this.confirmed.get(sessionId);
+    if (held) for (const row of rows) if (row.previous === 'sending') held.add(row.seq);
   }
 
   /** For other modules (auto-reply): content as the engine speaks it. */
@@ -231,6 +248,10 @@ export class MessageQueueService
       w?.();
     };
     this.wakers.set(sessionId, poke);
+    const confirmed = new Set<number>();
+    this.confirmed.set(sessionId, confirmed);
+    /** Whether a receipt settled the row meanwhile (then it is not sent, or not sent again). */
+    const settled = (row: MessageEntity) => confirmed.delete(row.seq);
     const marks = new SentMarks(this.logger, sessionId);
     let exhausted = false;
     const back: MessageEntity[] = [];
@@ -256,12 +277,12 @@ export class MessageQueueService
         }
         if (next >= 0) {
           const [row] = claimed.splice(next, 1);
-          const send = await this.prepare(row, downloads.get(row));
+          const send = settled(row) ? null : await this.prepare(row, downloads.get(row));
           downloads.get(row)?.release();
           downloads.delete(row);
           const refusal = checks.get(row)?.refusal;
           checks.delete(row);
-          if (!send) continue;
+          if (!send || settled(row)) continue;
           if (refusal) {
             await this.fail(row, 'sending', refusal);
             continue;
@@ -285,6 +306,7 @@ export class MessageQueueService
         if (inFlight.length) {
           const { row, outcome } = inFlight.shift()!;
           const result = await outcome;
+          settled(row);
           if (result.ok) {
             this.lastSentAt.set(sessionId, Date.now());
             const mark = this.markSent(row, result.value);
@@ -309,6 +331,7 @@ export class MessageQueueService
       }
     } finally {
       if (this.wakers.get(sessionId) === poke) this.wakers.delete(sessionId);
+      if (this.confirmed.get(sessionId) === confirmed) this.confirmed.delete(sessionId);
       // What the connection was still sending settles first: sent is marked, the rest goes back to the queue.
       for (const { row, outcome } of inFlight.splice(0)) {
         const result = await outcome;
@@ -388,24 +411,32 @@ export class MessageQueueService
     });
   }
 
-  /** Marks the row sent; its `message.sent` event is emitted once that has committed. */
+  /**
+   * Marks the row sent (WhatsApp's server acknowledged it); its `message.sent` event is emitted once that has
+   * committed. A receipt may have moved the row on already (delivered, read, failed): its status then stays,
+   * only what the send returned is stored, and it left the queue with that receipt (see `settled`).
+   */
   private async markSent(
     row: MessageEntity,
     result: { waMessageId: string; timestamp: number; payload?: string | null },
   ): Promise<void> {
-    const patch: Partial<MessageEntity> = {
-      status: 'sent',
+    const sent: Partial<MessageEntity> = {
       sentAt: Date.now(),
       waTimestamp: result.timestamp,
       waPayload: result.payload ?? null,
     };
     // The id was chosen when the message was queued; setting it again would rewrite its unique index entry.
-    if (result.waMessageId !== row.waMessageId) patch.waMessageId = result.waMessageId;
+    if (result.waMessageId !== row.waMessageId) sent.waMessageId = result.waMessageId;
+    const patch: Partial<MessageEntity> = { status: 'sent', ...sent };
     const event = await this.store.write(() => {
+      if (!this.store.updateSync(row.seq, patch, 'sending')) {
+        this.store.updateSync(row.seq, sent);
+        return null;
+      }
       Object.assign(row, patch);
-      this.store.updateSync(row.seq, patch);
       return this.events.message('message.sent', row);
     });
+    if (!event) return;
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
     this.events.emit([event]);
   }
