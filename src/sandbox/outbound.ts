@@ -32,6 +32,9 @@ export const isAccount = (x: Account | Contact): x is Account => 'companions' in
  * state, the plaintext is recorded for the contact, the server acks, and the contact's receipts follow.
  */
 export class Outbound {
+  /** Per account whose acks are held back (holdAcks): the acks waiting to go out. */
+  private readonly held = new Map<string, (() => void)[]>();
+
   constructor(
     private readonly ctx: SandboxContext,
     private readonly delivery: Delivery,
@@ -50,11 +53,31 @@ export class Outbound {
         }
       }
     }
-    for (const target of targets) await this.decryptOne(account, deviceId, id, target);
-    // The server acks once the message is stored for its recipients: after a crash it is never lost.
-    void this.ctx.store
-      .whenSaved()
-      .then(() => conn.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: unixNow() } }));
+    try {
+      for (const target of targets) await this.decryptOne(account, deviceId, id, target);
+    } catch (err) {
+      // WhatsApp's server stores what it relays without reading it: a message the sandbox could not record is
+      // still acknowledged (the sender waits for that ack before it counts the message as sent).
+      this.ctx.log('warn', 'could not record an outbound message', { id, err: (err as Error).message });
+    }
+    // Every message stanza is acknowledged, once it is stored for its recipients: after a crash it is never lost.
+    const ack = () => conn.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: unixNow() } });
+    void this.ctx.store.whenSaved().then(() => {
+      const held = this.held.get(account.phone);
+      if (held) held.push(ack);
+      else ack();
+    });
+  }
+
+  /** While on, the acks of the account's message stanzas wait; turning it off sends them, oldest first. */
+  holdAcks(account: string, hold: boolean): void {
+    const held = this.held.get(account);
+    if (hold) {
+      if (!held) this.held.set(account, []);
+      return;
+    }
+    this.held.delete(account);
+    for (const ack of held ?? []) ack();
   }
 
   private async decryptOne(account: Account, deviceId: number, id: string, target: EncTarget): Promise<void> {
