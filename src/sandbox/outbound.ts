@@ -34,6 +34,9 @@ export const isAccount = (x: Account | Contact): x is Account => 'companions' in
 export class Outbound {
   /** Per account whose acks are held back (holdAcks): the acks waiting to go out. */
   private readonly held = new Map<string, (() => void)[]>();
+  /** Accounts whose message stanzas are lost (dropMessages), and how many were, per account. */
+  private readonly dropping = new Set<string>();
+  private readonly droppedCount = new Map<string, number>();
 
   constructor(
     private readonly ctx: SandboxContext,
@@ -41,6 +44,10 @@ export class Outbound {
   ) {}
 
   async handle(conn: ClientConnection, node: BinaryNode, account: Account, deviceId: number): Promise<void> {
+    if (this.dropping.has(account.phone)) {
+      this.droppedCount.set(account.phone, this.dropped(account.phone) + 1);
+      return;
+    }
     const { id, to } = node.attrs;
     const children = Array.isArray(node.content) ? node.content : [];
     const targets: EncTarget[] = [];
@@ -67,6 +74,17 @@ export class Outbound {
       if (held) held.push(ack);
       else ack();
     });
+  }
+
+  /** While on, the account's message stanzas are lost unread: not recorded, not acknowledged. */
+  dropMessages(account: string, drop: boolean): void {
+    if (drop) this.dropping.add(account);
+    else this.dropping.delete(account);
+  }
+
+  /** How many of the account's message stanzas were lost so far (dropMessages). */
+  dropped(account: string): number {
+    return this.droppedCount.get(account) ?? 0;
   }
 
   /** While on, the acks of the account's message stanzas wait; turning it off sends them, oldest first. */

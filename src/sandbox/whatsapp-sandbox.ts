@@ -385,6 +385,19 @@ export class WhatsAppSandbox {
     this.outbound.holdAcks(account, hold);
   }
 
+  /**
+   * While on, the message stanzas the account's devices send are lost unread (not recorded, not acknowledged),
+   * as a frame still in the sender's buffer when it dies; `droppedMessages` counts them.
+   */
+  dropMessages(account: string, drop: boolean): void {
+    this.requireAccount(account);
+    this.outbound.dropMessages(account, drop);
+  }
+
+  droppedMessages(account: string): number {
+    return this.outbound.dropped(account);
+  }
+
   /** State-file writes so far: count, wall ms, ms serialising on the event loop, last size in bytes. */
   get saveStats(): { saves: number; ms: number; serializeMs: number; bytes: number } {
     return { ...this.ctx.store.saveStats };

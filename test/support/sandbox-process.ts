@@ -81,6 +81,11 @@ export interface SandboxProcess {
   disconnect(account: string, how?: 'drop' | 'stream-error'): Promise<void>;
   /** While on, acks and receipts from the account's devices are ignored (as if lost before reaching the server). */
   withholdAcks(account: string, withhold: boolean): Promise<void>;
+  /**
+   * While on, the account's message stanzas are lost unread (not recorded, not acknowledged), as frames still in
+   * the gateway's buffers when it dies; answers how many were lost so far.
+   */
+  dropMessages(account: string, drop: boolean): Promise<number>;
 }
 
 /**
@@ -185,5 +190,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
     withholdAcks: async (account, withhold) => {
       await call('POST', '/withhold-acks', { account, withhold });
     },
+    dropMessages: async (account, drop) =>
+      (await call<{ dropped: number }>('POST', '/drop-messages', { account, drop })).dropped,
   };
 }

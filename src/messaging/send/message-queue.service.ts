@@ -220,12 +220,14 @@ export class MessageQueueService
    * With pacing off, rows are claimed a chunk at a time (up to SEND_CHUNK rows, or SEND_CHUNK_BYTES of stored
    * request: media is held in memory until sent), up to SEND_WINDOW of them are handed to the connection
    * before the first is answered (the connection sends them one after another, in order: with the engine on
-   * its own thread, the next message is already there when one is done), and each "sent" mark is written
+   * its own thread, the next message is already there when one is done; a send is answered once WhatsApp's
+   * server acknowledged it, and rows queued meanwhile join the window at once), and each "sent" mark is written
    * without the loop waiting for its commit, so the marks (and the Signal sessions Baileys writes) of the
    * messages answered during one turn share one SQLite commit. The loop lets the marks commit, and the event
    * loop run, every SEND_CHUNK marks and at least every SEND_YIELD_MS. A crash before a mark commits leaves the
    * row `sending`: it is queued again at the next start and sent with the same WhatsApp id (which the
    * recipient's device deduplicates), as before; a downloaded body lives in memory only and is fetched again.
+   * A receipt for a row still held here (its earlier send arrived) settles it: it is dropped, not sent again.
    * With pacing on, one row is claimed when its turn has come, and each mark is waited for.
    */
   private async drain(sessionId: string): Promise<void> {
@@ -304,6 +306,13 @@ export class MessageQueueService
           continue;
         }
         if (inFlight.length) {
+          // A send is answered once WhatsApp's server acknowledges it: while the window has room, new rows
+          // (a kick) or a change of the connection are not kept waiting for that answer.
+          if (inFlight.length < window && !this.again.has(sessionId)) {
+            const woken = new Promise<false>((resolve) => (wake = () => resolve(false)));
+            const answered = await Promise.race([inFlight[0].outcome.then(() => true), woken]);
+            if (!answered) continue;
+          }
           const { row, outcome } = inFlight.shift()!;
           const result = await outcome;
           settled(row);
