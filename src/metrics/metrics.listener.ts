@@ -12,7 +12,13 @@ import {
   RECONNECT_SCHEDULED,
   ReconnectScheduledEvent,
 } from '../whatsapp/sessions/lifecycle-events';
-import { isQueuedSend, receiptOf, sendLatencySeconds, unsentOutcome } from './message-outcomes';
+import {
+  isQueuedSend,
+  receiptOf,
+  sendLatencySeconds,
+  sentByReceipt,
+  unsentOutcome,
+} from './message-outcomes';
 import { MetricsRegistry } from './metrics.registry';
 
 /**
@@ -55,6 +61,7 @@ export class MetricsListener implements OnApplicationBootstrap, OnModuleDestroy 
     const data = event.data;
     const unsent = unsentOutcome(data);
     if (unsent) return this.metrics.sends.inc({ session: data.session, outcome: unsent });
+    if (sentByReceipt(data)) this.metrics.sends.inc({ session: data.session, outcome: 'sent' });
     const receipt = receiptOf(data);
     if (receipt) this.metrics.receipts.inc({ session: data.session, status: receipt });
   }

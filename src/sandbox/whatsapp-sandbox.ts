@@ -436,6 +436,28 @@ export class WhatsAppSandbox {
     this.delivery.withholdAcks(account, withhold);
   }
 
+  /**
+   * While on, the server's acks of the message stanzas the account's devices send are held back (the messages
+   * are delivered and receipted as usual), as if the acks were slow on the way; turning it off sends them.
+   */
+  holdMessageAcks(account: string, hold: boolean): void {
+    this.requireAccount(account);
+    this.outbound.holdAcks(account, hold);
+  }
+
+  /**
+   * While on, the message stanzas the account's devices send are lost unread (not recorded, not acknowledged),
+   * as a frame still in the sender's buffer when it dies; `droppedMessages` counts them.
+   */
+  dropMessages(account: string, drop: boolean): void {
+    this.requireAccount(account);
+    this.outbound.dropMessages(account, drop);
+  }
+
+  droppedMessages(account: string): number {
+    return this.outbound.dropped(account);
+  }
+
   /** State-file writes so far: count, wall ms, ms serialising on the event loop, last size in bytes. */
   get saveStats(): { saves: number; ms: number; serializeMs: number; bytes: number } {
     return { ...this.ctx.store.saveStats };

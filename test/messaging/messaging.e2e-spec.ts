@@ -443,19 +443,24 @@ describe('queue durability', () => {
           out: n((s) => ['sent', 'delivered', 'read'].includes(s)),
         };
       };
-      // Stopped part-way: nothing is left claimed, and every row the contact got is marked as gone out.
+      // Stopped part-way: nothing is left claimed, and a row is marked as gone out only if the contact got it.
+      // One the server had not acknowledged yet went back to the queue: the contact's receipt settles it, or it
+      // is sent again under the same id, which the contact ignores.
       const stopped = await waitUntil(async () => {
         const c = await counts();
         return c.sending ? null : c;
       });
       expect(stopped.queued).toBeGreaterThan(0);
-      expect(stopped.out).toBe(t.sandbox.received(contact).length);
+      expect(stopped.out).toBeLessThanOrEqual(t.sandbox.received(contact).length);
 
       await t.app.get(SessionManager).start('default');
       await waitUntil(() => t.sandbox.received(contact).length >= N, {
         what: `${N} messages at the contact`,
       });
       await waitUntil(async () => ((await counts()).out === N ? true : null), { what: 'all marked sent' });
+      await waitUntil(async () => (await t.get('/api/sessions/default')).body.queueDepth === 0, {
+        what: 'an empty queue',
+      });
       expect(t.sandbox.received(contact).map((m) => m.text)).toEqual(
         Array.from({ length: N }, (_, i) => `d-${i}`),
       );

@@ -86,6 +86,11 @@ export interface SandboxProcess {
   contactRecord(contact: string): Promise<ContactRecord>;
   /** The contact types, records, pauses or goes on/offline; reaches the account's subscribed connections. */
   contactPresence(contact: string, account: string, state: ContactPresence): Promise<{ delivered: number }>;
+  /**
+   * While on, the account's message stanzas are lost unread (not recorded, not acknowledged), as frames still in
+   * the gateway's buffers when it dies; answers how many were lost so far.
+   */
+  dropMessages(account: string, drop: boolean): Promise<number>;
 }
 
 /**
@@ -193,5 +198,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
     contactRecord: (contact) => call('GET', `/contact?contact=${q(contact)}`),
     contactPresence: (contact, account, state) =>
       call('POST', '/contact-presence', { contact, account, state }),
+    dropMessages: async (account, drop) =>
+      (await call<{ dropped: number }>('POST', '/drop-messages', { account, drop })).dropped,
   };
 }

@@ -89,6 +89,8 @@ export interface ReceivedView {
  *   POST /receipt {contact, ids, type}           -> {} (manual receipts, with receipts off)
  *   POST /disconnect {account, how?}             -> {} ('drop' | 'stream-error')
  *   POST /withhold-acks {account, withhold}      -> {} (acks and receipts from the account's devices ignored)
+ *   POST /drop-messages {account, drop}          -> {dropped} (the account's message stanzas lost unread while on;
+ *                                                   how many were so far)
  *   POST /set-registered {phone, registered}     -> {}
  */
 export class ControlServer {
@@ -233,6 +235,11 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
         throw new ControlError(400, 'Invalid request', '"withhold" must be a boolean');
       sandbox.withholdAcks(str(body, 'account'), body.withhold);
       return {};
+    case '/drop-messages':
+      if (typeof body.drop !== 'boolean')
+        throw new ControlError(400, 'Invalid request', '"drop" must be a boolean');
+      sandbox.dropMessages(str(body, 'account'), body.drop);
+      return { dropped: sandbox.droppedMessages(str(body, 'account')) };
     case '/set-registered':
       if (typeof body.registered !== 'boolean')
         throw new ControlError(400, 'Invalid request', '"registered" must be a boolean');

@@ -1,11 +1,13 @@
 import makeWASocket, {
   BinaryNode,
   Browsers,
+  generateMessageIDV2,
   proto,
   WAMessage,
   WAMessageUpdate,
   WASocket,
 } from '@whiskeysockets/baileys';
+import type { EventEmitter } from 'node:events';
 import { Agent as HttpsAgent } from 'node:https';
 import type pino from 'pino';
 import { Agent as UndiciAgent } from 'undici';
@@ -33,6 +35,7 @@ import { toBaileysContent, toSendOptions } from './content-mapper';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
 import { MappedPresence, toPresence } from './presence-mapper';
+import { ServerAcks } from './server-acks';
 
 /** Baileys' numeric receipt statuses (proto.WebMessageInfo.Status). */
 const RECEIPT_STATUS: Record<number, ReceiptStatus> = { 0: 'failed', 3: 'delivered', 4: 'read', 5: 'played' };
@@ -69,17 +72,28 @@ export const ACTIVITY_SLOTS = 2;
 
 type SentMessage = SendResult & { payload?: string };
 
+/**
+ * How long a sent message stanza may wait for the server's answer. Past it the connection is taken for dead:
+ * it is ended (the session reconnects) and the message goes back to the queue.
+ */
+export const SERVER_ACK_TIMEOUT_MS = 30_000;
+
 /** One Baileys socket. Never reused: after it closes the session asks the engine for a new one. */
 export class BaileysConnection implements EngineConnection {
   private intentional = false;
   private sending: Promise<void> = Promise.resolve();
+  private readonly acks: ServerAcks;
 
   constructor(
     private readonly sock: WASocket,
     private readonly activity: Float64Array,
   ) {
     activity[0] = Date.now();
-    (sock.ws as any).on('frame', () => (activity[0] = Date.now()));
+    const ws = sock.ws as unknown as EventEmitter;
+    ws.on('frame', () => (activity[0] = Date.now()));
+    this.acks = new ServerAcks(ws, SERVER_ACK_TIMEOUT_MS, () =>
+      sock.end(new Error('WhatsApp did not acknowledge a sent message in time, reconnecting')),
+    );
   }
 
   get isIntentional(): boolean {
@@ -91,6 +105,8 @@ export class BaileysConnection implements EngineConnection {
    * Baileys' sendMessage calls, run side by side, could reach WhatsApp in another order. The next message
    * starts once this one is encrypted: its stanza then waits for its Signal keys' commit (Baileys sends
    * stanzas in the order they were encrypted), so the keys of messages in flight together share commits.
+   * A send resolves only once WhatsApp's server answered its stanza (see ServerAcks), which does not hold up
+   * the next message.
    */
   send(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
     let encrypted!: () => void;
@@ -114,17 +130,34 @@ export class BaileysConnection implements EngineConnection {
     options: SendOptions | undefined,
     onEncrypted: () => void,
   ): Promise<SentMessage> {
-    const msg = await this.sock.sendMessage(jid, toBaileysContent(content), {
-      ...toSendOptions(options),
-      onEncrypted,
-    });
-    if (!msg?.key?.id) throw new Error('WhatsApp did not accept the message');
+    const id = options?.waMessageId ?? generateMessageIDV2(this.sock.user?.id);
+    const ack = this.acks.expect(id);
+    let msg: WAMessage | undefined;
+    try {
+      msg = await this.sock.sendMessage(jid, toBaileysContent(content), {
+        ...toSendOptions({ ...options, waMessageId: id }),
+        onEncrypted,
+      });
+    } catch (err) {
+      ack.cancel();
+      throw err;
+    }
+    if (!msg?.key?.id) {
+      ack.cancel();
+      throw new Error('WhatsApp did not accept the message');
+    }
+    await ack.answered;
     const ts = Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000));
     return {
       waMessageId: msg.key.id,
       timestamp: ts,
       payload: msg.message ? serialize(msg.message) : undefined,
     };
+  }
+
+  /** The socket closed: sends still waiting for the server's answer fail with ConnectionLost (and are queued again). */
+  markClosed(): void {
+    this.acks.close();
   }
 
   requestPairingCode(phone: string): Promise<string> {
@@ -307,6 +340,7 @@ export async function openBaileysSocket({
     if (update.qr) handlers.onQr(update.qr);
     if (update.connection === 'open') handlers.onOpen(identityOf(sock));
     if (update.connection === 'close') {
+      conn.markClosed();
       // Pending creds writes (e.g. `me` right after pairing) land before the session reconnects.
       void saveCreds().finally(() => {
         closed = true;
