@@ -14,7 +14,7 @@ export interface StoredSecretsSummary {
 
 const PREFIX_LENGTH = ENCRYPTED_PREFIX.length;
 
-function* tableExists(engine: SqlEngine, table: string): Sql<boolean> {
+export function* tableExists(engine: SqlEngine, table: string): Sql<boolean> {
   const sql =
     engine === 'sqlite'
       ? `SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?`
