@@ -1,4 +1,4 @@
-// One Jest run covers unit specs (beside the code), medium tests (real SQLite) and e2e tests (real app, real
+// One Jest run covers unit specs (beside the code), medium tests (real SQLite, real PostgreSQL) and e2e tests (real app, real
 // Baileys, the sandbox, headless Chromium). Baileys and a few of its dependencies ship ESM only; Jest on Node 20
 // cannot require ESM, so @swc/jest transforms them to CommonJS.
 const esmPackages = [
@@ -49,4 +49,8 @@ module.exports = {
   },
   testTimeout: 60000,
   maxWorkers: 2,
+  // One PostgreSQL server for the run (or TEST_DATABASE_URL's); each test file that needs it creates its own
+  // database on it with test/support/postgres.ts.
+  globalSetup: '<rootDir>/test/support/postgres-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/postgres-global-teardown.ts',
 };

@@ -15,7 +15,8 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { serializeTransactions } from '../src/database/serialized-transactions';
 import { parseDataKey } from '../src/secrets/data-keys';
 import { FieldCipher, secretContext } from '../src/secrets/field-cipher';
-import { SqliteAuthStateStore } from '../src/whatsapp/auth-state/sqlite-auth-state.store';
+import { SqlAuthStateStore } from '../src/whatsapp/auth-state/sql-auth-state.store';
+import { sqlDatabaseFor } from '../src/database/sql/database-for';
 
 const CONTACTS = 200;
 const OPS = 500;
@@ -62,7 +63,7 @@ const record = (i: number) =>
 const us = (ms: number, n: number) => ((ms * 1000) / n).toFixed(1);
 
 async function round(ds: DataSource, cipher: FieldCipher, session: string) {
-  const store = new SqliteAuthStateStore(ds, session, cipher);
+  const store = new SqlAuthStateStore(sqlDatabaseFor(ds), session, cipher);
   const values = Array.from({ length: CONTACTS }, (_, i) => record(i));
   // One awaited write per message, as each send or receive writes the contact's record.
   let t = performance.now();

@@ -19,6 +19,7 @@ import { SandboxControlModule } from './sandbox/control/sandbox-control.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MediaModule } from './media/media.module';
+import { ChatsModule } from './chats/chats.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -47,6 +48,7 @@ export class AppModule {
         // and receiving messages, come first.
         MessagingModule,
         MediaModule,
+        ChatsModule,
         HealthModule,
         AutoReplyModule,
         SandboxCoreModule,

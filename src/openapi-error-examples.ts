@@ -49,6 +49,10 @@ export const ROUTE_ERROR_EXAMPLES: Record<string, ErrorResponse> = {
     error: 'Session not linked',
     details: 'Session "default" has no linked account; scan its QR first',
   },
+  'POST /api/sandbox/contacts/{phone}/presence 409': {
+    error: 'Session not linked',
+    details: 'Session "default" has no linked account; scan its QR first',
+  },
   'POST /api/sandbox/sessions/{session}/disconnect 409': {
     error: 'Session not linked',
     details: 'Session "default" has no linked account; scan its QR first',

@@ -14,6 +14,11 @@ const TAGS: [name: string, description: string][] = [
     'Signed (Standard Webhooks), durable delivery of events to your endpoints: endpoints, delivery log, ' +
       'retry, recover; and the inbound webhook other systems post to',
   ],
+  [
+    'chats',
+    'Read receipts for incoming messages, typing and recording indicators, the online state, and ' +
+      "subscriptions to people's presence (`presence.update` events)",
+  ],
   ['auto-reply', 'Rules that answer incoming messages, and a dry run'],
   ['seed-compatible', "The original gateway's routes and response shapes, on the `default` session"],
   [

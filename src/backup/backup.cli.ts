@@ -17,6 +17,13 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig();
+  if (config.database.engine === 'postgres') {
+    console.error(
+      'DATABASE_URL is set: this command backs up the SQLite database only. Use pg_dump for PostgreSQL (see the README, Backup).',
+    );
+    process.exitCode = 1;
+    return;
+  }
   restrictNewFiles();
   const manifest = await createBackup({
     to: values.to,

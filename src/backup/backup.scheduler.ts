@@ -26,6 +26,11 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     if (!this.dir) return;
+    if (this.config.database.engine === 'postgres')
+      throw new Error(
+        'BACKUP_DIR: scheduled backups copy the SQLite database; with DATABASE_URL (PostgreSQL) back the ' +
+          'database up with pg_dump (see the README) and unset BACKUP_DIR',
+      );
     this.logger.log(
       `Backing up every ${this.config.BACKUP_INTERVAL_HOURS} h into ${this.dir}, keeping the newest ${this.config.BACKUP_KEEP}`,
     );

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { restrictNewFiles } from '../database/private-files';
 import { cipherFromConfig } from '../secrets/config-cipher';
-import { checkStoredSecrets, StoredSecretsError } from '../secrets/stored-secrets-check';
+import { checkStoredSecretsOn, StoredSecretsError } from '../secrets/stored-secrets-check';
 import { BackupError, restoreBackup } from './backup-archive';
 
 const USAGE = `Usage: npm run restore -- --from <file.tar.gz> [--force]
@@ -23,6 +23,13 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig();
+  if (config.database.engine === 'postgres') {
+    console.error(
+      'DATABASE_URL is set: this command restores the SQLite database only. Use pg_restore for PostgreSQL (see the README, Backup).',
+    );
+    process.exitCode = 1;
+    return;
+  }
   restrictNewFiles();
   const manifest = await restoreBackup({
     from: values.from,
@@ -39,7 +46,7 @@ async function main(): Promise<void> {
       `Restored the backup of ${manifest.createdAt} into ${config.DATA_DIR}: ${count('sessions')} session(s), ` +
         `${count('messages')} message(s), ${manifest.files.length} other file(s).`,
     );
-    checkStoredSecrets(db, cipherFromConfig(config));
+    checkStoredSecretsOn(db, cipherFromConfig(config));
   } catch (err) {
     if (!(err instanceof StoredSecretsError)) throw err;
     console.error(`Restored, but the gateway will not start with the configured data keys: ${err.message}`);

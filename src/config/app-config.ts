@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { parseTrustProxy } from '../common/http/trust-proxy';
 import { MediaConfig } from './media-config';
+import type { DatabaseSettings } from './database-settings';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -86,6 +87,34 @@ export class AppConfig extends MediaConfig {
 
   @IsString()
   DATABASE_PATH = 'data/app.db';
+
+  /** PostgreSQL instead of SQLite: `postgres://user:password@host:5432/database`. Unset: SQLite at DATABASE_PATH. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  DATABASE_URL?: string;
+
+  /** PostgreSQL connections per process (at least 2: migrations run on one while the other holds their lock). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  DATABASE_POOL_SIZE = 10;
+
+  /** TLS towards PostgreSQL (see DATABASE_SSL_MODES); unset: the URL's sslmode, else disable. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  DATABASE_SSL?: string;
+
+  /** PEM file of the CA that signed PostgreSQL's certificate (verify-ca, verify-full); unset: the system's CAs. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  DATABASE_SSL_CA?: string;
+
+  /** Derived by `loadConfig()` from the DATABASE_* variables (`resolveDatabaseSettings`): the engine and its settings. */
+  declare database: DatabaseSettings;
 
   /**
    * Encrypts the WhatsApp credentials and Signal keys and the webhook secrets and headers in the database:

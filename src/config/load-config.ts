@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { DataKeyError, parseDataKeys } from '../secrets/data-keys';
 import { AppConfig, resolveWaVersionSetting } from './app-config';
 import { mediaConfigProblem } from './media-config';
+import { DatabaseSettingsError, resolveDatabaseSettings } from './database-settings';
 
 export class ConfigError extends Error {}
 
@@ -46,8 +47,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (mediaProblem) throw new ConfigError(`Invalid configuration:\n${mediaProblem}`);
   try {
     parseDataKeys(config.DATA_ENCRYPTION_KEY, config.DATA_ENCRYPTION_OLD_KEYS);
+    config.database = resolveDatabaseSettings(config);
   } catch (err) {
-    if (err instanceof DataKeyError) throw new ConfigError(`Invalid configuration:\n${err.message}`);
+    if (err instanceof DataKeyError || err instanceof DatabaseSettingsError) {
+      throw new ConfigError(`Invalid configuration:\n${err.message}`);
+    }
     throw err;
   }
   // Tests build their environment by hand; NODE_ENV=test (set by Jest) still means "never fetch a version".

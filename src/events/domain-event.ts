@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'message.media',
   'session.status',
   'session.qr',
+  'presence.update',
   'webhook.endpoint_disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

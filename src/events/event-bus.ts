@@ -1,16 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { writeTransaction } from '../database/serialized-transactions';
+import { Sql, SqlDatabase } from '../database/sql/sql';
 import { DomainEvent } from './domain-event';
 
 /**
- * A durable consumer (the webhook outbox) writes its rows in the same transaction as the event's source row.
- * It must be synchronous: it runs inside the producer's open SQLite transaction on the single connection, and a
- * thrown error rolls that transaction back (so an event is never stored without its deliveries).
+ * A durable consumer (the webhook outbox) writes its rows in the same transaction as the event's source row:
+ * its statements are part of the producer's transaction body (see `SqlDatabase.write`), and a thrown error rolls
+ * that transaction back (so an event is never stored without its deliveries).
  */
-export type OutboxWriter = (em: EntityManager, event: DomainEvent) => void;
+export type OutboxWriter = (event: DomainEvent) => Sql<void>;
 
 /**
  * The internal event bus. Two halves:
@@ -26,16 +24,16 @@ export class EventBus {
 
   constructor(
     private readonly emitter: EventEmitter2,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlDatabase,
   ) {}
 
   registerOutboxWriter(writer: OutboxWriter): void {
     this.writers.push(writer);
   }
 
-  /** Call inside an open transaction (TypeORM's, or a `writeTransaction`). */
-  record(event: DomainEvent, em: EntityManager = this.dataSource.manager): void {
-    for (const writer of this.writers) writer(em, event);
+  /** Part of a transaction body: `yield* bus.record(event)`. */
+  *record(event: DomainEvent): Sql<void> {
+    for (const writer of this.writers) yield* writer(event);
   }
 
   emit(event: DomainEvent): void {
@@ -48,7 +46,7 @@ export class EventBus {
   }
 
   async publish(event: DomainEvent): Promise<void> {
-    if (this.writers.length) await writeTransaction(this.dataSource, () => this.record(event));
+    if (this.writers.length) await this.sql.write(() => this.record(event));
     this.emit(event);
   }
 }

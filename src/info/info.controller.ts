@@ -22,6 +22,12 @@ export class InfoResponse {
     description: 'Event types a webhook endpoint can subscribe to (its `events`; ["*"] subscribes to all)',
   })
   webhookEvents: string[];
+  @ApiProperty({
+    enum: ['sqlite', 'postgres'],
+    example: 'sqlite',
+    description: 'The database engine (SQLite by default, PostgreSQL with DATABASE_URL); never its location',
+  })
+  database: 'sqlite' | 'postgres';
 }
 
 @ApiTags('info')
@@ -41,6 +47,7 @@ export class InfoController {
       uptimeSeconds: Math.round(process.uptime() * 10) / 10,
       serverTime: new Date().toISOString(),
       webhookEvents: [...EVENT_TYPES],
+      database: this.config.database.engine,
     };
   }
 }

@@ -96,7 +96,7 @@ export class MediaDownloader implements OnApplicationBootstrap, OnApplicationShu
   private async download(messageId: string): Promise<void> {
     const file = await this.files.find(messageId);
     if (!file || file.status !== 'pending') return;
-    await this.messages.write(() => this.files.countAttemptSync(messageId));
+    await this.messages.write(() => this.files.countAttempt(messageId));
     const ref = this.files.downloadRefOf(file);
     let bytes: Buffer;
     try {
@@ -151,8 +151,9 @@ export class MediaDownloader implements OnApplicationBootstrap, OnApplicationShu
     from: MediaStatus[] = ['pending'],
   ): Promise<MediaDetails | null> {
     const message = await this.messages.find(sessionId, messageId);
-    const [event, media] = await this.messages.write(() => {
-      if (!this.files.settleSync(messageId, patch, from)) return [null, null] as const;
+    const { files, messages, events } = this;
+    const [event, media] = await messages.write(function* () {
+      if (!(yield* files.settle(messageId, patch, from))) return [null, null] as const;
       const current = message && currentMedia(message);
       if (!message || !current) return [null, null] as const;
       const media = settledMediaDetails(current, {
@@ -162,7 +163,7 @@ export class MediaDownloader implements OnApplicationBootstrap, OnApplicationShu
         sha256: patch.sha256 ?? null,
       });
       const details = { ...(JSON.parse(message.details!) as Record<string, unknown>), media };
-      this.messages.setDetailsSync(messageId, JSON.stringify(details));
+      yield* messages.setDetails(messageId, JSON.stringify(details));
       const data: MessageMediaEventData = {
         id: message.id,
         session: message.sessionId,
@@ -171,7 +172,7 @@ export class MediaDownloader implements OnApplicationBootstrap, OnApplicationShu
         media,
       };
       const event = newEvent('message.media', message.sessionId, data);
-      this.events.bus.record(event);
+      yield* events.bus.record(event);
       return [event, media] as const;
     });
     if (event) this.events.emit([event]);

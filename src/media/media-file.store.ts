@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { Statement } from 'better-sqlite3';
-import { DataSource, In, LessThan, Repository } from 'typeorm';
-import { rawDb } from '../database/serialized-transactions';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, LessThan, Repository } from 'typeorm';
+import { run, Sql, SqlParam } from '../database/sql/sql';
 import { FieldCipher, secretContext } from '../secrets/field-cipher';
 import type { MediaDownloadRef } from '../whatsapp/engine/engine.types';
 import { MediaFileEntity, MediaStatus } from './media-file.entity';
@@ -19,40 +18,30 @@ export interface MediaFilePatch {
 }
 
 /**
- * Data access for `media_files`. The *Sync methods run inside the caller's open write transaction (the one that
- * stores the message, or that updates its details), on the raw better-sqlite3 handle; reads use TypeORM.
+ * Data access for `media_files`. The methods returning `Sql<...>` are statements of the caller's write
+ * transaction (the one that stores the message, or that updates its details: `yield*` them); reads use TypeORM.
  */
 @Injectable()
 export class MediaFileStore {
-  private readonly statements = new Map<string, Statement>();
-
   constructor(
     @InjectRepository(MediaFileEntity) private readonly repo: Repository<MediaFileEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: FieldCipher,
   ) {}
 
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = rawDb(this.dataSource).prepare(sql)));
-    return s;
-  }
-
   /** Records the file of a message just stored, as `pending`; a row already there is kept. */
-  insertPendingSync(messageId: string, sessionId: string, download: MediaDownloadRef, now: number): boolean {
-    return (
-      this.stmt(
-        `INSERT OR IGNORE INTO media_files (message_id, session_id, status, download, attempts, created_at)
-         VALUES (?, ?, 'pending', ?, 0, ?)`,
-      ).run(messageId, sessionId, this.cipher.seal(JSON.stringify(download), context(messageId)), now)
-        .changes > 0
+  *insertPending(messageId: string, sessionId: string, download: MediaDownloadRef, now: number): Sql<boolean> {
+    const changed = yield* run(
+      `INSERT INTO media_files (message_id, session_id, status, download, attempts, created_at)
+       VALUES (?, ?, 'pending', ?, 0, ?) ON CONFLICT DO NOTHING`,
+      [messageId, sessionId, this.cipher.seal(JSON.stringify(download), context(messageId)), now],
     );
+    return changed > 0;
   }
 
   /** Sets the state; with `onlyIf`, only while the row has one of those states. Returns whether it changed. */
-  settleSync(messageId: string, patch: MediaFilePatch, onlyIf?: MediaStatus[]): boolean {
+  *settle(messageId: string, patch: MediaFilePatch, onlyIf?: MediaStatus[]): Sql<boolean> {
     const sets = ['status = ?', 'reason = ?', 'error = ?'];
-    const values: unknown[] = [patch.status, patch.reason ?? null, patch.error ?? null];
+    const values: SqlParam[] = [patch.status, patch.reason ?? null, patch.error ?? null];
     for (const [key, column] of [
       ['storageKey', 'storage_key'],
       ['size', 'size'],
@@ -70,12 +59,12 @@ export class MediaFileStore {
       sql += ` AND status IN (${onlyIf.map(() => '?').join(', ')})`;
       values.push(...onlyIf);
     }
-    return this.stmt(sql).run(...values).changes > 0;
+    return (yield* run(sql, values)) > 0;
   }
 
   /** Counts an attempt to download the file. */
-  countAttemptSync(messageId: string): void {
-    this.stmt(`UPDATE media_files SET attempts = attempts + 1 WHERE message_id = ?`).run(messageId);
+  *countAttempt(messageId: string): Sql<void> {
+    yield* run(`UPDATE media_files SET attempts = attempts + 1 WHERE message_id = ?`, [messageId]);
   }
 
   find(messageId: string): Promise<MediaFileEntity | null> {

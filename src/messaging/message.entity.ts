@@ -116,6 +116,10 @@ export class MessageEntity {
   @Column({ name: 'failed_at', type: 'integer', nullable: true })
   failedAt: number | null;
 
+  /** Incoming only: when the account sent its read receipt (null = unread). */
+  @Column({ name: 'read_by_me_at', type: 'integer', nullable: true })
+  readByMeAt: number | null;
+
   @Column({ name: 'expires_at', type: 'integer', nullable: true })
   expiresAt: number | null;
 }

@@ -1,24 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import type { Sql } from '../database/sql/sql';
 import { EventBus } from '../events/event-bus';
 import { DomainEvent, EventType, newEvent } from '../events/domain-event';
 import { MessageEntity } from './message.entity';
 import { MessageStatusEventData, toMessageView } from './message.view';
 
 /**
- * Builds message events and records them in the open transaction of the row change (the webhook outbox),
- * returning them so the caller can emit them after commit.
+ * Builds message events and records them in the transaction of the row change (the webhook outbox; part of
+ * its body: `yield*`), returning them so the caller can emit them after commit.
  */
 @Injectable()
 export class MessageEvents {
   constructor(readonly bus: EventBus) {}
 
-  message(type: Extract<EventType, 'message.received' | 'message.sent'>, row: MessageEntity): DomainEvent {
+  *message(
+    type: Extract<EventType, 'message.received' | 'message.sent'>,
+    row: MessageEntity,
+  ): Sql<DomainEvent> {
     const event = newEvent(type, row.sessionId, toMessageView(row));
-    this.bus.record(event);
+    yield* this.bus.record(event);
     return event;
   }
 
-  status(row: MessageEntity, previousStatus: string, at: number): DomainEvent {
+  *status(row: MessageEntity, previousStatus: string, at: number): Sql<DomainEvent> {
     const data: MessageStatusEventData = {
       id: row.id,
       session: row.sessionId,
@@ -30,7 +34,7 @@ export class MessageEvents {
       at: new Date(at).toISOString(),
     };
     const event = newEvent('message.status', row.sessionId, data);
-    this.bus.record(event);
+    yield* this.bus.record(event);
     return event;
   }
 

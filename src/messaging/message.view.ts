@@ -68,6 +68,14 @@ export class MessageView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) failedAt: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'Incoming: when the account marked it read (POST .../chats/:chatId/read); null while unread, and for outgoing',
+  })
+  readByMeAt: string | null;
 }
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
@@ -99,6 +107,7 @@ export function toMessageView(m: MessageEntity): MessageView {
     deliveredAt: iso(m.deliveredAt),
     readAt: iso(m.readAt),
     failedAt: iso(m.failedAt),
+    readByMeAt: iso(m.readByMeAt ?? null),
   };
 }
 

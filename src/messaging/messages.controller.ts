@@ -46,6 +46,7 @@ const QUEUED_EXAMPLE: MessageView = {
   deliveredAt: null,
   readAt: null,
   failedAt: null,
+  readByMeAt: null,
 };
 
 @ApiTags('messages')

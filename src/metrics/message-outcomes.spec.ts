@@ -1,5 +1,11 @@
 import { EXPIRED_ERROR } from '../messaging/send/expiry';
-import { isQueuedSend, receiptOf, sendLatencySeconds, unsentOutcome } from './message-outcomes';
+import {
+  isQueuedSend,
+  receiptOf,
+  sendLatencySeconds,
+  sentByReceipt,
+  unsentOutcome,
+} from './message-outcomes';
 
 describe('message outcomes for the metrics', () => {
   it('tells queued sends from messages sent on the phone', () => {
@@ -38,5 +44,13 @@ describe('message outcomes for the metrics', () => {
     expect(receiptOf({ status: 'failed', previousStatus: 'queued' })).toBeNull();
     expect(receiptOf({ status: 'delivered', previousStatus: 'sending' })).toBe('delivered');
     expect(receiptOf({ status: 'sent', previousStatus: 'sending' })).toBeNull();
+  });
+
+  it('counts a receipt that settled a message still queued or sending as its send', () => {
+    expect(sentByReceipt({ status: 'delivered', previousStatus: 'sending' })).toBe(true);
+    expect(sentByReceipt({ status: 'read', previousStatus: 'queued' })).toBe(true);
+    expect(sentByReceipt({ status: 'read', previousStatus: 'delivered' })).toBe(false);
+    expect(sentByReceipt({ status: 'delivered', previousStatus: 'sent' })).toBe(false);
+    expect(sentByReceipt({ status: 'failed', previousStatus: 'sending' })).toBe(false);
   });
 });

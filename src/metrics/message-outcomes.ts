@@ -31,8 +31,16 @@ export function unsentOutcome(
 }
 
 /**
- * The receipt a `message.status` event records, or null. A receipt may overtake the commit of its message's
- * `sent` mark (its previous status is then `sending`); a failure of a message never sent is not a receipt.
+ * Whether a `message.status` event is the one sign that a queued send went out: a receipt that settled the
+ * message while it was still `queued` or `sending` (its sent mark then never comes, nor its `message.sent`).
+ */
+export function sentByReceipt(data: Pick<MessageStatusEventData, 'status' | 'previousStatus'>): boolean {
+  return UNSENT.has(data.previousStatus) && ['delivered', 'read', 'played'].includes(data.status);
+}
+
+/**
+ * The receipt a `message.status` event records, or null. A receipt may overtake its message's `sent` mark
+ * (its previous status is then `sending`); a failure of a message never sent is not a receipt.
  */
 export function receiptOf(
   data: Pick<MessageStatusEventData, 'status' | 'previousStatus'>,

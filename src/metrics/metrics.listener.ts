@@ -1,8 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { observeCommits } from '../database/serialized-transactions';
+import { SqlDatabase } from '../database/sql/sql';
 import type { DomainEvent } from '../events/domain-event';
 import type { MessageStatusEventData, MessageView } from '../messaging/message.view';
 import { WEBHOOK_ATTEMPT_FINISHED, WebhookAttemptFinishedEvent } from '../webhooks/attempt-events';
@@ -14,7 +12,13 @@ import {
   RECONNECT_SCHEDULED,
   ReconnectScheduledEvent,
 } from '../whatsapp/sessions/lifecycle-events';
-import { isQueuedSend, receiptOf, sendLatencySeconds, unsentOutcome } from './message-outcomes';
+import {
+  isQueuedSend,
+  receiptOf,
+  sendLatencySeconds,
+  sentByReceipt,
+  unsentOutcome,
+} from './message-outcomes';
 import { MetricsRegistry } from './metrics.registry';
 
 /**
@@ -26,17 +30,16 @@ import { MetricsRegistry } from './metrics.registry';
 export class MetricsListener implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly metrics: MetricsRegistry,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlDatabase,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.dataSource.options.type !== 'better-sqlite3') return;
-    const commits = this.metrics.dbCommits.labels({ engine: 'sqlite' });
-    observeCommits(this.dataSource, (seconds) => commits.observe(seconds));
+    const commits = this.metrics.dbCommits.labels({ engine: this.sql.engine });
+    this.sql.observeCommits((seconds) => commits.observe(seconds));
   }
 
   onModuleDestroy(): void {
-    if (this.dataSource.options.type === 'better-sqlite3') observeCommits(this.dataSource, null);
+    this.sql.observeCommits(null);
   }
 
   @OnEvent('message.received')
@@ -58,6 +61,7 @@ export class MetricsListener implements OnApplicationBootstrap, OnModuleDestroy 
     const data = event.data;
     const unsent = unsentOutcome(data);
     if (unsent) return this.metrics.sends.inc({ session: data.session, outcome: unsent });
+    if (sentByReceipt(data)) this.metrics.sends.inc({ session: data.session, outcome: 'sent' });
     const receipt = receiptOf(data);
     if (receipt) this.metrics.receipts.inc({ session: data.session, status: receipt });
   }

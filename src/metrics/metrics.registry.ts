@@ -119,16 +119,16 @@ export class MetricsRegistry {
     name: string,
     help: string,
     labelNames: readonly L[],
-    collect: (gauge: Gauge<L>) => void,
+    collect: (gauge: Gauge<L>) => void | Promise<void>,
   ): Gauge<L> {
     return new Gauge<L>({
       name: `${METRIC_PREFIX}${name}`,
       help,
       labelNames,
       registers: [this.registry],
-      collect() {
+      async collect() {
         this.reset();
-        collect(this);
+        await collect(this);
       },
     });
   }

@@ -40,10 +40,10 @@ export class ScrapeGauges {
       'send_queue_oldest_age_seconds',
       'Age of the oldest message waiting in the send queue, by session (0 when none waits)',
       ['session'],
-      (g) => {
+      async (g) => {
         const now = Date.now();
         for (const s of sessions.list()) {
-          const at = queries.oldestUnsentAt(s.id);
+          const at = await queries.oldestUnsentAt(s.id);
           g.set({ session: s.id }, at === null ? 0 : Math.max(0, now - at) / 1000);
         }
       },
@@ -52,15 +52,15 @@ export class ScrapeGauges {
       'webhook_pending_deliveries',
       'Webhook deliveries waiting or in flight, by endpoint',
       ['endpoint'],
-      (g) => {
-        for (const e of queries.endpoints()) g.set({ endpoint: e.id }, e.open);
+      async (g) => {
+        for (const e of await queries.endpoints()) g.set({ endpoint: e.id }, e.open);
       },
     );
     metrics.gauge(
       'webhook_failing_endpoints',
       'Enabled webhook endpoints whose last attempt failed (no success since)',
       [],
-      (g) => g.set(queries.endpoints().filter((e) => e.enabled && e.failing).length),
+      async (g) => g.set((await queries.endpoints()).filter((e) => e.enabled && e.failing).length),
     );
   }
 }

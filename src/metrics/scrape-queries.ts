@@ -1,46 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Statement } from 'better-sqlite3';
-import { DataSource } from 'typeorm';
-import { rawDb } from '../database/serialized-transactions';
+import { all, get, SqlDatabase } from '../database/sql/sql';
 
 /**
- * The reads behind the gauges computed at scrape time, on SQLite. Each walks an index over the rows it counts
- * (the waiting sends of one session, the open deliveries of one endpoint), never a whole table.
+ * The reads behind the gauges computed at scrape time. Each walks an index over the rows it counts (the waiting
+ * sends of one session, the open deliveries of one endpoint), never a whole table.
  */
 @Injectable()
 export class ScrapeQueries {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = rawDb(this.dataSource).prepare(sql)));
-    return s;
-  }
+  constructor(private readonly sql: SqlDatabase) {}
 
   /** When the session's oldest message still waiting to be sent (queued, or claimed and not sent) was accepted. */
-  oldestUnsentAt(sessionId: string): number | null {
-    const row = this.stmt(
-      `SELECT MIN(created_at) AS at FROM (
-         SELECT created_at FROM (SELECT created_at FROM messages WHERE session_id = ? AND status = 'queued'
-                                  ORDER BY seq LIMIT 1)
-         UNION ALL
-         SELECT created_at FROM (SELECT created_at FROM messages WHERE session_id = ? AND status = 'sending'
-                                  ORDER BY seq LIMIT 1))`,
-    ).get(sessionId, sessionId) as { at: number | null };
-    return row.at;
+  async oldestUnsentAt(sessionId: string): Promise<number | null> {
+    const row = await this.sql.read(() =>
+      get<{ at: number | string | null }>(
+        `SELECT MIN(created_at) AS at FROM (
+           SELECT created_at FROM (SELECT created_at FROM messages WHERE session_id = ? AND status = 'queued'
+                                    ORDER BY seq LIMIT 1) AS q
+           UNION ALL
+           SELECT created_at FROM (SELECT created_at FROM messages WHERE session_id = ? AND status = 'sending'
+                                    ORDER BY seq LIMIT 1) AS s) AS w`,
+        [sessionId, sessionId],
+      ),
+    );
+    return row?.at == null ? null : Number(row.at);
   }
 
   /** Every endpoint with its deliveries waiting or in flight, and whether it is enabled and failing. */
-  endpoints(): { id: string; enabled: boolean; failing: boolean; open: number }[] {
-    const rows = this.stmt(
-      `SELECT e.id AS id, e.enabled AS enabled, e.failing_since IS NOT NULL AS failing,
-              (SELECT COUNT(*) FROM webhook_deliveries d
-                WHERE d.endpoint_id = e.id AND d.status IN ('pending', 'delivering')) AS open
-         FROM webhook_endpoints e`,
-    ).all() as { id: string; enabled: number; failing: number; open: number }[];
-    return rows.map((r) => ({ id: r.id, enabled: !!r.enabled, failing: !!r.failing, open: r.open }));
+  async endpoints(): Promise<{ id: string; enabled: boolean; failing: boolean; open: number }[]> {
+    const rows = await this.sql.read(() =>
+      all<{ id: string; enabled: number | boolean; failing: number | boolean; open: number | string }>(
+        `SELECT e.id AS id, e.enabled AS enabled, e.failing_since IS NOT NULL AS failing,
+                (SELECT COUNT(*) FROM webhook_deliveries d
+                  WHERE d.endpoint_id = e.id AND d.status IN ('pending', 'delivering')) AS open
+           FROM webhook_endpoints e`,
+      ),
+    );
+    return rows.map((r) => ({ id: r.id, enabled: !!r.enabled, failing: !!r.failing, open: Number(r.open) }));
   }
 }

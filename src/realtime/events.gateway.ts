@@ -148,6 +148,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @OnEvent('message.sent')
   @OnEvent('message.status')
   @OnEvent('message.media')
+  @OnEvent('presence.update')
   @OnEvent('webhook.endpoint_disabled')
   onDomainEvent(event: Envelope): void {
     if (event?.type) this.broadcast(event.type, event);

@@ -9,6 +9,7 @@ export const FORWARDED_EVENTS = [
   'message.sent',
   'message.status',
   'message.media',
+  'presence.update',
   'webhook.endpoint_disabled',
   'webhook.inbound',
 ] as const;

@@ -1,6 +1,7 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import { clientVersionOf, isOlder, OUTDATED_CLIENT_FAILURE } from './client-version';
 import type { ClientConnection, ConnectionHandlers } from './connection';
+import type { ContactActivity } from './contact-activity';
 import { lidJid, pnJid, unixNow, type SandboxContext } from './context';
 import type { Delivery } from './delivery';
 import { IqHandlers } from './iq-handlers';
@@ -23,6 +24,7 @@ export class NodeRouter implements ConnectionHandlers {
     private readonly pairing: Pairing,
     private readonly delivery: Delivery,
     private readonly outbound: Outbound,
+    private readonly contacts: ContactActivity,
   ) {
     this.iqs = new IqHandlers(ctx, {
       onActive: (conn) => this.onActive(conn),
@@ -91,8 +93,12 @@ export class NodeRouter implements ConnectionHandlers {
         return this.onClientReceipt(conn, node, account, companion);
       case 'ack':
         return this.delivery.onAck(account, companion, node);
+      case 'presence':
+        return this.contacts.onDevicePresence(conn, node, account);
+      case 'chatstate':
+        return this.contacts.onDeviceChatState(node, account, companion);
       default:
-        // presence, chatstate, ib: nothing to answer
+        // ib: nothing to answer
         return;
     }
   }
@@ -149,6 +155,7 @@ export class NodeRouter implements ConnectionHandlers {
         )
       : [];
     this.delivery.onDeviceReceipt(account, companion, [id, ...listed], type);
+    this.contacts.onReceiptToContact(account, to, [id, ...listed], type);
     void this.ctx.store.whenSaved().then(() =>
       conn.sendNode({
         tag: 'ack',

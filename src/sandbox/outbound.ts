@@ -32,12 +32,22 @@ export const isAccount = (x: Account | Contact): x is Account => 'companions' in
  * state, the plaintext is recorded for the contact, the server acks, and the contact's receipts follow.
  */
 export class Outbound {
+  /** Per account whose acks are held back (holdAcks): the acks waiting to go out. */
+  private readonly held = new Map<string, (() => void)[]>();
+  /** Accounts whose message stanzas are lost (dropMessages), and how many were, per account. */
+  private readonly dropping = new Set<string>();
+  private readonly droppedCount = new Map<string, number>();
+
   constructor(
     private readonly ctx: SandboxContext,
     private readonly delivery: Delivery,
   ) {}
 
   async handle(conn: ClientConnection, node: BinaryNode, account: Account, deviceId: number): Promise<void> {
+    if (this.dropping.has(account.phone)) {
+      this.droppedCount.set(account.phone, this.dropped(account.phone) + 1);
+      return;
+    }
     const { id, to } = node.attrs;
     const children = Array.isArray(node.content) ? node.content : [];
     const targets: EncTarget[] = [];
@@ -50,11 +60,42 @@ export class Outbound {
         }
       }
     }
-    for (const target of targets) await this.decryptOne(account, deviceId, id, target);
-    // The server acks once the message is stored for its recipients: after a crash it is never lost.
-    void this.ctx.store
-      .whenSaved()
-      .then(() => conn.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: unixNow() } }));
+    try {
+      for (const target of targets) await this.decryptOne(account, deviceId, id, target);
+    } catch (err) {
+      // WhatsApp's server stores what it relays without reading it: a message the sandbox could not record is
+      // still acknowledged (the sender waits for that ack before it counts the message as sent).
+      this.ctx.log('warn', 'could not record an outbound message', { id, err: (err as Error).message });
+    }
+    // Every message stanza is acknowledged, once it is stored for its recipients: after a crash it is never lost.
+    const ack = () => conn.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t: unixNow() } });
+    void this.ctx.store.whenSaved().then(() => {
+      const held = this.held.get(account.phone);
+      if (held) held.push(ack);
+      else ack();
+    });
+  }
+
+  /** While on, the account's message stanzas are lost unread: not recorded, not acknowledged. */
+  dropMessages(account: string, drop: boolean): void {
+    if (drop) this.dropping.add(account);
+    else this.dropping.delete(account);
+  }
+
+  /** How many of the account's message stanzas were lost so far (dropMessages). */
+  dropped(account: string): number {
+    return this.droppedCount.get(account) ?? 0;
+  }
+
+  /** While on, the acks of the account's message stanzas wait; turning it off sends them, oldest first. */
+  holdAcks(account: string, hold: boolean): void {
+    const held = this.held.get(account);
+    if (hold) {
+      if (!held) this.held.set(account, []);
+      return;
+    }
+    this.held.delete(account);
+    for (const ack of held ?? []) ack();
   }
 
   private async decryptOne(account: Account, deviceId: number, id: string, target: EncTarget): Promise<void> {

@@ -67,6 +67,34 @@ export interface Account {
   companions: Map<number, CompanionDevice>;
   /** `<token>`s of trusted-contact privacy token issuance IQs received from this account's devices. */
   privacyTokensIssued?: number;
+  /** The last `<presence type="available|unavailable">` one of its devices sent (its online state). */
+  presence?: PresenceRecord;
+}
+
+export type PresenceState = 'available' | 'unavailable';
+export interface PresenceRecord {
+  state: PresenceState;
+  /** Epoch milliseconds of the change (an `unavailable` is the last seen time). */
+  at: number;
+}
+
+/** A message a contact sent to an account, with the receipts the account's devices sent back for it. */
+export interface SentByContact {
+  id: string;
+  toAccount: string;
+  at: number;
+  text?: string;
+  receipts: { deliveredAt?: number; readAt?: number };
+}
+
+export type ChatStateKind = 'typing' | 'recording' | 'paused';
+
+/** A `<chatstate>` an account's device sent to the contact. */
+export interface ReceivedChatState {
+  fromAccount: string;
+  fromDevice: number;
+  state: ChatStateKind;
+  at: number;
 }
 
 /** Anyone an account talks to. Contacts are shared by all accounts; each has one Signal device. */
@@ -76,6 +104,12 @@ export interface Contact {
   pushName?: string;
   signal: SignalParty;
   received: RecordedMessage[];
+  /** What the contact sent to accounts, with the account's receipts (state files may lack it). */
+  sent?: SentByContact[];
+  /** Chat states the accounts' devices sent it, oldest first (the last CHAT_STATES_KEPT). */
+  chatStates?: ReceivedChatState[];
+  /** The contact's own online state, as the control API set it (default: unavailable, never seen). */
+  presence?: PresenceRecord;
 }
 
 interface PersistedState {

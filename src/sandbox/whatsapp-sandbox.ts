@@ -7,6 +7,7 @@ import type { Agent as UndiciAgent } from 'undici';
 import { WebSocketServer } from 'ws';
 import { parseClientVersion } from './client-version';
 import { ClientConnection } from './connection';
+import { ContactActivity, type ContactPresence } from './contact-activity';
 import { installSignalConsoleFilter } from '../common/logging/signal-console-filter';
 import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './context';
 import { Delivery } from './delivery';
@@ -16,7 +17,13 @@ import type { RecordedMessage } from './message-record';
 import { NodeRouter } from './node-router';
 import { Outbound } from './outbound';
 import { Pairing, type LinkResult } from './pairing';
-import { SandboxStore, type Account } from './sandbox-store';
+import {
+  SandboxStore,
+  type Account,
+  type PresenceRecord,
+  type ReceivedChatState,
+  type SentByContact,
+} from './sandbox-store';
 import type { LogLevel, SandboxLog } from './types';
 
 export interface SandboxOptions {
@@ -64,6 +71,18 @@ export interface QueuedStanzaView {
   type?: 'delivered' | 'read';
 }
 
+/** What a contact saw of the accounts: its messages' receipts, the chat states sent to it, its own presence. */
+export interface ContactRecord {
+  phone: string;
+  lid: string;
+  /** The messages it sent (newest last), each with the delivery and read receipts the account sent for it. */
+  sent: SentByContact[];
+  /** Typing, recording and paused states the accounts' devices sent it, oldest first. */
+  chatStates: ReceivedChatState[];
+  /** Its own online state (set with contactPresence); null: never online. */
+  presence: PresenceRecord | null;
+}
+
 export interface DeviceQueueView {
   deviceId: number;
   deviceJid: string;
@@ -90,6 +109,7 @@ export class WhatsAppSandbox {
   /** Statuses the media host answers for the file of a message, set before or after it was sent. */
   private readonly refusals = new Map<string, 404 | 410>();
   private readonly outbound: Outbound;
+  private readonly contacts: ContactActivity;
 
   private constructor(
     private readonly http: Server,
@@ -117,7 +137,8 @@ export class WhatsAppSandbox {
     this.pairing = new Pairing(this.ctx);
     this.delivery = new Delivery(this.ctx);
     this.outbound = new Outbound(this.ctx, this.delivery);
-    const router = new NodeRouter(this.ctx, this.pairing, this.delivery, this.outbound);
+    this.contacts = new ContactActivity(this.ctx);
+    const router = new NodeRouter(this.ctx, this.pairing, this.delivery, this.outbound, this.contacts);
     wss.on('connection', (ws) => new ClientConnection(ws, router, log));
   }
 
@@ -198,6 +219,13 @@ export class WhatsAppSandbox {
     if (opts.pushName) contact.pushName = opts.pushName;
     const id = opts.id ?? generateMessageIDV2();
     const message = await this.buildContent(content, id);
+    this.contacts.recordSent(contact, {
+      id,
+      toAccount: account.phone,
+      at: Date.now(),
+      ...('text' in content ? { text: content.text } : {}),
+      receipts: {},
+    });
     await this.delivery.toAccount(account, {
       id,
       from,
@@ -268,6 +296,38 @@ export class WhatsAppSandbox {
       };
       this.events.on('message', onMessage);
     });
+  }
+
+  /**
+   * What the contact saw of the accounts: the read and delivery receipts for its messages, the chat states
+   * sent to it, and its own presence. Unknown contacts have empty lists.
+   */
+  contactRecord(contact: string): ContactRecord {
+    const c = this.ctx.store.contacts.get(contact);
+    return {
+      phone: contact,
+      lid: c ? `${c.lid}@lid` : '',
+      sent: (c?.sent ?? []).map((s) => ({ ...s, receipts: { ...s.receipts } })),
+      chatStates: [...(c?.chatStates ?? [])],
+      presence: c?.presence ? { ...c.presence } : null,
+    };
+  }
+
+  /**
+   * The contact shows the account that it is typing, recording or paused, or goes online or offline.
+   * As on WhatsApp, only the account's connections that subscribed to the contact's presence get it; answers
+   * how many did.
+   */
+  contactPresence(contact: string, account: string, state: ContactPresence): { delivered: number } {
+    const acc = this.requireAccount(account);
+    const delivered = this.contacts.contactPresence(this.ctx.store.contact(contact), acc, state);
+    return { delivered };
+  }
+
+  /** The account's online state, from the last `<presence>` its devices sent; null if they never sent one. */
+  accountPresence(account: string): PresenceRecord | null {
+    const p = this.requireAccount(account).presence;
+    return p ? { ...p } : null;
   }
 
   /** Manual receipts from a contact (use with `receipts: false`). */
@@ -371,6 +431,28 @@ export class WhatsAppSandbox {
   withholdAcks(account: string, withhold: boolean): void {
     this.requireAccount(account);
     this.delivery.withholdAcks(account, withhold);
+  }
+
+  /**
+   * While on, the server's acks of the message stanzas the account's devices send are held back (the messages
+   * are delivered and receipted as usual), as if the acks were slow on the way; turning it off sends them.
+   */
+  holdMessageAcks(account: string, hold: boolean): void {
+    this.requireAccount(account);
+    this.outbound.holdAcks(account, hold);
+  }
+
+  /**
+   * While on, the message stanzas the account's devices send are lost unread (not recorded, not acknowledged),
+   * as a frame still in the sender's buffer when it dies; `droppedMessages` counts them.
+   */
+  dropMessages(account: string, drop: boolean): void {
+    this.requireAccount(account);
+    this.outbound.dropMessages(account, drop);
+  }
+
+  droppedMessages(account: string): number {
+    return this.outbound.dropped(account);
   }
 
   /** State-file writes so far: count, wall ms, ms serialising on the event loop, last size in bytes. */

@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { dataSourceOptions } from '../database/data-source-options';
+import { openConfiguredDatabase } from '../database/open-database';
 import { restrictNewFiles } from '../database/private-files';
+import { sqlDatabaseFor } from '../database/sql/database-for';
 import { rawDb } from '../database/serialized-transactions';
 import { cipherFromConfig } from './config-cipher';
-import { rotateStoredSecrets } from './key-rotation';
-import { checkStoredSecrets, StoredSecretsError } from './stored-secrets-check';
+import { rotateStoredSecrets, rotateStoredSecretsOn } from './key-rotation';
+import { checkStoredSecrets, checkStoredSecretsOn, StoredSecretsError } from './stored-secrets-check';
 
 const USAGE = `Usage: npm run keys:rotate [-- --no-vacuum]
 
@@ -15,7 +17,7 @@ Re-encrypts every stored secret (WhatsApp credentials and Signal keys, webhook s
 DATA_ENCRYPTION_KEY, reading older values with the keys in DATA_ENCRYPTION_OLD_KEYS (plain values are encrypted
 too; without DATA_ENCRYPTION_KEY, everything is decrypted to plain text). Afterwards the old keys can be
 removed. Stop the gateway first (or run it already with the new DATA_ENCRYPTION_KEY and use --no-vacuum).
-The database is then compacted (VACUUM), so no copy of the old values stays in free pages.`;
+On SQLite the database is then compacted (VACUUM), so no copy of the old values stays in free pages.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'no-vacuum': { type: 'boolean' }, help: { type: 'boolean' } } });
@@ -26,16 +28,30 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const cipher = cipherFromConfig(config);
   restrictNewFiles();
-  const ds = new DataSource(dataSourceOptions(config.DATABASE_PATH, (db) => checkStoredSecrets(db, cipher)));
-  await ds.initialize();
+  const postgres = config.database.engine === 'postgres';
+  const ds = postgres
+    ? await openConfiguredDatabase(config)
+    : await new DataSource(
+        dataSourceOptions(config.DATABASE_PATH, (db) => checkStoredSecretsOn(db, cipher)),
+      ).initialize();
   try {
-    const db = rawDb(ds);
-    const { rewritten, unchanged } = rotateStoredSecrets(db, cipher);
-    const left = [...checkStoredSecrets(db, cipher).byKey].filter(
-      ([keyId, n]) => n > 0 && keyId !== (cipher.currentKeyId ?? ''),
-    );
-    if (!values['no-vacuum'] && rewritten > 0) db.exec('VACUUM');
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    let rewritten: number;
+    let unchanged: number;
+    let left: [string, number][];
+    const others = ([keyId, n]: [string, number]) => n > 0 && keyId !== (cipher.currentKeyId ?? '');
+    if (postgres) {
+      // Each batch locks its rows (FOR UPDATE); PostgreSQL keeps no copy of old values for long (VACUUM's job).
+      const sql = sqlDatabaseFor(ds);
+      await sql.read(() => checkStoredSecrets('postgres', cipher));
+      ({ rewritten, unchanged } = await rotateStoredSecrets(sql, cipher));
+      left = [...(await sql.read(() => checkStoredSecrets('postgres', cipher))).byKey].filter(others);
+    } else {
+      const db = rawDb(ds);
+      ({ rewritten, unchanged } = rotateStoredSecretsOn(db, cipher));
+      left = [...checkStoredSecretsOn(db, cipher).byKey].filter(others);
+      if (!values['no-vacuum'] && rewritten > 0) db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
     const target = cipher.currentKeyId ? `data key "${cipher.currentKeyId}"` : 'plain text';
     console.log(`Rewrote ${rewritten} stored secret(s) as ${target}; ${unchanged} already were.`);
     if (left.length) {

@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { all, get, Sql, SqlEngine } from '../database/sql/sql';
+import { runOnSqlite } from '../database/sql/sqlite-database';
 import { ENCRYPTED_PREFIX, FieldCipher, secretContext } from './field-cipher';
 import { SECRET_COLUMNS } from './secret-columns';
 
@@ -12,8 +14,17 @@ export interface StoredSecretsSummary {
 
 const PREFIX_LENGTH = ENCRYPTED_PREFIX.length;
 
-function tableExists(db: Database, table: string): boolean {
-  return !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table);
+export function* tableExists(engine: SqlEngine, table: string): Sql<boolean> {
+  const sql =
+    engine === 'sqlite'
+      ? `SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?`
+      : `SELECT 1 AS x FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`;
+  return !!(yield* get(sql, [table]));
+}
+
+/** `checkStoredSecrets` on a raw SQLite handle (tools that open the file themselves). */
+export function checkStoredSecretsOn(db: Database, cipher: FieldCipher): StoredSecretsSummary {
+  return runOnSqlite(db, checkStoredSecrets('sqlite', cipher));
 }
 
 /**
@@ -21,19 +32,20 @@ function tableExists(db: Database, table: string): boolean {
  * one of its values in every column. Throws a StoredSecretsError saying what to configure otherwise. One pass
  * over each column; tables that do not exist yet (a new database) are skipped.
  */
-export function checkStoredSecrets(db: Database, cipher: FieldCipher): StoredSecretsSummary {
+export function* checkStoredSecrets(engine: SqlEngine, cipher: FieldCipher): Sql<StoredSecretsSummary> {
   const byKey = new Map<string, number>();
+  const instr = engine === 'sqlite' ? 'instr' : 'strpos';
   for (const { table, column, rowKey } of SECRET_COLUMNS) {
-    if (!tableExists(db, table)) continue;
+    if (!(yield* tableExists(engine, table))) continue;
     const kid = `CASE WHEN substr("${column}", 1, ${PREFIX_LENGTH}) = '${ENCRYPTED_PREFIX}'
-      THEN substr("${column}", ${PREFIX_LENGTH + 1}, instr(substr("${column}", ${PREFIX_LENGTH + 1}), ':') - 1)
+      THEN substr("${column}", ${PREFIX_LENGTH + 1}, ${instr}(substr("${column}", ${PREFIX_LENGTH + 1}), ':') - 1)
       ELSE '' END`;
-    const rows = db
-      .prepare(
-        `SELECT ${kid} AS kid, COUNT(*) AS n FROM "${table}" WHERE "${column}" IS NOT NULL GROUP BY kid`,
-      )
-      .all() as { kid: string; n: number }[];
-    for (const { kid: keyId, n } of rows) {
+    const rows = yield* all<{ kid: string; n: number | string }>(
+      `SELECT kid, COUNT(*) AS n FROM (SELECT ${kid} AS kid FROM "${table}" WHERE "${column}" IS NOT NULL) AS k
+        GROUP BY kid`,
+    );
+    for (const { kid: keyId, n: count } of rows) {
+      const n = Number(count);
       byKey.set(keyId, (byKey.get(keyId) ?? 0) + n);
       if (keyId === '') continue;
       if (!cipher.knows(keyId)) {
@@ -43,12 +55,11 @@ export function checkStoredSecrets(db: Database, cipher: FieldCipher): StoredSec
             'not start without it (it would have to unlink the WhatsApp sessions).',
         );
       }
-      const sample = db
-        .prepare(
-          `SELECT ${rowKey.map((c) => `"${c}"`).join(', ')}, "${column}" AS value FROM "${table}"
-            WHERE substr("${column}", 1, ?) = ? LIMIT 1`,
-        )
-        .get(PREFIX_LENGTH + keyId.length + 1, `${ENCRYPTED_PREFIX}${keyId}:`) as Record<string, string>;
+      const sample = (yield* get<Record<string, string>>(
+        `SELECT ${rowKey.map((c) => `"${c}"`).join(', ')}, "${column}" AS value FROM "${table}"
+          WHERE substr("${column}", 1, ?) = ? LIMIT 1`,
+        [PREFIX_LENGTH + keyId.length + 1, `${ENCRYPTED_PREFIX}${keyId}:`],
+      ))!;
       try {
         cipher.open(sample.value, secretContext(table, column, ...rowKey.map((c) => String(sample[c]))));
       } catch {

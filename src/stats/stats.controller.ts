@@ -58,7 +58,7 @@ export class StatsController {
   })
   @ApiOkResponse({ type: StatsView, example: EXAMPLE })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'Bad dates, bucket, session or window' })
-  get(@Query() q: StatsQuery): StatsView {
+  get(@Query() q: StatsQuery): Promise<StatsView> {
     return this.stats.stats(q);
   }
 }

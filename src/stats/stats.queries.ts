@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import { all, get, Sql, SqlEngine } from '../database/sql/sql';
 import { LATENCY_BOUNDS_MS } from '../database/migrations/1764000007000-StatsRollups';
 import { histogramPercentile } from './histogram-percentile';
 import type { StatsRange } from './stats-range';
@@ -61,7 +61,7 @@ function webhookStats(histogram: number[], succeeded: number): WebhookAttemptSta
 }
 
 /**
- * The queries behind GET /api/stats, on the raw connection. Every one reads an index or a rollup kept by triggers
+ * The queries behind GET /api/stats, statements of the SQL port (run by `SqlDatabase.read`). Every one reads an index or a rollup kept by triggers
  * (see the StatsRollups migration): per-bucket counts from the rollup rows of the bucket's own size in
  * `message_stats`, `webhook_attempt_stats` and `webhook_delivery_stats`; failure reasons from the partial index of
  * failed messages (named: with a session filter the planner would otherwise walk every message of the session in
@@ -71,29 +71,20 @@ function webhookStats(histogram: number[], succeeded: number): WebhookAttemptSta
  * read at 11:20 counts as read in the 10:00 bucket); webhook attempts count in the bucket of their start.
  */
 export class StatsQueries {
-  private readonly statements = new Map<string, Statement>();
+  constructor(private readonly engine: SqlEngine) {}
 
-  constructor(private readonly db: Database) {}
-
-  /** A cached prepared statement; `raw`: rows as arrays (no object per row). */
-  private stmt(sql: string, raw = false): Statement {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = raw ? this.db.prepare(sql).raw(true) : this.db.prepare(sql)));
-    return s;
-  }
-
-  stats(range: StatsRange, session: string | null, topReasons: number): StatsView {
+  *stats(range: StatsRange, session: string | null, topReasons: number): Sql<StatsView> {
     const n = (range.to - range.from) / range.bucketMs;
     const tallies = Array.from({ length: n }, emptyTally);
     const total = emptyTally();
     // Rollup rows of the bucket size itself, summed here (no GROUP BY: SQLite would sort them in a temp B-tree).
     const window = [range.bucketMs, range.from, range.to];
-    const rows = this.stmt(
+    const rows = yield* all<{ start: number; direction: string; status: string; count: number }>(
       `SELECT start, direction, status, count FROM message_stats
        WHERE size = ? AND start >= ? AND start < ?${session ? ' AND session_id = ?' : ''}`,
-      true,
-    ).all(...window, ...(session ? [session] : [])) as [number, string, string, number][];
-    for (const [start, direction, status, n] of rows) {
+      [...window, ...(session ? [session] : [])],
+    );
+    for (const { start, direction, status, count: n } of rows) {
       addStatus(tallies[(start - range.from) / range.bucketMs], direction, status, n);
       addStatus(total, direction, status, n);
     }
@@ -104,12 +95,17 @@ export class StatsQueries {
     const succeeded = new Array<number>(n).fill(0);
     const totalHistogram = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
     let totalSucceeded = 0;
-    const attempts = this.stmt(
+    const attempts = yield* all<{
+      start: number;
+      latency_bucket: number;
+      attempts: number;
+      succeeded: number;
+    }>(
       `SELECT start, latency_bucket, attempts, succeeded FROM webhook_attempt_stats
        WHERE size = ? AND start >= ? AND start < ?`,
-      true,
-    ).all(...window) as [number, number, number, number][];
-    for (const [start, l, n, ok] of attempts) {
+      window,
+    );
+    for (const { start, latency_bucket: l, attempts: n, succeeded: ok } of attempts) {
       const i = (start - range.from) / range.bucketMs;
       histograms[i][l] += n;
       succeeded[i] += ok;
@@ -129,31 +125,35 @@ export class StatsQueries {
       })),
       totals: {
         messages: counts(total),
-        failureReasons: this.failureReasons(range, session, topReasons),
+        failureReasons: yield* this.failureReasons(range, session, topReasons),
         webhooks: webhookStats(totalHistogram, totalSucceeded),
-        webhookDeliveries: this.deliveries(range),
+        webhookDeliveries: yield* this.deliveries(range),
       },
-      queue: this.queue(session),
+      queue: yield* this.queue(session),
     };
   }
 
   /** The most frequent reasons of failed sends created in the window. */
-  private failureReasons(range: StatsRange, session: string | null, limit: number): FailureReason[] {
-    const rows = this.stmt(
-      `SELECT COALESCE(error, 'unknown') AS reason, COUNT(*) AS count FROM messages INDEXED BY ix_messages_failed_created
+  private *failureReasons(range: StatsRange, session: string | null, limit: number): Sql<FailureReason[]> {
+    // SQLite is told the index; PostgreSQL's planner picks the partial index itself.
+    const indexed = this.engine === 'sqlite' ? ' INDEXED BY ix_messages_failed_created' : '';
+    const rows = yield* all<FailureReason>(
+      `SELECT COALESCE(error, 'unknown') AS reason, COUNT(*) AS count FROM messages${indexed}
        WHERE status = 'failed' AND created_at >= ? AND created_at < ?${session ? ' AND session_id = ?' : ''}
        GROUP BY error ORDER BY count DESC, reason LIMIT ?`,
-    ).all(...(session ? [range.from, range.to, session] : [range.from, range.to]), limit);
-    return rows as FailureReason[];
+      [...(session ? [range.from, range.to, session] : [range.from, range.to]), limit],
+    );
+    return rows.map((r) => ({ reason: r.reason, count: Number(r.count) }));
   }
 
   /** Outcomes of the webhook deliveries created in the window (every endpoint: deliveries have no session). */
-  private deliveries(range: StatsRange): WebhookDeliveryStats {
-    const rows = this.stmt(
+  private *deliveries(range: StatsRange): Sql<WebhookDeliveryStats> {
+    const rows = yield* all<{ status: string; n: number | string }>(
       `SELECT status, SUM(count) AS n FROM webhook_delivery_stats
        WHERE size = ? AND start >= ? AND start < ? GROUP BY status`,
-    ).all(range.bucketMs, range.from, range.to) as { status: string; n: number }[];
-    const of = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+      [range.bucketMs, range.from, range.to],
+    );
+    const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
     const delivered = of('delivered');
     const failed = of('failed');
     return {
@@ -165,14 +165,19 @@ export class StatsQueries {
   }
 
   /** Outgoing messages queued or sending now, per known session (one index lookup per session). */
-  private queue(session: string | null): QueueDepth[] {
+  private *queue(session: string | null): Sql<QueueDepth[]> {
     const ids = session
       ? [session]
-      : (this.stmt('SELECT id FROM sessions ORDER BY id').all() as { id: string }[]).map((r) => r.id);
-    const count = this.stmt(
-      `SELECT (SELECT COUNT(*) FROM messages WHERE session_id = ? AND status = 'queued')
-            + (SELECT COUNT(*) FROM messages WHERE session_id = ? AND status = 'sending') AS n`,
-    );
-    return ids.map((id) => ({ session: id, depth: (count.get(id, id) as { n: number }).n }));
+      : (yield* all<{ id: string }>('SELECT id FROM sessions ORDER BY id')).map((r) => r.id);
+    const out: QueueDepth[] = [];
+    for (const id of ids) {
+      const row = yield* get<{ n: number }>(
+        `SELECT (SELECT COUNT(*) FROM messages WHERE session_id = ? AND status = 'queued')
+              + (SELECT COUNT(*) FROM messages WHERE session_id = ? AND status = 'sending') AS n`,
+        [id, id],
+      );
+      out.push({ session: id, depth: Number(row!.n) });
+    }
+    return out;
   }
 }

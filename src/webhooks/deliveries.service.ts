@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { once } from 'node:events';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
+import { all, run, SqlDatabase } from '../database/sql/sql';
 import { newEvent } from '../events/domain-event';
 import { newDeliveryId } from './delivery.store';
 import { DeliveryWorker } from './delivery.worker';
@@ -30,6 +31,7 @@ export class DeliveriesService {
     private readonly endpoints: EndpointsService,
     private readonly outbox: OutboxWriter,
     private readonly worker: DeliveryWorker,
+    private readonly sql: SqlDatabase,
   ) {}
 
   async list(endpointId: string, query: ListDeliveriesQuery): Promise<DeliveryListResponse> {
@@ -78,17 +80,15 @@ export class DeliveriesService {
     const endpoint = await this.endpoints.find(endpointId);
     const from = Date.parse(since);
     const events = JSON.parse(endpoint.events) as string[];
-    const result = await this.dataSource.transaction(async (em) => {
+    const result = await this.sql.write(function* () {
       const now = Date.now();
-      const update = await em.queryRunner!.query(
+      const requeued = yield* run(
         `UPDATE webhook_deliveries
             SET status = 'pending', run_attempts = 0, run_limit = NULL, next_attempt_at = ?, updated_at = ?
           WHERE endpoint_id = ? AND status = 'failed' AND created_at >= ?`,
         [now, now, endpointId, from],
-        true,
       );
-      const requeued: number = update.affected ?? 0;
-      const missed: { id: string; type: string }[] = await em.query(
+      const missed = yield* all<{ id: string; type: string }>(
         `SELECT ev.id, ev.type FROM webhook_events ev
           WHERE ev.created_at >= ? AND NOT EXISTS (
             SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.endpoint_id = ?)
@@ -98,10 +98,10 @@ export class DeliveriesService {
       const wanted = missed.filter((e) => subscribes(events, e.type));
       for (let i = 0; i < wanted.length; i += 100) {
         const chunk = wanted.slice(i, i + 100);
-        await em.query(
-          `INSERT OR IGNORE INTO webhook_deliveries
+        yield* run(
+          `INSERT INTO webhook_deliveries
              (id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at, updated_at)
-           VALUES ${chunk.map(() => `(?, ?, ?, ?, 'pending', ?, ?, ?)`).join(', ')}`,
+           VALUES ${chunk.map(() => `(?, ?, ?, ?, 'pending', ?, ?, ?)`).join(', ')} ON CONFLICT DO NOTHING`,
           chunk.flatMap((e) => [newDeliveryId(), e.id, endpointId, e.type, now, now, now]),
         );
       }
@@ -119,9 +119,7 @@ export class DeliveriesService {
     const endpoint = await this.endpoints.find(endpointId);
     if (!endpoint.enabled) throw new ConflictError('Endpoint disabled', 'Enable the endpoint first');
     const event = newEvent('message.received', 'default', testMessage());
-    const [deliveryId] = await this.dataSource.transaction(async (em) =>
-      this.outbox.write(em, event, endpointId),
-    );
+    const [deliveryId] = await this.sql.write(() => this.outbox.write(event, endpointId));
     const ac = new AbortController();
     const attempted = (async () => {
       for (;;) {

@@ -1,11 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Database } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainEvent, EVENT_TYPES, newEvent } from '../events/domain-event';
 import { EventBus } from '../events/event-bus';
@@ -17,7 +14,7 @@ import { DeliveryHandoff, HandedOver, OutboxWriter } from './outbox.writer';
 import { nextDelayMs, parseRetryAfter } from './retry-schedule';
 import { createGuardedAgents } from '../common/net/guarded-agents';
 import { signatureHeaders } from './signer';
-import { rawDb, writeTransaction } from '../database/serialized-transactions';
+import { Sql, SqlDatabase } from '../database/sql/sql';
 import { WebhookSettings } from './webhook-settings';
 
 /** Payload of `webhook.endpoint_disabled`. */
@@ -43,8 +40,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
   readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   /** Emits `attempt` with the delivery id after each recorded attempt (used by POST .../test). */
   readonly attempts = new EventEmitter();
-  private db: Database;
-  private store: DeliveryStore;
+  private readonly store = new DeliveryStore();
   private readonly agents;
   private readonly inflight = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
@@ -71,7 +67,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
   };
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlDatabase,
     private readonly settings: WebhookSettings,
     private readonly eventBus: EventBus,
     private readonly emitter: EventEmitter2,
@@ -84,8 +80,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
   }
 
   onApplicationBootstrap(): void {
-    this.db = rawDb(this.dataSource);
-    this.store = new DeliveryStore(this.db);
     for (const type of EVENT_TYPES) this.emitter.on(type, this.wake);
     this.started = true;
     this.outbox.setHandoff(this);
@@ -120,7 +114,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
 
   /** Posts a handed-over row (its slot is already taken). */
   private startHandedOver(row: HandedOver): void {
-    const endpoint = this.store.endpoint(row.endpointId);
+    void this.sql
+      .read(() => this.store.endpoint(row.endpointId))
+      .then(
+        (endpoint) => this.postHandedOver(row, endpoint),
+        (err: Error) => {
+          this.logger.warn(`Could not read webhook endpoint ${row.endpointId}: ${err.message}`);
+          this.unreserve(row.endpointId);
+        },
+      );
+  }
+
+  private postHandedOver(row: HandedOver, endpoint: EndpointRow | undefined): void {
     if (!endpoint || !endpoint.enabled || this.stopping) {
       // Its lease runs out and it waits like any other row of the endpoint (or is released at shutdown).
       this.unreserve(row.endpointId);
@@ -154,9 +159,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     if (!this.started) return;
     const deadline = new Promise((resolve) => setTimeout(resolve, this.config.SHUTDOWN_TIMEOUT_MS).unref());
     await Promise.race([Promise.allSettled([...this.running, this.loopDone]), deadline]);
-    const released = await writeTransaction(this.dataSource, () =>
-      this.store.release(this.owner, Date.now()),
-    );
+    const released = await this.sql.write(() => this.store.release(this.owner, Date.now()));
     if (released) this.logger.log(`Released ${released} webhook deliveries still in flight at shutdown`);
     this.agents.http.destroy();
     this.agents.https.destroy();
@@ -179,7 +182,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
         this.again = false;
         if (this.stopping) break;
         // The claim shares a commit with whatever else is being written in this turn (group commit).
-        const claimed = await writeTransaction(this.dataSource, () => this.claimDue());
+        const claimed = await this.sql.write(() => this.claimDue());
         for (const work of claimed) this.dispatch(work);
       } while (this.again && !this.stopping);
       if (!this.stopping) await this.pruneIfDue();
@@ -187,22 +190,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
       this.logger.error(`Webhook delivery cycle failed: ${(err as Error).message}`);
     } finally {
       this.looping = false;
-      this.scheduleNext();
+      void this.scheduleNext();
     }
   }
 
   /** Inside one transaction: claims due rows per enabled endpoint, up to its free concurrency, with a lease. */
-  private claimDue(): Claimed[] {
+  private *claimDue(): Sql<Claimed[]> {
     const now = Date.now();
     const out: Claimed[] = [];
-    for (const endpointId of this.store.dueEndpoints(now)) {
+    for (const endpointId of yield* this.store.dueEndpoints(now)) {
       const free = this.settings.concurrency - (this.inflight.get(endpointId) ?? 0);
       if (free <= 0) continue;
-      const endpoint = this.store.endpoint(endpointId);
+      const endpoint = yield* this.store.endpoint(endpointId);
       if (!endpoint || !endpoint.enabled) continue;
-      const claimed = this.store.claim(endpointId, this.owner, now, now + this.settings.leaseMs, free);
+      const claimed = yield* this.store.claim(endpointId, this.owner, now, now + this.settings.leaseMs, free);
       if (!claimed.length) continue;
-      const payloads = this.store.payloads([...new Set(claimed.map((c) => c.eventId))]);
+      const payloads = yield* this.store.payloads([...new Set(claimed.map((c) => c.eventId))]);
       for (const delivery of claimed) {
         const payload = payloads.get(delivery.eventId);
         if (payload !== undefined) out.push({ delivery, endpoint, payload });
@@ -235,17 +238,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     this.running.add(run);
   }
 
-  private scheduleNext(): void {
+  private async scheduleNext(): Promise<void> {
     if (this.stopping || !this.started) return;
     clearTimeout(this.timer);
     if (this.handedOver.size) this.dropStaleHandOvers(Date.now());
     let delay = this.settings.pollIntervalMs;
     try {
-      const next = this.store.nextDueAt();
+      const next = await this.sql.read(() => this.store.nextDueAt());
       if (next !== null && next > Date.now()) delay = Math.min(delay, next - Date.now() + 1);
     } catch (err) {
       this.logger.warn(`Could not read the next due webhook delivery: ${(err as Error).message}`);
     }
+    if (this.stopping || this.looping) return;
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => this.kick(), Math.max(delay, 1));
     this.timer.unref();
   }
@@ -334,10 +339,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     let disabled = false;
     try {
       // Attempts finishing together share one commit (group commit).
-      [held, disabled] = await writeTransaction(this.dataSource, () => [
-        this.store.complete(delivery, this.owner, outcome, now),
-        reason !== null && this.store.disable(endpoint.id, reason, now),
-      ]);
+      const { store, owner } = this;
+      [held, disabled] = await this.sql.write(function* () {
+        const completed = yield* store.complete(delivery, owner, outcome, now);
+        return [completed, reason !== null && (yield* store.disable(endpoint.id, reason, now))] as const;
+      });
     } catch (err) {
       // The lease runs out and another cycle retries the delivery: nothing is lost.
       this.logger.error(`Could not record webhook delivery ${delivery.id}: ${(err as Error).message}`);
@@ -382,9 +388,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     const now = Date.now();
     if (now - this.lastPrune < 3600_000) return;
     this.lastPrune = now;
-    const removed = await writeTransaction(this.dataSource, () =>
-      this.store.prune(now - this.settings.retentionMs),
-    );
+    const removed = await this.sql.write(() => this.store.prune(now - this.settings.retentionMs));
     if (removed) this.logger.log(`Removed ${removed} webhook events older than the retention period`);
   }
 }

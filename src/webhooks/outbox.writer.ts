@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Database, Statement } from 'better-sqlite3';
-import type { EntityManager } from 'typeorm';
+import { all, get, onRollback, run, Sql, SqlDatabase } from '../database/sql/sql';
 import type { DomainEvent } from '../events/domain-event';
 import { newDeliveryId } from './delivery.store';
 import { subscribes } from './event-filter';
 import { withJitter } from './retry-schedule';
-import { onRollback, rawDb } from '../database/serialized-transactions';
 import { WebhookSettings } from './webhook-settings';
 
 interface EndpointFilter {
@@ -49,25 +47,29 @@ export function envelope(event: DomainEvent): string {
   });
 }
 
+/** How long PostgreSQL's endpoint list is trusted without a look at the table (changes made elsewhere). */
+const ENDPOINTS_TTL_MS = 1000;
+
 /**
  * The outbox half of webhooks: inside the producer's transaction, stores the event and one delivery row per
  * enabled endpoint subscribed to its type. The event is kept (for POST .../recover) whenever any endpoint,
  * enabled or not, subscribes to it; with no matching endpoint nothing is written.
  *
- * This runs for every event, so it talks to SQLite directly: TypeORM's better-sqlite3 driver has one
- * connection, so these statements are part of the caller's open transaction exactly as `em.query` would be,
- * without the query-builder overhead. The endpoint list is cached; the cache is dropped by every change made
- * in this process (`invalidate()`) and whenever another process has committed to the file (SQLite's
- * `data_version`).
+ * This runs for every event, so the endpoint list is cached. The cache is dropped by every change made in this
+ * process (`invalidate()`), and on SQLite whenever another process has committed to the file (SQLite's
+ * `data_version`); on PostgreSQL it is read again when older than a second (another gateway process on the same
+ * database changed an endpoint).
  */
 @Injectable()
 export class OutboxWriter {
-  private cache: { db: Database; version: number; endpoints: EndpointFilter[] } | null = null;
-  private readonly statements = new WeakMap<Database, Map<string, Statement>>();
+  private cache: { version: number; at: number; endpoints: EndpointFilter[] } | null = null;
   private wroteDeliveries = false;
   private handoff: DeliveryHandoff | null = null;
 
-  constructor(private readonly settings: WebhookSettings) {}
+  constructor(
+    private readonly settings: WebhookSettings,
+    private readonly sql: SqlDatabase,
+  ) {}
 
   setHandoff(handoff: DeliveryHandoff | null): void {
     this.handoff = handoff;
@@ -85,20 +87,20 @@ export class OutboxWriter {
     this.cache = null;
   }
 
-  /** Synchronous on purpose: it must run inside the caller's open transaction, and a failure must throw there. */
-  write(em: EntityManager, event: DomainEvent, onlyEndpointId?: string): string[] {
-    const db = rawDb(em.connection);
-    const all = this.endpoints(db);
+  /** Part of the producer's transaction body (`yield*`): a failure throws there and rolls the event back. */
+  *write(event: DomainEvent, onlyEndpointId?: string): Sql<string[]> {
+    const all = yield* this.endpoints();
     const matching = onlyEndpointId
       ? all.filter((e) => e.id === onlyEndpointId)
       : all.filter((e) => subscribes(e.events, event.type));
     if (!matching.length) return [];
     const now = Date.now();
     const payload = envelope(event);
-    this.stmt(
-      db,
-      `INSERT OR IGNORE INTO webhook_events (id, type, session, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
-    ).run(event.id, event.type, event.session, payload, now);
+    yield* run(
+      `INSERT INTO webhook_events (id, type, session, payload, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      [event.id, event.type, event.session, payload, now],
+    );
     const targets = onlyEndpointId ? matching : matching.filter((e) => e.enabled);
     if (!targets.length) return [];
     const ids = targets.map(() => newDeliveryId());
@@ -106,61 +108,53 @@ export class OutboxWriter {
     // Hand-over only for events that are emitted after commit (the bus's), and only when the first attempt is
     // due at once.
     const handoff = onlyEndpointId === undefined && firstDelay <= 0 ? this.handoff : null;
-    const insert = this.stmt(
-      db,
-      `INSERT OR IGNORE INTO webhook_deliveries
-         (id, event_id, endpoint_id, event_type, status, lease_owner, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     const handed: HandedOver[] = [];
-    targets.forEach((t, i) => {
+    for (const [i, t] of targets.entries()) {
       const lease = handoff?.reserve(t.id, now) ?? null;
       const written =
-        insert.run(
-          ids[i],
-          event.id,
-          t.id,
-          event.type,
-          lease ? 'delivering' : 'pending',
-          lease?.owner ?? null,
-          lease ? lease.leaseUntil : now + firstDelay,
-          now,
-          now,
-        ).changes > 0;
+        (yield* run(
+          `INSERT INTO webhook_deliveries
+             (id, event_id, endpoint_id, event_type, status, lease_owner, next_attempt_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          [
+            ids[i],
+            event.id,
+            t.id,
+            event.type,
+            lease ? 'delivering' : 'pending',
+            lease?.owner ?? null,
+            lease ? lease.leaseUntil : now + firstDelay,
+            now,
+            now,
+          ],
+        )) > 0;
       if (lease && written) handed.push({ deliveryId: ids[i], eventId: event.id, endpointId: t.id, payload });
       else if (lease) handoff!.unreserve(t.id);
       else this.wroteDeliveries = true;
-    });
+    }
     if (handed.length) {
       handoff!.handOver(event.id, handed);
-      onRollback(() => handoff!.cancel(event.id));
+      yield* onRollback(() => handoff!.cancel(event.id));
     }
     return ids;
   }
 
-  private endpoints(db: Database): EndpointFilter[] {
-    // A prepared statement: db.pragma() compiles the PRAGMA again on every call, and this runs for every event.
-    const version = this.stmt(db, 'PRAGMA data_version').pluck().get() as number;
-    if (this.cache && this.cache.db === db && this.cache.version === version) return this.cache.endpoints;
-    const rows = this.stmt(db, `SELECT id, events, enabled FROM webhook_endpoints`).all() as {
-      id: string;
-      events: string;
-      enabled: number;
-    }[];
+  private *endpoints(): Sql<EndpointFilter[]> {
+    const now = Date.now();
+    let version = 0;
+    if (this.sql.engine === 'sqlite') {
+      version = (yield* get<{ data_version: number }>('PRAGMA data_version'))!.data_version;
+      if (this.cache && this.cache.version === version) return this.cache.endpoints;
+    } else if (this.cache && now - this.cache.at < ENDPOINTS_TTL_MS) return this.cache.endpoints;
+    const rows = yield* all<{ id: string; events: string; enabled: number | boolean }>(
+      `SELECT id, events, enabled FROM webhook_endpoints`,
+    );
     const endpoints = rows.map((r) => ({
       id: r.id,
       events: JSON.parse(r.events) as string[],
       enabled: !!r.enabled,
     }));
-    this.cache = { db, version, endpoints };
+    this.cache = { version, at: now, endpoints };
     return endpoints;
-  }
-
-  private stmt(db: Database, sql: string): Statement {
-    let cache = this.statements.get(db);
-    if (!cache) this.statements.set(db, (cache = new Map()));
-    let statement = cache.get(sql);
-    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
-    return statement;
   }
 }

@@ -32,5 +32,6 @@ export function testMessage(now = new Date()): MessageView {
     deliveredAt: null,
     readAt: null,
     failedAt: null,
+    readByMeAt: null,
   };
 }

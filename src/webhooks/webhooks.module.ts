@@ -42,8 +42,9 @@ export class WebhooksModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.eventBus.registerOutboxWriter((em, event) => {
-      this.outbox.write(em, event);
+    const outbox = this.outbox;
+    this.eventBus.registerOutboxWriter(function* (event) {
+      yield* outbox.write(event);
     });
   }
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startTestApp, tempDir, TestApp, TEST_API_KEY } from '../support/test-app';
 import { ConfigError, loadConfig } from '../../src/config/load-config';
+import { TEST_DB_ENGINE } from '../support/test-engine';
 
 function expectErrorShape(body: any) {
   expect(typeof body.error).toBe('string');
@@ -16,12 +17,13 @@ describe('foundation', () => {
   });
   afterAll(() => t.close());
 
-  it('GET /health is public and reports the database up on a fresh SQLite file', async () => {
+  it('GET /health is public and reports the database up on a fresh database', async () => {
     const res = await t.http().get('/health').set('X-API-Key', TEST_API_KEY).expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.details.database.status).toBe('up');
     expect(res.headers['x-request-id']).toMatch(/.{8,}/);
-    expect(fs.existsSync(path.join(t.dir, 'app.db'))).toBe(true);
+    // The SQLite file exists only when SQLite is the engine.
+    expect(fs.existsSync(path.join(t.dir, 'app.db'))).toBe(TEST_DB_ENGINE === 'sqlite');
   });
 
   it('GET /health without the key shows only the overall status and counts', async () => {
@@ -52,6 +54,9 @@ describe('foundation', () => {
     expect(ok.body.webhookEvents).toEqual(
       expect.arrayContaining(['message.received', 'webhook.endpoint_disabled']),
     );
+    // The engine, never where the database is.
+    expect(ok.body.database).toBe(TEST_DB_ENGINE);
+    expect(JSON.stringify(ok.body)).not.toMatch(/postgres(ql)?:\/\/|app\.db/);
     await t.http().get('/api/info').set('Authorization', `Bearer ${TEST_API_KEY}`).expect(200);
   });
 

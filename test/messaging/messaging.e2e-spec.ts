@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
+import { all, SqlDatabase } from '../../src/database/sql/sql';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
 import { SessionsFacade } from '../../src/whatsapp/sessions/sessions.facade';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
@@ -346,10 +346,10 @@ describe('messaging against the sandbox', () => {
     const contact = '6281100000008';
     const issued = () => t.sandbox.accounts().find((a) => a.phone === t.account)!.privacyTokensIssued;
     const before = issued();
-    const db = t.app.get(DataSource);
+    const db = t.app.get(SqlDatabase);
     const tokenRows = () =>
-      db.query(
-        `SELECT id FROM auth_keys WHERE session_id = 'default' AND type = 'tctoken' AND id != '__index'`,
+      db.read(() =>
+        all(`SELECT id FROM auth_keys WHERE session_id = 'default' AND type = 'tctoken' AND id != '__index'`),
       );
     const known = (await tokenRows()).length;
     for (let i = 0; i < 4; i++) {
@@ -428,12 +428,14 @@ describe('queue durability', () => {
       await t.app.get(SessionManager).start('default');
       await early;
       await t.app.get(SessionManager).stop('default');
-      const db = t.app.get(DataSource);
+      const db = t.app.get(SqlDatabase);
       // queued, sending, and gone out (sent, or already delivered/read by the sandbox's receipts)
       const counts = async () => {
-        const rows: { status: string }[] = await db.query(`SELECT status FROM messages WHERE chat_jid = ?`, [
-          `${contact}@s.whatsapp.net`,
-        ]);
+        const rows = await db.read(() =>
+          all<{ status: string }>(`SELECT status FROM messages WHERE chat_jid = ?`, [
+            `${contact}@s.whatsapp.net`,
+          ]),
+        );
         const n = (f: (s: string) => boolean) => rows.filter((r) => f(r.status)).length;
         return {
           queued: n((s) => s === 'queued'),
@@ -441,19 +443,24 @@ describe('queue durability', () => {
           out: n((s) => ['sent', 'delivered', 'read'].includes(s)),
         };
       };
-      // Stopped part-way: nothing is left claimed, and every row the contact got is marked as gone out.
+      // Stopped part-way: nothing is left claimed, and a row is marked as gone out only if the contact got it.
+      // One the server had not acknowledged yet went back to the queue: the contact's receipt settles it, or it
+      // is sent again under the same id, which the contact ignores.
       const stopped = await waitUntil(async () => {
         const c = await counts();
         return c.sending ? null : c;
       });
       expect(stopped.queued).toBeGreaterThan(0);
-      expect(stopped.out).toBe(t.sandbox.received(contact).length);
+      expect(stopped.out).toBeLessThanOrEqual(t.sandbox.received(contact).length);
 
       await t.app.get(SessionManager).start('default');
       await waitUntil(() => t.sandbox.received(contact).length >= N, {
         what: `${N} messages at the contact`,
       });
       await waitUntil(async () => ((await counts()).out === N ? true : null), { what: 'all marked sent' });
+      await waitUntil(async () => (await t.get('/api/sessions/default')).body.queueDepth === 0, {
+        what: 'an empty queue',
+      });
       expect(t.sandbox.received(contact).map((m) => m.text)).toEqual(
         Array.from({ length: N }, (_, i) => `d-${i}`),
       );

@@ -62,6 +62,18 @@ describe('the sandbox in its own process, with the gateway', () => {
         what: 'the reply to be read',
       },
     );
+
+    // The gateway marks the contact's message read: the contact records the read receipt.
+    const read = await t
+      .http()
+      .post(`/api/sessions/default/chats/${contact}/read`)
+      .set('X-API-Key', t.apiKey);
+    expect(read.body).toMatchObject({ count: 1, waMessageIds: [id] });
+    await waitUntil(async () => (await sandbox!.contactRecord(contact)).sent[0]?.receipts.readAt, {
+      what: 'the contact to see its message read',
+    });
+    // Not subscribed to the contact's presence: WhatsApp relays nothing.
+    expect(await sandbox.contactPresence(contact, phone, 'typing')).toEqual({ delivered: 0 });
   });
 });
 
@@ -86,6 +98,15 @@ describe('the standalone sandbox control API', () => {
       [post('/refuse-media', JSON.stringify({ id: '3EB0AA', status: 500 })), 400],
       [post('/refuse-media', JSON.stringify({ status: 410 })), 400],
       [post('/nowhere', '{}'), 404],
+      [
+        post('/contact-presence', JSON.stringify({ contact: '62812', account: '62800', state: 'dance' })),
+        400,
+      ],
+      [
+        post('/contact-presence', JSON.stringify({ contact: '62812', account: '62800', state: 'typing' })),
+        422,
+      ],
+      [fetch(`${sandbox.control}/contact`), 400],
       [fetch(`${sandbox.control}/device-queue`), 400],
     ];
     for (const [response, status] of cases) {

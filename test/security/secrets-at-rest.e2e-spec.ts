@@ -1,20 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { DataSource } from 'typeorm';
 import { FieldCipher } from '../../src/secrets/field-cipher';
-import { SqliteAuthStateStore } from '../../src/whatsapp/auth-state/sqlite-auth-state.store';
+import { SqlAuthStateStore } from '../../src/whatsapp/auth-state/sql-auth-state.store';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { startTestApp, tempDir } from '../support/test-app';
 import { ReceivedRequest, Receiver } from '../webhooks/support/receiver';
 import { waitUntil } from '../support/wait';
 import { generateSecret } from '../../src/webhooks/signer';
 import { Webhook } from 'standardwebhooks';
+import { SqlDatabase } from '../../src/database/sql/sql';
 
 const ROOT = path.join(__dirname, '..', '..');
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
@@ -128,11 +127,7 @@ describe('secrets at rest', () => {
       expect(rotated.status).toBe(200);
 
       // The private keys of the account, from the credentials the gateway holds.
-      const store = new SqliteAuthStateStore(
-        t.app.get<DataSource>(getDataSourceToken()),
-        'default',
-        t.app.get(FieldCipher),
-      );
+      const store = new SqlAuthStateStore(t.app.get(SqlDatabase), 'default', t.app.get(FieldCipher));
       const creds = JSON.parse((await store.readCreds())!);
       const privateKeys = [
         creds.noiseKey.private,

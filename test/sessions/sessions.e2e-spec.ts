@@ -3,22 +3,17 @@ import * as path from 'node:path';
 import { FieldCipher } from '../../src/secrets/field-cipher';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
-import { SqliteAuthStateStore } from '../../src/whatsapp/auth-state/sqlite-auth-state.store';
-import { DataSource } from 'typeorm';
-import { getDataSourceToken } from '@nestjs/typeorm';
+import { SqlAuthStateStore } from '../../src/whatsapp/auth-state/sql-auth-state.store';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { tempDir } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { linkWithMultiFileAuth } from '../support/legacy-auth-folder';
 import { importSessionFolder } from '../../src/whatsapp/import/session-import';
 import { SessionManager } from '../../src/whatsapp/sessions/session-manager';
+import { SqlDatabase } from '../../src/database/sql/sql';
 
-function authRows(t: SandboxApp, session: string): number {
-  return new SqliteAuthStateStore(
-    t.app.get<DataSource>(getDataSourceToken()),
-    session,
-    t.app.get(FieldCipher),
-  ).countRows();
+function authRows(t: SandboxApp, session: string): Promise<number> {
+  return new SqlAuthStateStore(t.app.get(SqlDatabase), session, t.app.get(FieldCipher)).countRows();
 }
 
 describe('sessions against the sandbox', () => {
@@ -102,7 +97,7 @@ describe('sessions against the sandbox', () => {
   it('logout unlinks, wipes the auth rows and a restart of the session shows a fresh QR', async () => {
     const t = await startSandboxApp();
     try {
-      expect(authRows(t, 'default')).toBeGreaterThan(0);
+      expect(await authRows(t, 'default')).toBeGreaterThan(0);
       const out = await t.post('/api/whatsapp/logout');
       expect(out.status).toBe(200);
       expect(out.body).toEqual({ success: true, message: 'Logged out successfully' });
@@ -113,7 +108,7 @@ describe('sessions against the sandbox', () => {
         connected: false,
         qr: null,
       });
-      expect(authRows(t, 'default')).toBe(0);
+      expect(await authRows(t, 'default')).toBe(0);
       const restart = await t.post('/api/sessions/default/restart');
       expect(restart.status).toBe(200);
       await t.waitForStatus('default', 'qr_ready');
@@ -185,7 +180,7 @@ describe('sessions against the sandbox', () => {
     try {
       t.sandbox.unlink(t.account);
       await t.waitForStatus('default', 'logged_out');
-      expect(authRows(t, 'default')).toBe(0);
+      expect(await authRows(t, 'default')).toBe(0);
     } finally {
       await t.close();
     }

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { rawDb } from '../../src/database/serialized-transactions';
+import { sqlDatabaseFor } from '../../src/database/sql/database-for';
+import type { SqlDatabase } from '../../src/database/sql/sql';
 import { resolveStatsRange, StatsRange } from '../../src/stats/stats-range';
 import { StatsQueries } from '../../src/stats/stats.queries';
 
@@ -16,6 +18,7 @@ describe('StatsQueries on SQLite', () => {
   let ds: DataSource;
   let db: Database;
   let q: StatsQueries;
+  let sql: SqlDatabase;
   let seq = 0;
 
   function message(
@@ -50,7 +53,8 @@ describe('StatsQueries on SQLite', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stats-'));
     ds = await new DataSource(dataSourceOptions(path.join(dir, 'gateway.db'))).initialize();
     db = rawDb(ds);
-    q = new StatsQueries(db);
+    q = new StatsQueries('sqlite');
+    sql = sqlDatabaseFor(ds);
     db.prepare(
       `INSERT INTO sessions (id, status, created_at, updated_at) VALUES ('alpha', 'connected', 0, 0), ('beta', 'connected', 0, 0)`,
     ).run();
@@ -101,8 +105,10 @@ describe('StatsQueries on SQLite', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('counts every bucket of the window by hour, edges included, with exact rates', () => {
-    const s = q.stats(range('2026-11-10T00:00:00Z', '2026-11-10T03:00:00Z', 'hour'), null, 5);
+  it('counts every bucket of the window by hour, edges included, with exact rates', async () => {
+    const s = await sql.read(() =>
+      q.stats(range('2026-11-10T00:00:00Z', '2026-11-10T03:00:00Z', 'hour'), null, 5),
+    );
     expect(s.from).toBe('2026-11-10T00:00:00.000Z');
     expect(s.to).toBe('2026-11-10T03:00:00.000Z');
     expect(s.buckets.map((b) => b.start)).toEqual([
@@ -140,8 +146,10 @@ describe('StatsQueries on SQLite', () => {
     ]);
   });
 
-  it('reads webhook success rates and latency percentiles from the histogram', () => {
-    const s = q.stats(range('2026-11-10T00:00:00Z', '2026-11-10T02:00:00Z', 'hour'), null, 5);
+  it('reads webhook success rates and latency percentiles from the histogram', async () => {
+    const s = await sql.read(() =>
+      q.stats(range('2026-11-10T00:00:00Z', '2026-11-10T02:00:00Z', 'hour'), null, 5),
+    );
     // 8 -> <=10, 20 -> <=25, 30 -> <=50, 400 -> <=500; p50 = 2nd of 4 = 25, p95 = 4th = 500
     expect(s.buckets[0].webhooks).toEqual({
       attempts: 4,
@@ -167,8 +175,10 @@ describe('StatsQueries on SQLite', () => {
     expect(s.totals.webhookDeliveries).toEqual({ delivered: 1, failed: 1, pending: 1, successRate: 0.5 });
   });
 
-  it('filters by session, and shows the queue depth of that session only', () => {
-    const s = q.stats(range('2026-11-10T00:00:00Z', '2026-11-12T00:00:00Z', 'day'), 'beta', 5);
+  it('filters by session, and shows the queue depth of that session only', async () => {
+    const s = await sql.read(() =>
+      q.stats(range('2026-11-10T00:00:00Z', '2026-11-12T00:00:00Z', 'day'), 'beta', 5),
+    );
     expect(s.session).toBe('beta');
     expect(s.buckets.map((b) => [b.start, b.messages.in, b.messages.out])).toEqual([
       ['2026-11-10T00:00:00.000Z', 1, 1],
@@ -179,8 +189,10 @@ describe('StatsQueries on SQLite', () => {
     expect(s.queue).toEqual([{ session: 'beta', depth: 1 }]);
   });
 
-  it('lists the queue depth of every session without a filter, and limits the reasons', () => {
-    const s = q.stats(range('2026-11-10T00:00:00Z', '2026-11-12T00:00:00Z', 'day'), null, 1);
+  it('lists the queue depth of every session without a filter, and limits the reasons', async () => {
+    const s = await sql.read(() =>
+      q.stats(range('2026-11-10T00:00:00Z', '2026-11-12T00:00:00Z', 'day'), null, 1),
+    );
     expect(s.queue).toEqual([
       { session: 'alpha', depth: 1 },
       { session: 'beta', depth: 1 },
@@ -189,7 +201,7 @@ describe('StatsQueries on SQLite', () => {
     expect(s.buckets[0].messages).toMatchObject({ in: 3, out: 8 });
   });
 
-  it('keeps the rollup equal to a GROUP BY over the messages after status changes and deletes', () => {
+  it('keeps the rollup equal to a GROUP BY over the messages after status changes and deletes', async () => {
     db.prepare(`UPDATE messages SET status = 'sending' WHERE status = 'queued'`).run();
     db.prepare(`DELETE FROM messages WHERE session_id = 'beta' AND direction = 'in'`).run();
     const truth = db
@@ -207,7 +219,9 @@ describe('StatsQueries on SQLite', () => {
       expect(rollup).toEqual(truth);
     }
     db.prepare(`UPDATE webhook_deliveries SET status = 'delivered' WHERE id = 'd3'`).run();
-    const deliveries = q.stats(range('2026-11-10T00:00:00Z', '2026-11-11T00:00:00Z', 'day'), null, 5);
+    const deliveries = await sql.read(() =>
+      q.stats(range('2026-11-10T00:00:00Z', '2026-11-11T00:00:00Z', 'day'), null, 5),
+    );
     expect(deliveries.totals.webhookDeliveries).toEqual({
       delivered: 2,
       failed: 1,
@@ -216,8 +230,10 @@ describe('StatsQueries on SQLite', () => {
     });
   });
 
-  it('is left empty outside the data', () => {
-    const s = q.stats(range('2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', 'hour'), null, 5);
+  it('is left empty outside the data', async () => {
+    const s = await sql.read(() =>
+      q.stats(range('2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', 'hour'), null, 5),
+    );
     expect(s.buckets).toHaveLength(24);
     expect(s.totals.messages.in + s.totals.messages.out).toBe(0);
     expect(s.totals.webhooks).toEqual({

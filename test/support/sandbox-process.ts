@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import type { AccountInfo, DeviceQueueView } from '../../src/sandbox/whatsapp-sandbox';
+import type { ContactPresence } from '../../src/sandbox/contact-activity';
+import type { AccountInfo, ContactRecord, DeviceQueueView } from '../../src/sandbox/whatsapp-sandbox';
 import type { RecordedMessage } from '../../src/sandbox/message-record';
 import type { ReceivedView } from '../../src/sandbox/standalone/control-server';
 import { Agent as UndiciAgent } from 'undici';
@@ -81,6 +82,15 @@ export interface SandboxProcess {
   disconnect(account: string, how?: 'drop' | 'stream-error'): Promise<void>;
   /** While on, acks and receipts from the account's devices are ignored (as if lost before reaching the server). */
   withholdAcks(account: string, withhold: boolean): Promise<void>;
+  /** What the contact saw: receipts for the messages it sent, chat states sent to it, its presence. */
+  contactRecord(contact: string): Promise<ContactRecord>;
+  /** The contact types, records, pauses or goes on/offline; reaches the account's subscribed connections. */
+  contactPresence(contact: string, account: string, state: ContactPresence): Promise<{ delivered: number }>;
+  /**
+   * While on, the account's message stanzas are lost unread (not recorded, not acknowledged), as frames still in
+   * the gateway's buffers when it dies; answers how many were lost so far.
+   */
+  dropMessages(account: string, drop: boolean): Promise<number>;
 }
 
 /**
@@ -185,5 +195,10 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
     withholdAcks: async (account, withhold) => {
       await call('POST', '/withhold-acks', { account, withhold });
     },
+    contactRecord: (contact) => call('GET', `/contact?contact=${q(contact)}`),
+    contactPresence: (contact, account, state) =>
+      call('POST', '/contact-presence', { contact, account, state }),
+    dropMessages: async (account, drop) =>
+      (await call<{ dropped: number }>('POST', '/drop-messages', { account, drop })).dropped,
   };
 }

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { createApp } from '../../src/create-app';
+import { databaseEnv } from './test-engine';
 
 export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
 
@@ -25,7 +26,8 @@ export function tempDir(prefix = 'gw-test-'): string {
 }
 
 /**
- * Boots the real application (same factory as main.ts) on a real SQLite file in `dir` and a random port.
+ * Boots the real application (same factory as main.ts) on a real SQLite file in `dir` (or a PostgreSQL
+ * database of its own, see `test-engine.ts`) and a random port.
  * Pass the same `dir` again to simulate a restart on the same database; `host` is the address it listens on
  * (`url` is always its loopback address).
  */
@@ -39,7 +41,7 @@ export async function startTestApp(
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dir,
-      DATABASE_PATH: path.join(dir, 'app.db'),
+      ...(await databaseEnv(dir)),
       API_KEY: TEST_API_KEY,
       LOG_LEVEL: 'error',
       ...env,

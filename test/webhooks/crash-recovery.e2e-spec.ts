@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import request from 'supertest';
 import { startTestApp, tempDir, TEST_API_KEY, TestApp } from '../support/test-app';
+import { databaseEnv, queryTestDb } from '../support/test-engine';
 import { waitUntil } from '../support/wait';
 import { Receiver } from './support/receiver';
 
@@ -43,7 +43,7 @@ describe('webhook delivery survives a crash', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dir,
-      DATABASE_PATH: path.join(dir, 'app.db'),
+      ...(await databaseEnv(dir)),
       API_KEY: TEST_API_KEY,
       LOG_LEVEL: 'error',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -76,11 +76,10 @@ describe('webhook delivery survives a crash', () => {
     gw.child.kill('SIGKILL');
     await gw.exited;
 
-    const db = new Database(path.join(dir, 'app.db'), { readonly: true });
-    const counts = db
-      .prepare(`SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status`)
-      .all() as { status: string; n: number }[];
-    db.close();
+    const counts = await queryTestDb<{ status: string; n: number }>(
+      dir,
+      `SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status`,
+    );
     const byStatus = Object.fromEntries(counts.map((c) => [c.status, c.n]));
     expect((byStatus.pending ?? 0) + (byStatus.delivering ?? 0)).toBe(EVENTS);
 
@@ -97,17 +96,16 @@ describe('webhook delivery survives a crash', () => {
       timeoutMs: 30_000,
       what: `all ${EVENTS} events at the receiver after the restart`,
     });
-    const deliveredCount = () => {
-      const db2 = new Database(path.join(dir, 'app.db'), { readonly: true });
-      try {
-        return (
-          db2.prepare(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'delivered'`).get() as any
-        ).n as number;
-      } finally {
-        db2.close();
-      }
-    };
-    await waitUntil(() => deliveredCount() === EVENTS, { what: 'every delivery row to be delivered' });
+    const deliveredCount = async () =>
+      (
+        await queryTestDb<{ n: number }>(
+          dir,
+          `SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'delivered'`,
+        )
+      )[0].n;
+    await waitUntil(async () => (await deliveredCount()) === EVENTS, {
+      what: 'every delivery row to be delivered',
+    });
     const page = await t
       .http()
       .get(`/api/webhook-endpoints/${created.body.id}/deliveries?status=delivered&limit=200`)

@@ -2,8 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { freePort, Receiver } from './support/receiver';
-import { DataSource } from 'typeorm';
-import { writeTransaction } from '../../src/database/serialized-transactions';
+import { SqlDatabase } from '../../src/database/sql/sql';
 import { newEvent } from '../../src/events/domain-event';
 import { EventBus } from '../../src/events/event-bus';
 import { api, publish, removeAllEndpoints } from './support/webhook-helpers';
@@ -93,8 +92,8 @@ describe('webhook delivery', () => {
         .expect(201);
       const rolledBack = newEvent('message.received', 'default', message('never'));
       await expect(
-        writeTransaction(one.app.get(DataSource), () => {
-          one.app.get(EventBus).record(rolledBack);
+        one.app.get(SqlDatabase).write(function* () {
+          yield* one.app.get(EventBus).record(rolledBack);
           throw new Error('the source row failed');
         }),
       ).rejects.toThrow('the source row failed');

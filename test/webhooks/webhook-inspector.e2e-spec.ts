@@ -52,10 +52,16 @@ describe('webhook inspector (sandbox mode, no other server)', () => {
     // What the inspector recorded is exactly what was signed: a Standard Webhooks library agrees.
     expect(() => new Webhook(endpoint.secret).verify(got.body, got.headers)).not.toThrow();
 
-    const deliveries = await t
-      .get(`/api/webhook-endpoints/${endpoint.id}/deliveries?status=delivered`)
-      .expect(200);
-    expect(deliveries.body.items.length).toBeGreaterThanOrEqual(1);
+    // The attempt is recorded just after the inspector answered it.
+    await waitUntil(
+      async () => {
+        const r = await t
+          .get(`/api/webhook-endpoints/${endpoint.id}/deliveries?status=delivered`)
+          .expect(200);
+        return r.body.items.length >= 1 ? true : null;
+      },
+      { what: 'the delivery to be recorded as delivered' },
+    );
   });
 
   it('takes requests without the API key, lists them only with it, and marks unsigned and forged ones', async () => {

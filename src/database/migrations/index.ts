@@ -5,7 +5,8 @@ import { AutoReplyRules1764000004000 } from './1764000004000-AutoReplyRules';
 import { DropMessagesWaIdIndex1764000005000 } from './1764000005000-DropMessagesWaIdIndex';
 import { SessionsStopped1764000006000 } from './1764000006000-SessionsStopped';
 import { StatsRollups1764000007000 } from './1764000007000-StatsRollups';
-import { MediaFiles1764000008000 } from './1764000008000-MediaFiles';
+import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
+import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -15,5 +16,6 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   DropMessagesWaIdIndex1764000005000,
   SessionsStopped1764000006000,
   StatsRollups1764000007000,
-  MediaFiles1764000008000,
+  MessagesReadByMe1764000008000,
+  MediaFiles1764000009000,
 ];

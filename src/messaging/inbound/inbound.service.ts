@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
+import type { Sql } from '../../database/sql/sql';
 import type { DomainEvent } from '../../events/domain-event';
 import { detailsWithPendingMedia } from '../../media/media-details';
 import { MediaFileStore } from '../../media/media-file.store';
@@ -86,37 +87,43 @@ export class InboundService {
 
   /** Stores what is new (one transaction with its outbox rows); returns the views of the rows it stored. */
   async ingest(sessionId: string, messages: InboundMessage[], source: MessageSource): Promise<MessageView[]> {
-    const [stored, emitted] = await this.store.write(() => {
-      const rows: MessageEntity[] = [];
-      const events: DomainEvent[] = [];
-      for (const m of messages) {
-        let row = toRow(sessionId, m, source);
-        if (!this.store.insertSync(row)) {
-          const decrypted = m.type !== 'undecryptable' && this.decryptedSync(row);
-          if (!decrypted) continue;
-          row = decrypted;
-        }
-        if (m.mediaDownload) row = this.trackMediaSync(row, m.mediaDownload);
-        rows.push(row);
-        events.push(this.events.message(m.fromMe ? 'message.sent' : 'message.received', row));
-      }
-      return [rows, events] as const;
-    });
+    const [stored, emitted] = await this.store.write(() => this.storeNew(sessionId, messages, source));
     this.events.emit(emitted);
     return stored.map(toMessageView);
   }
 
+  private *storeNew(
+    sessionId: string,
+    messages: InboundMessage[],
+    source: MessageSource,
+  ): Sql<readonly [MessageEntity[], DomainEvent[]]> {
+    const rows: MessageEntity[] = [];
+    const events: DomainEvent[] = [];
+    for (const m of messages) {
+      let row = toRow(sessionId, m, source);
+      if (!(yield* this.store.insert(row))) {
+        const decrypted = m.type !== 'undecryptable' && (yield* this.decrypted(row));
+        if (!decrypted) continue;
+        row = decrypted;
+      }
+      if (m.mediaDownload) row = yield* this.trackMedia(row, m.mediaDownload);
+      rows.push(row);
+      events.push(yield* this.events.message(m.fromMe ? 'message.sent' : 'message.received', row));
+    }
+    return [rows, events] as const;
+  }
+
   /** The message's file, to download after the commit (MediaDownloader): `pending` in the same transaction. */
-  private trackMediaSync(row: MessageEntity, download: MediaDownloadRef): MessageEntity {
+  private *trackMedia(row: MessageEntity, download: MediaDownloadRef): Sql<MessageEntity> {
     const details = detailsWithPendingMedia(row);
-    this.store.setDetailsSync(row.id, details);
-    this.mediaFiles.insertPendingSync(row.id, row.sessionId, download, row.createdAt);
+    yield* this.store.setDetails(row.id, details);
+    yield* this.mediaFiles.insertPending(row.id, row.sessionId, download, row.createdAt);
     return { ...row, details };
   }
 
   /** The stored undecryptable row of this message, now given its content; null if there is none. */
-  private decryptedSync(row: MessageEntity): MessageEntity | null {
-    const existing = this.store.byWaIdSync(row.sessionId, row.waMessageId!, row.direction);
+  private *decrypted(row: MessageEntity): Sql<MessageEntity | null> {
+    const existing = yield* this.store.byWaId(row.sessionId, row.waMessageId!, row.direction);
     if (!existing || existing.type !== 'undecryptable') return null;
     const patch: Partial<MessageEntity> = {
       type: row.type,
@@ -126,7 +133,7 @@ export class InboundService {
       pushName: row.pushName ?? existing.pushName,
       error: null,
     };
-    if (!this.store.updateSync(existing.seq, patch)) return null;
+    if (!(yield* this.store.update(existing.seq, patch))) return null;
     return { ...existing, ...patch };
   }
 }
@@ -167,6 +174,7 @@ function toRow(sessionId: string, m: InboundMessage, source: MessageSource): Mes
     deliveredAt: null,
     readAt: null,
     failedAt: null,
+    readByMeAt: null,
     expiresAt: null,
     error: m.undecryptable ?? null,
   } as MessageEntity;

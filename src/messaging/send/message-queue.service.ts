@@ -55,6 +55,11 @@ export class MessageQueueService
   private readonly lastSentAt = new Map<string, number>();
   /** Wakes a session's sender that waits for media downloads. */
   private readonly wakers = new Map<string, () => void>();
+  /**
+   * Per session with a running sender: rows it holds that a receipt settled meanwhile (by seq). The sender
+   * drops them instead of sending them (again).
+   */
+  private readonly confirmed = new Map<string, Set<number>>();
   private stopping = false;
   private sweeper: NodeJS.Timeout | null = null;
 
@@ -93,6 +98,18 @@ export class MessageQueueService
   onSessionStatus(event: DomainEvent<{ session: string; status: string }>): void {
     if (event.data.status === 'connected') this.kick(event.data.session);
     else this.wakers.get(event.data.session)?.();
+  }
+
+  /**
+   * Rows that a receipt moved on while still `queued` or `sending` (the server had them: a send whose
+   * acknowledgement was not processed before a crash or a lost connection). They have left the queue, counted
+   * here once; the session's sender does not send them again.
+   */
+  settled(sessionId: string, rows: { seq: number; previous: 'queued' | 'sending' }[]): void {
+    if (!rows.length) return;
+    this.pending.set(sessionId, Math.max(0, this.depth(sessionId) - rows.length));
+    const held = this.confirmed.get(sessionId);
+    if (held) for (const row of rows) if (row.previous === 'sending') held.add(row.seq);
   }
 
   /** For other modules (auto-reply): content as the engine speaks it. */
@@ -165,8 +182,9 @@ export class MessageQueueService
       deliveredAt: null,
       readAt: null,
       failedAt: null,
+      readByMeAt: null,
     };
-    const inserted = await this.store.write(() => this.store.insertSync(row));
+    const inserted = await this.store.write(() => this.store.insert(row));
     if (!inserted && options.idempotencyKey) {
       const existing = await this.store.byIdempotencyKey(sessionId, options.idempotencyKey);
       if (existing) return toMessageView(existing);
@@ -203,12 +221,14 @@ export class MessageQueueService
    * With pacing off, rows are claimed a chunk at a time (up to SEND_CHUNK rows, or SEND_CHUNK_BYTES of stored
    * request: media is held in memory until sent), up to SEND_WINDOW of them are handed to the connection
    * before the first is answered (the connection sends them one after another, in order: with the engine on
-   * its own thread, the next message is already there when one is done), and each "sent" mark is written
+   * its own thread, the next message is already there when one is done; a send is answered once WhatsApp's
+   * server acknowledged it, and rows queued meanwhile join the window at once), and each "sent" mark is written
    * without the loop waiting for its commit, so the marks (and the Signal sessions Baileys writes) of the
    * messages answered during one turn share one SQLite commit. The loop lets the marks commit, and the event
    * loop run, every SEND_CHUNK marks and at least every SEND_YIELD_MS. A crash before a mark commits leaves the
    * row `sending`: it is queued again at the next start and sent with the same WhatsApp id (which the
    * recipient's device deduplicates), as before; a downloaded body lives in memory only and is fetched again.
+   * A receipt for a row still held here (its earlier send arrived) settles it: it is dropped, not sent again.
    * With pacing on, one row is claimed when its turn has come, and each mark is waited for.
    */
   private async drain(sessionId: string): Promise<void> {
@@ -231,6 +251,10 @@ export class MessageQueueService
       w?.();
     };
     this.wakers.set(sessionId, poke);
+    const confirmed = new Set<number>();
+    this.confirmed.set(sessionId, confirmed);
+    /** Whether a receipt settled the row meanwhile (then it is not sent, or not sent again). */
+    const settled = (row: MessageEntity) => confirmed.delete(row.seq);
     const marks = new SentMarks(this.logger, sessionId);
     let exhausted = false;
     const back: MessageEntity[] = [];
@@ -256,12 +280,12 @@ export class MessageQueueService
         }
         if (next >= 0) {
           const [row] = claimed.splice(next, 1);
-          const send = await this.prepare(row, downloads.get(row));
+          const send = settled(row) ? null : await this.prepare(row, downloads.get(row));
           downloads.get(row)?.release();
           downloads.delete(row);
           const refusal = checks.get(row)?.refusal;
           checks.delete(row);
-          if (!send) continue;
+          if (!send || settled(row)) continue;
           if (refusal) {
             await this.fail(row, 'sending', refusal);
             continue;
@@ -272,8 +296,8 @@ export class MessageQueueService
         }
         if (inFlight.length < window && !exhausted && claimed.length < SEND_LOOKAHEAD) {
           const rows = pipelined
-            ? await this.store.write(() => this.store.claimChunkSync(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES))
-            : await this.store.write(() => this.store.claimNextSync(sessionId)).then((r) => (r ? [r] : []));
+            ? await this.store.write(() => this.store.claimChunk(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES))
+            : await this.store.write(() => this.store.claimNext(sessionId)).then((r) => (r ? [r] : []));
           if (!rows.length) exhausted = true;
           for (const row of rows) {
             this.startDownload(row, downloads, poke);
@@ -283,8 +307,16 @@ export class MessageQueueService
           continue;
         }
         if (inFlight.length) {
+          // A send is answered once WhatsApp's server acknowledges it: while the window has room, new rows
+          // (a kick) or a change of the connection are not kept waiting for that answer.
+          if (inFlight.length < window && !this.again.has(sessionId)) {
+            const woken = new Promise<false>((resolve) => (wake = () => resolve(false)));
+            const answered = await Promise.race([inFlight[0].outcome.then(() => true), woken]);
+            if (!answered) continue;
+          }
           const { row, outcome } = inFlight.shift()!;
           const result = await outcome;
+          settled(row);
           if (result.ok) {
             this.lastSentAt.set(sessionId, Date.now());
             const mark = this.markSent(row, result.value);
@@ -309,6 +341,7 @@ export class MessageQueueService
       }
     } finally {
       if (this.wakers.get(sessionId) === poke) this.wakers.delete(sessionId);
+      if (this.confirmed.get(sessionId) === confirmed) this.confirmed.delete(sessionId);
       // What the connection was still sending settles first: sent is marked, the rest goes back to the queue.
       for (const { row, outcome } of inFlight.splice(0)) {
         const result = await outcome;
@@ -380,32 +413,42 @@ export class MessageQueueService
    * back the attempt its claim counted; `tried` are those that were.
    */
   private requeue(rows: MessageEntity[], tried: Set<MessageEntity>): Promise<void> {
-    return this.store.write(() => {
+    const store = this.store;
+    return store.write(function* () {
       for (const row of rows) {
         const attempts = tried.has(row) ? row.attempts : row.attempts - 1;
-        this.store.updateSync(row.seq, { status: 'queued', attempts }, 'sending');
+        yield* store.update(row.seq, { status: 'queued', attempts }, 'sending');
       }
     });
   }
 
-  /** Marks the row sent; its `message.sent` event is emitted once that has committed. */
+  /**
+   * Marks the row sent (WhatsApp's server acknowledged it); its `message.sent` event is emitted once that has
+   * committed. A receipt may have moved the row on already (delivered, read, failed): its status then stays,
+   * only what the send returned is stored, and it left the queue with that receipt (see `settled`).
+   */
   private async markSent(
     row: MessageEntity,
     result: { waMessageId: string; timestamp: number; payload?: string | null },
   ): Promise<void> {
-    const patch: Partial<MessageEntity> = {
-      status: 'sent',
+    const sent: Partial<MessageEntity> = {
       sentAt: Date.now(),
       waTimestamp: result.timestamp,
       waPayload: result.payload ?? null,
     };
     // The id was chosen when the message was queued; setting it again would rewrite its unique index entry.
-    if (result.waMessageId !== row.waMessageId) patch.waMessageId = result.waMessageId;
-    const event = await this.store.write(() => {
+    if (result.waMessageId !== row.waMessageId) sent.waMessageId = result.waMessageId;
+    const patch: Partial<MessageEntity> = { status: 'sent', ...sent };
+    const { store, events } = this;
+    const event = await store.write(function* () {
+      if (!(yield* store.update(row.seq, patch, 'sending'))) {
+        yield* store.update(row.seq, sent);
+        return null;
+      }
       Object.assign(row, patch);
-      this.store.updateSync(row.seq, patch);
-      return this.events.message('message.sent', row);
+      return yield* events.message('message.sent', row);
     });
+    if (!event) return;
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));
     this.events.emit([event]);
   }
@@ -414,11 +457,12 @@ export class MessageQueueService
   private async fail(row: MessageEntity, previous: 'queued' | 'sending', reason: string): Promise<boolean> {
     const now = Date.now();
     const expected = row.status === 'sending' ? 'sending' : 'queued';
-    const event = await this.store.write(() => {
+    const { store, events } = this;
+    const event = await store.write(function* () {
       const patch = { status: 'failed' as const, error: reason, failedAt: now };
-      if (!this.store.updateSync(row.seq, patch, expected)) return null;
+      if (!(yield* store.update(row.seq, patch, expected))) return null;
       Object.assign(row, patch);
-      return this.events.status(row, previous, now);
+      return yield* events.status(row, previous, now);
     });
     if (!event) return false;
     this.pending.set(row.sessionId, Math.max(0, this.depth(row.sessionId) - 1));

@@ -11,6 +11,9 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/errors/error-response';
 import {
+  ContactPresenceDto,
+  ContactPresenceResultView,
+  ContactRecordView,
   SandboxContactMessageDto,
   ContactReceivedView,
   MediaRefusalDto,
@@ -86,6 +89,36 @@ export class SandboxControlController {
   @ApiOkResponse({ type: ContactReceivedView, isArray: true })
   received(@Param('phone', PhoneParamPipe) phone: string): ContactReceivedView[] {
     return this.control.received(phone);
+  }
+
+  @Get('contacts/:phone')
+  @ApiParam({ name: 'phone', example: '6281234567890' })
+  @ApiOperation({
+    summary: "What a simulated contact saw: its messages' delivery and read receipts, chat states, presence",
+  })
+  @ApiOkResponse({ type: ContactRecordView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  contact(@Param('phone', PhoneParamPipe) phone: string): ContactRecordView {
+    return this.control.contactRecord(phone);
+  }
+
+  @Post('contacts/:phone/presence')
+  @HttpCode(200)
+  @ApiParam({ name: 'phone', example: '6281234567890', description: 'The simulated contact (digits)' })
+  @ApiOperation({
+    summary: 'A simulated contact types, records, pauses, or goes online or offline',
+    description:
+      "As on WhatsApp, it reaches the session only if the session subscribed to the contact's presence " +
+      '(POST /api/sessions/{session}/presence/subscribe) on its current connection; `delivered` says so.',
+  })
+  @ApiOkResponse({ type: ContactPresenceResultView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'The session is not linked' })
+  presence(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Body() dto: ContactPresenceDto,
+  ): ContactPresenceResultView {
+    return this.control.contactPresence(phone, dto);
   }
 
   @Post('sessions/:session/disconnect')

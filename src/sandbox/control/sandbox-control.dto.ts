@@ -136,4 +136,70 @@ export class MediaRefusalView {
   @ApiProperty({ enum: [404, 410], nullable: true }) status: 404 | 410 | null;
   @ApiProperty({ description: 'Whether the file is on the media host yet (false: applies once it is sent)' })
   stored: boolean;
+export const CONTACT_PRESENCE_STATES = ['typing', 'recording', 'paused', 'available', 'unavailable'] as const;
+
+export class ContactPresenceDto {
+  @ApiProperty({
+    enum: CONTACT_PRESENCE_STATES,
+    example: 'typing',
+    description: 'A chat state (typing, recording, paused) or the contact going online or offline',
+  })
+  @IsIn(CONTACT_PRESENCE_STATES, { message: `state must be one of ${CONTACT_PRESENCE_STATES.join(', ')}` })
+  state: (typeof CONTACT_PRESENCE_STATES)[number];
+
+  @ApiPropertyOptional({ example: 'default', description: 'The session (linked account) that sees it' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'session must be a session id' })
+  session?: string;
+}
+
+export class ContactPresenceResultView {
+  @ApiProperty({ example: '6281234567890' }) from: string;
+  @ApiProperty({ example: '6280000000001' }) to: string;
+  @ApiProperty({ example: 'typing' }) state: string;
+  @ApiProperty({
+    example: 1,
+    description:
+      "How many of the account's connections got it: WhatsApp forwards a contact's presence only to " +
+      'connections that subscribed to it (POST /api/sessions/{session}/presence/subscribe)',
+  })
+  delivered: number;
+}
+
+export class ContactSentView {
+  @ApiProperty({ example: '3EB0A1B2C3D4E5F6' }) id: string;
+  @ApiProperty({ example: '6280000000001', description: 'The linked account it was sent to' }) to: string;
+  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) at: string;
+  @ApiPropertyOptional({ example: 'Hello' }) text?: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the account sent its read receipt',
+  })
+  readAt: string | null;
+}
+
+export class ContactChatStateView {
+  @ApiProperty({ example: '6280000000001', description: 'The linked account that sent it' }) from: string;
+  @ApiProperty({ enum: ['typing', 'recording', 'paused'], example: 'typing' }) state: string;
+  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) at: string;
+}
+
+export class ContactRecordView {
+  @ApiProperty({ example: '6281234567890' }) phone: string;
+  @ApiProperty({ example: '200000000000001@lid', description: 'Empty for a contact the sandbox never met' })
+  lid: string;
+  @ApiProperty({ type: ContactSentView, isArray: true, description: 'What the contact sent, oldest first' })
+  sent: ContactSentView[];
+  @ApiProperty({
+    type: ContactChatStateView,
+    isArray: true,
+    description: 'Chat states the accounts sent the contact, oldest first',
+  })
+  chatStates: ContactChatStateView[];
+  @ApiProperty({ enum: ['available', 'unavailable'], nullable: true, type: String, example: 'unavailable' })
+  presence: string | null;
 }

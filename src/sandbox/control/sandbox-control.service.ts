@@ -7,6 +7,9 @@ import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
 import type { RecordedMessage } from '../message-record';
 import type { WhatsAppSandbox } from '../whatsapp-sandbox';
 import {
+  ContactPresenceDto,
+  ContactPresenceResultView,
+  ContactRecordView,
   SandboxContactMessageDto,
   ContactReceivedView,
   MediaRefusalView,
@@ -107,6 +110,35 @@ export class SandboxControlService {
       readAt: iso(m.receipts.readAt),
       timesReceived: m.timesReceived ?? 1,
     }));
+  }
+
+  /** What the contact saw: receipts for its messages, chat states sent to it, its own presence. */
+  contactRecord(contact: string): ContactRecordView {
+    const r = this.sandbox.contactRecord(contact);
+    return {
+      phone: r.phone,
+      lid: r.lid,
+      sent: r.sent.map((s) => ({
+        id: s.id,
+        to: s.toAccount,
+        at: new Date(s.at).toISOString(),
+        ...(s.text !== undefined ? { text: s.text } : {}),
+        deliveredAt: iso(s.receipts.deliveredAt),
+        readAt: iso(s.receipts.readAt),
+      })),
+      chatStates: r.chatStates.map((c) => ({
+        from: c.fromAccount,
+        state: c.state,
+        at: new Date(c.at).toISOString(),
+      })),
+      presence: r.presence?.state ?? null,
+    };
+  }
+
+  contactPresence(contact: string, dto: ContactPresenceDto): ContactPresenceResultView {
+    const account = this.linkedPhone(dto.session ?? DEFAULT_SESSION);
+    const { delivered } = this.sandbox.contactPresence(contact, account, dto.state);
+    return { from: contact, to: account, state: dto.state, delivered };
   }
 
   disconnect(sessionId: string): { session: string; disconnected: true } {

@@ -1,9 +1,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ContactPresence } from '../contact-activity';
 import type { RecordedMessage } from '../message-record';
 import type { WhatsAppSandbox } from '../whatsapp-sandbox';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const CONTACT_PRESENCES: ContactPresence[] = ['typing', 'recording', 'paused', 'available', 'unavailable'];
 
 /** A request the control API refuses: answered as `{error, details}` with a 4xx status. */
 class ControlError extends Error {
@@ -74,15 +76,21 @@ export interface ReceivedView {
  *   GET  /accounts                               -> {accounts: AccountInfo[]}
  *   GET  /device-queue?account=                  -> {devices: DeviceQueueView[]} (what each device has not acked)
  *   GET  /received?contact=                      -> ReceivedView
+ *   GET  /contact?contact=                       -> ContactRecord (receipts for its messages, chat states sent
+ *                                                   to it, its presence)
  *   POST /wait {contact, count, timeoutMs?}      -> ReceivedView once the contact has `count` records (or at the
  *                                                   deadline, with fewer)
  *   POST /scan {qr, phone?, pushName?}           -> {phone, lid, deviceJid}
  *   POST /contact-send {from, to, text, id?, pushName?}  -> {id}
  *   POST /contact-send-many {from, to, n, prefix}        -> {ids, ms}: texts "<prefix> <i>", one after another
  *   POST /phone-send {account, to, text}         -> {id}
+ *   POST /contact-presence {contact, account, state}  -> {delivered}: typing | recording | paused | available |
+ *                                                   unavailable, to the account's subscribed connections
  *   POST /receipt {contact, ids, type}           -> {} (manual receipts, with receipts off)
  *   POST /disconnect {account, how?}             -> {} ('drop' | 'stream-error')
  *   POST /withhold-acks {account, withhold}      -> {} (acks and receipts from the account's devices ignored)
+ *   POST /drop-messages {account, drop}          -> {dropped} (the account's message stanzas lost unread while on;
+ *                                                   how many were so far)
  *   POST /set-registered {phone, registered}     -> {}
  *   POST /refuse-media {id, status}              -> {stored} (the media host answers 404/410 for that message's
  *                                                   file; status null serves it again)
@@ -144,6 +152,11 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
     return { devices };
   }
   if (key === 'GET /received') return receivedView(sandbox, str(query, 'contact'));
+  if (key === 'GET /contact') {
+    const record = sandbox.contactRecord(str(query, 'contact'));
+    await sandbox.persisted();
+    return record;
+  }
   if (req.method !== 'POST') throw new ControlError(404, 'Not found', `no route ${key}`);
   const body = await readBody(req);
   switch (url.pathname) {
@@ -191,6 +204,21 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
       if (status !== null && status !== 404 && status !== 410)
         throw new ControlError(400, 'Invalid request', '"status" must be 404, 410 or null');
       return { stored: sandbox.refuseMedia(str(body, 'id'), status) };
+    case '/contact-presence': {
+      const state = body.state;
+      if (!CONTACT_PRESENCES.includes(state as ContactPresence))
+        throw new ControlError(
+          400,
+          'Invalid request',
+          `"state" must be one of ${CONTACT_PRESENCES.join(', ')}`,
+        );
+      const result = sandbox.contactPresence(
+        str(body, 'contact'),
+        str(body, 'account'),
+        state as ContactPresence,
+      );
+      await sandbox.persisted();
+      return result;
     }
     case '/receipt': {
       const ids = body.ids;
@@ -214,6 +242,11 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
         throw new ControlError(400, 'Invalid request', '"withhold" must be a boolean');
       sandbox.withholdAcks(str(body, 'account'), body.withhold);
       return {};
+    case '/drop-messages':
+      if (typeof body.drop !== 'boolean')
+        throw new ControlError(400, 'Invalid request', '"drop" must be a boolean');
+      sandbox.dropMessages(str(body, 'account'), body.drop);
+      return { dropped: sandbox.droppedMessages(str(body, 'account')) };
     case '/set-registered':
       if (typeof body.registered !== 'boolean')
         throw new ControlError(400, 'Invalid request', '"registered" must be a boolean');

@@ -14,7 +14,7 @@ export interface AuthStateStore {
   readKeys(type: string, ids: string[]): Promise<Map<string, string>>;
   /**
    * Writes keys in one transaction. `collect` is called inside it, once, when the write's turn comes (writes
-   * are group-committed, see `writeTransaction`), and returns what to write: until then the caller may go on
+   * are group-committed, see `SqlDatabase.write`), and returns what to write: until then the caller may go on
    * adding to what it will return, so keys set several times before a commit are written once.
    */
   writeKeys(collect: () => KeyEntry[]): Promise<void>;

@@ -5,3 +5,8 @@
 export class ConnectionLost extends Error {
   override readonly name = 'ConnectionLost';
 }
+
+/** WhatsApp shows an online state only with the account's name, and the account has none yet. */
+export class NoProfileName extends Error {
+  override readonly name = 'NoProfileName';
+}

@@ -156,3 +156,27 @@ export interface CloseInfo {
   code: number | null;
   message: string;
 }
+
+/** What the account shows in a chat while composing: typing, recording a voice note, or neither any more. */
+export type ChatState = 'typing' | 'recording' | 'paused';
+
+/** The account's own online state. */
+export type OwnPresence = 'available' | 'unavailable';
+
+/** A message to mark read: its WhatsApp id, and in groups who sent it. */
+export interface ReadTarget {
+  waMessageId: string;
+  participantJid?: string | null;
+}
+
+/** A contact's presence as WhatsApp relays it to a subscriber (presence or chat state). */
+export interface PresenceUpdate {
+  /** The chat it concerns (the contact's own chat, or a group). */
+  chatJid: string;
+  /** The person: their phone JID when known, and their LID when known. */
+  personJid: string | null;
+  personLid: string | null;
+  state: OwnPresence | ChatState;
+  /** Unix seconds of the person's last seen time, when WhatsApp gives it (with `unavailable`). */
+  lastSeen: number | null;
+}

@@ -1,11 +1,15 @@
 import type { AuthStateStore } from './auth-state-store';
 import type {
   AccountIdentity,
+  ChatState,
   CloseInfo,
   ContactLookup,
   InboundMessage,
   MediaDownloadRef,
   OutgoingContent,
+  OwnPresence,
+  PresenceUpdate,
+  ReadTarget,
   Receipt,
   SendOptions,
   SendResult,
@@ -27,6 +31,8 @@ export interface ConnectionHandlers {
   onReceipts(receipts: Receipt[]): Promise<void>;
   /** The stored payload of a message we sent, for the engine's retry handling; undefined if unknown. */
   loadSentPayload?(waMessageId: string): Promise<string | undefined>;
+  /** A subscribed contact's presence or chat state (see `EngineConnection.subscribePresence`). */
+  onPresence?(update: PresenceUpdate): void;
 }
 
 /**
@@ -41,6 +47,17 @@ export interface EngineConnection {
   ): Promise<SendResult & { payload?: string }>;
   requestPairingCode(phone: string): Promise<string>;
   lookup(phone: string): Promise<ContactLookup>;
+  /** Sends read receipts for messages the chat's people sent (resolves once they are written). */
+  markRead(chatJid: string, messages: ReadTarget[]): Promise<void>;
+  /** Shows the chat that the account is typing, recording or has paused. */
+  sendChatState(chatJid: string, state: ChatState): Promise<void>;
+  /** The account's own online state; rejects with `NoProfileName` when the account has no name to show. */
+  sendPresence(state: OwnPresence): Promise<void>;
+  /**
+   * Asks WhatsApp for a person's presence: their current one and changes arrive through `onPresence`, for as
+   * long as this connection lives.
+   */
+  subscribePresence(jid: string): Promise<void>;
   /** Unlinks the device from the account (the phone shows it removed). */
   logout(): Promise<void>;
   /** Closes without unlinking; `onClose` fires with kind `stopped`. */

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { openConfiguredDatabase } from '../../database/open-database';
 import { AppConfig } from '../../config/app-config';
-import { dataSourceOptions } from '../../database/data-source-options';
+import { run } from '../../database/sql/sql';
 import { restrictNewFiles } from '../../database/private-files';
 import { cipherFromConfig } from '../../secrets/config-cipher';
-import { SqliteAuthStateStore } from '../auth-state/sqlite-auth-state.store';
+import { SqlAuthStateStore } from '../auth-state/sql-auth-state.store';
 import { importAuthFolder } from '../engine/baileys/auth-folder-import';
 import { SESSION_ID_PATTERN } from '../dto/session.dto';
+import { sqlDatabaseFor } from '../../database/sql/database-for';
 
 export interface ImportOptions {
   from: string;
@@ -26,21 +27,21 @@ export async function importSessionFolder({
 }: ImportOptions): Promise<{ phone: string | null }> {
   if (!SESSION_ID_PATTERN.test(session)) throw new Error('session must be 1-64 letters, digits, "-" or "_"');
   restrictNewFiles();
-  const ds = new DataSource(dataSourceOptions(config.DATABASE_PATH));
-  await ds.initialize();
+  const ds = await openConfiguredDatabase(config);
   try {
-    await ds.runMigrations();
     const identity = await importAuthFolder(
       from,
-      new SqliteAuthStateStore(ds, session, cipherFromConfig(config)),
+      new SqlAuthStateStore(sqlDatabaseFor(ds), session, cipherFromConfig(config)),
     );
     const now = Date.now();
-    await ds.query(
-      `INSERT INTO sessions (id, status, reason, phone, name, lid, created_at, updated_at)
-       VALUES (?, 'disconnected', NULL, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET phone = excluded.phone, name = excluded.name, lid = excluded.lid,
-         status = 'disconnected', reason = NULL, updated_at = excluded.updated_at`,
-      [session, identity?.phone ?? null, identity?.name ?? null, identity?.lid ?? null, now, now],
+    await sqlDatabaseFor(ds).write(() =>
+      run(
+        `INSERT INTO sessions (id, status, reason, phone, name, lid, created_at, updated_at)
+         VALUES (?, 'disconnected', NULL, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET phone = excluded.phone, name = excluded.name, lid = excluded.lid,
+           status = 'disconnected', reason = NULL, updated_at = excluded.updated_at`,
+        [session, identity?.phone ?? null, identity?.name ?? null, identity?.lid ?? null, now, now],
+      ),
     );
     return { phone: identity?.phone ?? null };
   } finally {

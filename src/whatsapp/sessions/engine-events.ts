@@ -1,4 +1,4 @@
-import type { InboundMessage, Receipt } from '../engine/engine.types';
+import type { InboundMessage, PresenceUpdate, Receipt } from '../engine/engine.types';
 
 /** In-process events for the messaging module (not part of the public event catalogue). */
 export const ENGINE_MESSAGES = 'engine.messages';
@@ -11,4 +11,9 @@ export interface EngineMessagesEvent {
 export interface EngineReceiptsEvent {
   sessionId: string;
   receipts: Receipt[];
+}
+export const ENGINE_PRESENCE = 'engine.presence';
+export interface EnginePresenceEvent {
+  sessionId: string;
+  update: PresenceUpdate;
 }

@@ -26,6 +26,10 @@ class FakeEngine extends WhatsAppEngine {
       requestPairingCode: jest.fn(),
       lookup: jest.fn(),
       logout: jest.fn(),
+      markRead: jest.fn(),
+      sendChatState: jest.fn(),
+      sendPresence: jest.fn(),
+      subscribePresence: jest.fn(),
       end() {
         this.ended = true;
         options.handlers.onClose({ kind: 'stopped', code: null, message: 'ended' });

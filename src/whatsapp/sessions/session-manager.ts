@@ -1,16 +1,21 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { EventBus } from '../../events/event-bus';
 import { FieldCipher } from '../../secrets/field-cipher';
 import { newEvent } from '../../events/domain-event';
-import { SqliteAuthStateStore } from '../auth-state/sqlite-auth-state.store';
+import { SqlAuthStateStore } from '../auth-state/sql-auth-state.store';
 import type { CloseInfo, SessionStatus } from '../engine/engine.types';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
-import { ENGINE_MESSAGES, ENGINE_RECEIPTS, EngineMessagesEvent, EngineReceiptsEvent } from './engine-events';
+import {
+  ENGINE_MESSAGES,
+  ENGINE_PRESENCE,
+  ENGINE_RECEIPTS,
+  EngineMessagesEvent,
+  EnginePresenceEvent,
+  EngineReceiptsEvent,
+} from './engine-events';
 import { DEFAULT_SESSION } from './default-session';
 import { KeyedMutex } from './keyed-mutex';
 import { SentPayloads } from './message-ports';
@@ -19,6 +24,7 @@ import { SessionRuntime } from './session-runtime';
 import { SessionStore } from './session.store';
 import { formatWaVersion } from '../version/wa-web-version';
 import { WaVersionService } from '../version/wa-version.service';
+import { SqlDatabase } from '../../database/sql/sql';
 
 /**
  * Owns every session's connection lifecycle: start at boot, QR and pairing, reconnect with backoff, the
@@ -38,7 +44,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     private readonly events: EventBus,
     private readonly emitter: EventEmitter2,
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlDatabase,
     private readonly cipher: FieldCipher,
     private readonly versions: WaVersionService,
     private readonly sentPayloads: SentPayloads,
@@ -78,8 +84,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     await Promise.all([...this.runtimes.keys()].map((id) => this.stop(id).catch(() => undefined)));
   }
 
-  authStore(id: string): SqliteAuthStateStore {
-    return new SqliteAuthStateStore(this.dataSource, id, this.cipher);
+  authStore(id: string): SqlAuthStateStore {
+    return new SqlAuthStateStore(this.sql, id, this.cipher);
   }
 
   has(id: string): boolean {
@@ -263,6 +269,10 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
             } satisfies EngineReceiptsEvent);
           },
           loadSentPayload: (waId) => this.sentPayloads.find(id, waId),
+          onPresence: (update) => {
+            if (current())
+              this.emitter.emit(ENGINE_PRESENCE, { sessionId: id, update } satisfies EnginePresenceEvent);
+          },
         },
       });
     } catch (err) {

@@ -5,8 +5,14 @@ import { SessionManager } from './session-manager';
 import type { SessionRuntime } from './session-runtime';
 import { NotConnected, SessionNotFound } from './session.errors';
 
-/** What other modules may do with a session's live connection: send and look numbers up. */
-export type SessionConnection = Pick<EngineConnection, 'send' | 'lookup'>;
+/**
+ * What other modules may do with a session's live connection: send, look numbers up, mark chats read, and show
+ * and follow presence.
+ */
+export type SessionConnection = Pick<
+  EngineConnection,
+  'send' | 'lookup' | 'markRead' | 'sendChatState' | 'sendPresence' | 'subscribePresence'
+>;
 
 /** A session's state as other modules see it: a copy, taken when asked. */
 export interface SessionState {

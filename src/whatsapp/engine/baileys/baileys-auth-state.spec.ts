@@ -5,8 +5,9 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../database/data-source-options';
 import { serializeTransactions } from '../../../database/serialized-transactions';
 import { FieldCipher } from '../../../secrets/field-cipher';
-import { SqliteAuthStateStore } from '../../auth-state/sqlite-auth-state.store';
+import { SqlAuthStateStore } from '../../auth-state/sql-auth-state.store';
 import { deserialize, makeAuthState } from './baileys-auth-state';
+import { sqlDatabaseFor } from '../../../database/sql/database-for';
 
 describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   let ds: DataSource;
@@ -32,7 +33,9 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('answers a read with a write that is not committed yet, and commits it', async () => {
-    const { state } = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
+    const { state } = await makeAuthState(
+      new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext()),
+    );
     await state.keys.set({ session: { 'a@lid': session(1) as any } });
     // `set` does not wait for the commit: the row is not there yet, the cache answers.
     expect(await stored('session', 'a@lid')).toBeUndefined();
@@ -43,7 +46,7 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('writes a key set several times before its write runs once, with the newest value', async () => {
-    const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
+    const store = new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext());
     const writes = jest.spyOn(store, 'writeKeys');
     const { state } = await makeAuthState(store);
     for (let counter = 1; counter <= 3; counter++)
@@ -62,14 +65,18 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('a new connection reads what the previous one asked to write, even before its commit', async () => {
-    const first = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
+    const first = await makeAuthState(
+      new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext()),
+    );
     await first.state.keys.set({ session: { 'a@lid': session(7) as any } });
-    const second = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
+    const second = await makeAuthState(
+      new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext()),
+    );
     expect(await second.state.keys.get('session', ['a@lid'])).toEqual({ 'a@lid': session(7) });
   });
 
   it('remembers an absent key, and a later write replaces that', async () => {
-    const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
+    const store = new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext());
     const reads = jest.spyOn(store, 'readKeys');
     const { state } = await makeAuthState(store);
     expect(await state.keys.get('tctoken', ['b@lid'])).toEqual({});
@@ -80,12 +87,16 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
     expect(await state.keys.get('tctoken', ['b@lid'])).toEqual({ 'b@lid': token });
     await ds.transaction(async () => undefined);
     // Buffers survive the round trip through SQLite.
-    const fresh = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
+    const fresh = await makeAuthState(
+      new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext()),
+    );
     expect(await fresh.state.keys.get('tctoken', ['b@lid'])).toEqual({ 'b@lid': token });
   });
 
   it('deletes with null', async () => {
-    const { state } = await makeAuthState(new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext()));
+    const { state } = await makeAuthState(
+      new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext()),
+    );
     await state.keys.set({
       'pre-key': { '1': { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) } },
     });
@@ -97,7 +108,7 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('keysDurable resolves once the keys set so far are committed, and rejects after a failed write', async () => {
-    const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
+    const store = new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext());
     const { state, keysDurable } = await makeAuthState(store, { onWriteError: () => undefined });
     await keysDurable(); // nothing pending
     await state.keys.set({ session: { 'a@lid': session(1) as any } });
@@ -115,7 +126,7 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
   });
 
   it('reports a write that fails and forgets its keys, so reads return what SQLite holds', async () => {
-    const store = new SqliteAuthStateStore(ds, 's', FieldCipher.plaintext());
+    const store = new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext());
     const errors: Error[] = [];
     const { state } = await makeAuthState(store, { onWriteError: (err) => errors.push(err) });
     await state.keys.set({ session: { 'a@lid': session(1) as any } });

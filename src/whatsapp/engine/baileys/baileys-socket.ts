@@ -1,17 +1,31 @@
-import makeWASocket, { Browsers, proto, WAMessage, WAMessageUpdate, WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, {
+  BinaryNode,
+  Browsers,
+  generateMessageIDV2,
+  proto,
+  WAMessage,
+  WAMessageUpdate,
+  WASocket,
+} from '@whiskeysockets/baileys';
+import type { EventEmitter } from 'node:events';
 import { Agent as HttpsAgent } from 'node:https';
 import type pino from 'pino';
 import { Agent as UndiciAgent } from 'undici';
 import type { AuthStateStore } from '../auth-state-store';
 import type {
   AccountIdentity,
+  ChatState,
   ContactLookup,
   OutgoingContent,
+  OwnPresence,
+  PresenceUpdate,
+  ReadTarget,
   Receipt,
   ReceiptStatus,
   SendOptions,
   SendResult,
 } from '../engine.types';
+import { NoProfileName } from '../engine-errors';
 import type { ConnectionHandlers, EngineConnection } from '../whatsapp-engine';
 import { deserialize, makeAuthState, serialize } from './baileys-auth-state';
 import type { BaileysOptions } from './baileys-options';
@@ -20,6 +34,8 @@ import { rethrowAsEngineError } from './engine-error';
 import { toBaileysContent, toSendOptions } from './content-mapper';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
+import { MappedPresence, toPresence } from './presence-mapper';
+import { ServerAcks } from './server-acks';
 
 /** Baileys' numeric receipt statuses (proto.WebMessageInfo.Status). */
 const RECEIPT_STATUS: Record<number, ReceiptStatus> = { 0: 'failed', 3: 'delivered', 4: 'read', 5: 'played' };
@@ -56,17 +72,28 @@ export const ACTIVITY_SLOTS = 2;
 
 type SentMessage = SendResult & { payload?: string };
 
+/**
+ * How long a sent message stanza may wait for the server's answer. Past it the connection is taken for dead:
+ * it is ended (the session reconnects) and the message goes back to the queue.
+ */
+export const SERVER_ACK_TIMEOUT_MS = 30_000;
+
 /** One Baileys socket. Never reused: after it closes the session asks the engine for a new one. */
 export class BaileysConnection implements EngineConnection {
   private intentional = false;
   private sending: Promise<void> = Promise.resolve();
+  private readonly acks: ServerAcks;
 
   constructor(
     private readonly sock: WASocket,
     private readonly activity: Float64Array,
   ) {
     activity[0] = Date.now();
-    (sock.ws as any).on('frame', () => (activity[0] = Date.now()));
+    const ws = sock.ws as unknown as EventEmitter;
+    ws.on('frame', () => (activity[0] = Date.now()));
+    this.acks = new ServerAcks(ws, SERVER_ACK_TIMEOUT_MS, () =>
+      sock.end(new Error('WhatsApp did not acknowledge a sent message in time, reconnecting')),
+    );
   }
 
   get isIntentional(): boolean {
@@ -78,6 +105,8 @@ export class BaileysConnection implements EngineConnection {
    * Baileys' sendMessage calls, run side by side, could reach WhatsApp in another order. The next message
    * starts once this one is encrypted: its stanza then waits for its Signal keys' commit (Baileys sends
    * stanzas in the order they were encrypted), so the keys of messages in flight together share commits.
+   * A send resolves only once WhatsApp's server answered its stanza (see ServerAcks), which does not hold up
+   * the next message.
    */
   send(jid: string, content: OutgoingContent, options?: SendOptions): Promise<SentMessage> {
     let encrypted!: () => void;
@@ -101,17 +130,34 @@ export class BaileysConnection implements EngineConnection {
     options: SendOptions | undefined,
     onEncrypted: () => void,
   ): Promise<SentMessage> {
-    const msg = await this.sock.sendMessage(jid, toBaileysContent(content), {
-      ...toSendOptions(options),
-      onEncrypted,
-    });
-    if (!msg?.key?.id) throw new Error('WhatsApp did not accept the message');
+    const id = options?.waMessageId ?? generateMessageIDV2(this.sock.user?.id);
+    const ack = this.acks.expect(id);
+    let msg: WAMessage | undefined;
+    try {
+      msg = await this.sock.sendMessage(jid, toBaileysContent(content), {
+        ...toSendOptions({ ...options, waMessageId: id }),
+        onEncrypted,
+      });
+    } catch (err) {
+      ack.cancel();
+      throw err;
+    }
+    if (!msg?.key?.id) {
+      ack.cancel();
+      throw new Error('WhatsApp did not accept the message');
+    }
+    await ack.answered;
     const ts = Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000));
     return {
       waMessageId: msg.key.id,
       timestamp: ts,
       payload: msg.message ? serialize(msg.message) : undefined,
     };
+  }
+
+  /** The socket closed: sends still waiting for the server's answer fail with ConnectionLost (and are queued again). */
+  markClosed(): void {
+    this.acks.close();
   }
 
   requestPairingCode(phone: string): Promise<string> {
@@ -124,6 +170,51 @@ export class BaileysConnection implements EngineConnection {
     const jid = normalizeJid(result.jid);
     const lid = await this.sock.signalRepository.lidMapping.getLIDForPN(jid).catch(() => null);
     return { phone, exists: true, jid, lid: lidOf(lid ?? null) };
+  }
+
+  async markRead(chatJid: string, messages: ReadTarget[]): Promise<void> {
+    if (!messages.length) return;
+    await this.sock
+      .readMessages(
+        messages.map((m) => ({
+          remoteJid: chatJid,
+          id: m.waMessageId,
+          fromMe: false,
+          ...(m.participantJid ? { participant: m.participantJid } : {}),
+        })),
+      )
+      .catch(rethrowAsEngineError);
+  }
+
+  async sendChatState(chatJid: string, state: ChatState): Promise<void> {
+    await this.sock
+      .sendPresenceUpdate(state === 'typing' ? 'composing' : state, chatJid)
+      .catch(rethrowAsEngineError);
+  }
+
+  async sendPresence(state: OwnPresence): Promise<void> {
+    // Baileys drops the update without a word when the account has no name: say so instead.
+    if (!this.sock.authState.creds.me?.name)
+      throw new NoProfileName(
+        'The account has no profile name yet; WhatsApp shows no online state without one',
+      );
+    await this.sock.sendPresenceUpdate(state).catch(rethrowAsEngineError);
+  }
+
+  async subscribePresence(jid: string): Promise<void> {
+    await this.sock.presenceSubscribe(jid).catch(rethrowAsEngineError);
+  }
+
+  /** The person's phone JID and LID, whichever of them the update named, the other looked up. */
+  async withIdentities(p: MappedPresence): Promise<PresenceUpdate> {
+    const mapping = this.sock.signalRepository.lidMapping;
+    const lid = lidOf(p.personJid);
+    if (lid) {
+      const pn = await mapping.getPNForLID(p.personJid).catch(() => null);
+      return { ...p, personJid: pn ? normalizeJid(pn) : null, personLid: lid };
+    }
+    const pnLid = phoneOf(p.personJid) ? await mapping.getLIDForPN(p.personJid).catch(() => null) : null;
+    return { ...p, personLid: lidOf(pnLid ?? null) };
   }
 
   async logout(): Promise<void> {
@@ -249,6 +340,7 @@ export async function openBaileysSocket({
     if (update.qr) handlers.onQr(update.qr);
     if (update.connection === 'open') handlers.onOpen(identityOf(sock));
     if (update.connection === 'close') {
+      conn.markClosed();
       // Pending creds writes (e.g. `me` right after pairing) land before the session reconnects.
       void saveCreds().finally(() => {
         closed = true;
@@ -264,6 +356,18 @@ export async function openBaileysSocket({
       .filter((m) => m !== null);
     if (mapped.length) void handlers.onMessages(mapped, type === 'notify').catch(() => undefined);
   });
+  // Presence and chat states of subscribed people, from the nodes themselves (Baileys' presence.update event
+  // reports `paused` as `available`); in order, though the LID lookups take their time.
+  let presences = Promise.resolve();
+  const onPresenceNode = (node: BinaryNode) => {
+    const mapped = toPresence(node);
+    const notify = handlers.onPresence;
+    if (!mapped || !notify) return;
+    const update = conn.withIdentities(mapped);
+    presences = presences.then(() => update.then(notify, () => undefined));
+  };
+  (sock.ws as any).on('CB:presence', onPresenceNode);
+  (sock.ws as any).on('CB:chatstate', onPresenceNode);
   // Delivery and read receipts come through storeIncomingReceipts; here only WhatsApp's refusals of a send.
   sock.ev.on('messages.update', (updates) => {
     const failed = toReceipts(updates, (status) => status === 'failed');

@@ -3,9 +3,12 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AuthStateStore } from '../auth-state-store';
 import type {
+  ChatState,
   ContactLookup,
   InboundMessage,
   OutgoingContent,
+  OwnPresence,
+  ReadTarget,
   Receipt,
   SendOptions,
   SendResult,
@@ -71,6 +74,22 @@ class ThreadConnection implements EngineConnection {
 
   logout(): Promise<void> {
     return this.thread.call(this.cid, 'logout', []);
+  }
+
+  markRead(chatJid: string, messages: ReadTarget[]): Promise<void> {
+    return this.thread.call(this.cid, 'markRead', [chatJid, messages]);
+  }
+
+  sendChatState(chatJid: string, state: ChatState): Promise<void> {
+    return this.thread.call(this.cid, 'sendChatState', [chatJid, state]);
+  }
+
+  sendPresence(state: OwnPresence): Promise<void> {
+    return this.thread.call(this.cid, 'sendPresence', [state]);
+  }
+
+  subscribePresence(jid: string): Promise<void> {
+    return this.thread.call(this.cid, 'subscribePresence', [jid]);
   }
 
   end(): void {
@@ -175,7 +194,9 @@ export class EngineThread extends BaileysEngine implements OnApplicationShutdown
         const client = this.clients.get(message.cid);
         if (!client) return;
         if (message.name === 'onClose') this.forget(message.cid, client);
-        return (client.handlers[message.name] as (...args: unknown[]) => void)(...message.args);
+        return (client.handlers[message.name] as ((...args: unknown[]) => void) | undefined)?.(
+          ...message.args,
+        );
       }
       case 'host': {
         const client = this.clients.get(message.cid);

@@ -124,6 +124,7 @@ function remoteHandlers(cid: number): ConnectionHandlers {
     onQr: notify('onQr'),
     onOpen: notify('onOpen'),
     onClose: notify('onClose'),
+    onPresence: notify('onPresence'),
     onMessages: (messages, live) =>
       requests.request(port, (rid) => hostCall(rid, cid, 'onMessages', [messages, live])),
     onReceipts: (receipts) => requests.request(port, (rid) => hostCall(rid, cid, 'onReceipts', [receipts])),
@@ -152,6 +153,14 @@ function call(conn: BaileysConnection, method: ConnectionMethod, args: unknown[]
       return conn.lookup(args[0] as string);
     case 'logout':
       return conn.logout();
+    case 'markRead':
+      return conn.markRead(...(args as Parameters<BaileysConnection['markRead']>));
+    case 'sendChatState':
+      return conn.sendChatState(...(args as Parameters<BaileysConnection['sendChatState']>));
+    case 'sendPresence':
+      return conn.sendPresence(...(args as Parameters<BaileysConnection['sendPresence']>));
+    case 'subscribePresence':
+      return conn.subscribePresence(...(args as Parameters<BaileysConnection['subscribePresence']>));
   }
 }
 

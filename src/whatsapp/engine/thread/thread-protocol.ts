@@ -6,14 +6,22 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { KeyEntry } from '../auth-state-store';
 import type { WaVersion } from '../engine.types';
-import { ConnectionLost } from '../engine-errors';
+import { ConnectionLost, NoProfileName } from '../engine-errors';
 import type { BaileysOptions } from '../baileys/baileys-options';
 
 /** Socket settings that can cross a thread (the media agents are rebuilt there from `mediaCa`). */
 export type ThreadOptions = Omit<BaileysOptions, 'mediaAgent' | 'mediaDispatcher'>;
 
 /** What a connection can be asked (EngineConnection's asynchronous methods). */
-export type ConnectionMethod = 'send' | 'requestPairingCode' | 'lookup' | 'logout';
+export type ConnectionMethod =
+  | 'send'
+  | 'requestPairingCode'
+  | 'lookup'
+  | 'logout'
+  | 'markRead'
+  | 'sendChatState'
+  | 'sendPresence'
+  | 'subscribePresence';
 
 /**
  * What the engine thread asks of the API thread: the AuthStateStore, ConnectionHandlers.loadSentPayload, and
@@ -29,11 +37,11 @@ export interface KeyWrite {
 }
 
 /** ConnectionHandlers' notifications. */
-export type HandlerName = 'onQr' | 'onOpen' | 'onClose';
+export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence';
 
 export interface WireError {
   message: string;
-  /** `ConnectionLost` arrives as one again; other errors as an Error of that name. */
+  /** `ConnectionLost` and `NoProfileName` arrive as one again; other errors as an Error of that name. */
   name: string;
 }
 
@@ -72,6 +80,7 @@ export function toWire(err: unknown): WireError {
 
 export function fromWire(wire: WireError): Error {
   if (wire.name === 'ConnectionLost') return new ConnectionLost(wire.message);
+  if (wire.name === 'NoProfileName') return new NoProfileName(wire.message);
   const err = new Error(wire.message);
   err.name = wire.name;
   return err;

@@ -1,12 +1,14 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
+ * PostgreSQL: as SQLite's migration of the same number.
+ *
  * `media_files`: the file of each incoming media message. Written in the transaction that stores the message
  * (status `pending`), so a crash before the download finishes leaves a row that is resumed at boot; `download`
  * holds what fetching and decrypting it takes (a JSON object with the media key).
  */
-export class MediaFiles1764000008000 implements MigrationInterface {
-  name = 'MediaFiles1764000008000';
+export class MediaFiles1764000009000 implements MigrationInterface {
+  name = 'MediaFiles1764000009000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
@@ -18,9 +20,9 @@ export class MediaFiles1764000008000 implements MigrationInterface {
         "error" text,
         "download" text NOT NULL,
         "storage_key" text,
-        "size" integer,
+        "size" bigint,
         "sha256" text,
-        "attempts" integer NOT NULL DEFAULT (0),
+        "attempts" integer NOT NULL DEFAULT 0,
         "created_at" bigint NOT NULL,
         "stored_at" bigint
       )`,

@@ -1,0 +1,15 @@
+import { InitialSchema1764000007000 } from './1764000007000-InitialSchema';
+import { StatsRollupTriggers1764000007001 } from './1764000007001-StatsRollupTriggers';
+import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
+import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
+
+/**
+ * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
+ * schema change gets a migration here and one in `../../migrations/`, and the schema test compares the two.
+ */
+export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
+  InitialSchema1764000007000,
+  StatsRollupTriggers1764000007001,
+  MessagesReadByMe1764000008000,
+  MediaFiles1764000009000,
+];
