@@ -29,7 +29,12 @@ export class MediaFileStore {
   ) {}
 
   /** Records the file of a message just stored, as `pending`; a row already there is kept. */
-  *insertPending(messageId: string, sessionId: string, download: MediaDownloadRef, now: number): Sql<boolean> {
+  *insertPending(
+    messageId: string,
+    sessionId: string,
+    download: MediaDownloadRef,
+    now: number,
+  ): Sql<boolean> {
     const changed = yield* run(
       `INSERT INTO media_files (message_id, session_id, status, download, attempts, created_at)
        VALUES (?, ?, 'pending', ?, 0, ?) ON CONFLICT DO NOTHING`,

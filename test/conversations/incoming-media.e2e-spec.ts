@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import S3rver from 's3rver';
 import { MediaRetention } from '../../src/media/media-retention';
 import { startSandboxApp, SandboxApp } from '../support/sandbox-app';
 import { tempDir } from '../support/test-app';
+import { execTestDb, queryTestDb } from '../support/test-engine';
 import { waitUntil } from '../support/wait';
 import { Receiver } from '../webhooks/support/receiver';
 import { CONTACT, fetchMedia, PDF, PNG, VOICE, waId, waitForHook } from './support/incoming-media';
@@ -187,14 +187,22 @@ describe('incoming media', () => {
       );
       await t.close();
       // As if the process had died between storing the message and finishing its download.
-      const db = new Database(path.join(dir, 'app.db'));
-      db.prepare(`UPDATE media_files SET status = 'pending', storage_key = NULL WHERE message_id = ?`).run(
-        ok.data.id,
+      await execTestDb(
+        dir,
+        `UPDATE media_files SET status = 'pending', storage_key = NULL WHERE message_id = ?`,
+        [ok.data.id],
       );
-      db.prepare(
-        `UPDATE messages SET details = json_set(details, '$.media.status', 'pending', '$.media.sha256', NULL) WHERE id = ?`,
-      ).run(ok.data.id);
-      db.close();
+      const [message] = await queryTestDb<{ details: string }>(
+        dir,
+        `SELECT details FROM messages WHERE id = ?`,
+        [ok.data.id],
+      );
+      const details = JSON.parse(message.details);
+      details.media = { ...details.media, status: 'pending', sha256: null };
+      await execTestDb(dir, `UPDATE messages SET details = ? WHERE id = ?`, [
+        JSON.stringify(details),
+        ok.data.id,
+      ]);
       fs.rmSync(path.join(dir, 'media'), { recursive: true, force: true });
       t = await startSandboxApp(env, { dir, link: false });
       // The sandbox keeps uploads in memory only: after its restart the file is gone from its media host, as
@@ -207,13 +215,11 @@ describe('incoming media', () => {
         { timeoutMs: 20_000, what: 'the resumed download to settle' },
       );
       expect(settled).toMatchObject({ status: 'unavailable', reason: 'expired' });
-      const ro = new Database(path.join(dir, 'app.db'), { readonly: true });
-      const row = ro
-        .prepare(
-          `SELECT status, attempts, substr(download, 1, 10) AS download FROM media_files WHERE message_id = ?`,
-        )
-        .get(ok.data.id);
-      ro.close();
+      const [row] = await queryTestDb(
+        dir,
+        `SELECT status, attempts, substr(download, 1, 10) AS download FROM media_files WHERE message_id = ?`,
+        [ok.data.id],
+      );
       expect(row).toEqual({ status: 'unavailable', attempts: 2, download: 'enc:v1:k1:' });
     } finally {
       await t.close();

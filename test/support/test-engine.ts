@@ -25,8 +25,22 @@ export async function databaseEnv(dir: string): Promise<Record<string, string>> 
  * outside the gateway (it may be running, or killed): the SQLite file read-only, or its PostgreSQL database.
  */
 export async function queryTestDb<T>(dir: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  return onTestDb<T>(dir, sql, params, true);
+}
+
+/** Runs a statement (`?` placeholders) on that database, as a crash or another tool would have left it. */
+export async function execTestDb(dir: string, sql: string, params: unknown[] = []): Promise<void> {
+  await onTestDb(dir, sql, params, false);
+}
+
+async function onTestDb<T>(dir: string, sql: string, params: unknown[], readonly: boolean): Promise<T[]> {
   if (TEST_DB_ENGINE === 'sqlite') {
-    const db = new Database(path.join(dir, 'app.db'), { readonly: true });
+    const db = new Database(path.join(dir, 'app.db'), { readonly });
+    if (!readonly) {
+      db.prepare(sql).run(...params);
+      db.close();
+      return [];
+    }
     try {
       return db.prepare(sql).all(...params) as T[];
     } finally {

@@ -136,6 +136,8 @@ export class MediaRefusalView {
   @ApiProperty({ enum: [404, 410], nullable: true }) status: 404 | 410 | null;
   @ApiProperty({ description: 'Whether the file is on the media host yet (false: applies once it is sent)' })
   stored: boolean;
+}
+
 export const CONTACT_PRESENCE_STATES = ['typing', 'recording', 'paused', 'available', 'unavailable'] as const;
 
 export class ContactPresenceDto {

@@ -204,6 +204,7 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
       if (status !== null && status !== 404 && status !== 410)
         throw new ControlError(400, 'Invalid request', '"status" must be 404, 410 or null');
       return { stored: sandbox.refuseMedia(str(body, 'id'), status) };
+    }
     case '/contact-presence': {
       const state = body.state;
       if (!CONTACT_PRESENCES.includes(state as ContactPresence))
