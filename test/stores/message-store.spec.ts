@@ -156,6 +156,20 @@ describeEachEngine('MessageStore', (db) => {
     });
   });
 
+  it("lists a chat's unread incoming messages and marks them read once", async () => {
+    const chat = '15550002222@s.whatsapp.net';
+    const seqs = await queue(4, { direction: 'in', status: 'received', chatJid: chat, fromMe: false });
+    await queue(1, { direction: 'out', chatJid: chat });
+    const unread = async (upTo?: number) => (await store.unreadIncoming('s1', chat, upTo)).map((m) => m.seq);
+    expect(await unread()).toEqual(seqs);
+    expect(await unread(seqs[1])).toEqual(seqs.slice(0, 2));
+    expect(await store.markReadByMe(seqs.slice(0, 2), 777)).toBe(2);
+    expect(await store.markReadByMe(seqs.slice(0, 3), 999)).toBe(1);
+    expect(await store.markReadByMe([], 1)).toBe(0);
+    expect(await unread()).toEqual([seqs[3]]);
+    expect((await row(seqs[0])).readByMeAt).toBe(777);
+  });
+
   it('requeueInterrupted puts rows caught mid-send back in the queue', async () => {
     const seqs = await queue(3);
     await store.write(() => store.claimChunk('s1', 2, 1_000_000));
