@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { AutoReplyRuleEntity } from '../../src/auto-reply/rule.entity';
 import { AutoReplyRulesService, IncomingText } from '../../src/auto-reply/rules.service';
 import type { CreateAutoReplyRuleDto } from '../../src/auto-reply/dto/create-rule.dto';
@@ -8,6 +9,9 @@ import { describeEachEngine } from '../support/both-engines';
  * SQLite file and a real PostgreSQL database.
  */
 describeEachEngine('AutoReplyRulesService storage', (db) => {
+  // The services log each change; the test reads the rows instead.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
   let rules: AutoReplyRulesService;
   beforeEach(() => {
     rules = new AutoReplyRulesService(db().dataSource.getRepository(AutoReplyRuleEntity));

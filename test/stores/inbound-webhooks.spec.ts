@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InboundWebhookEntity } from '../../src/webhooks/inbound/inbound-webhook.entity';
 import { InboundWebhookResponse } from '../../src/webhooks/inbound/inbound.dto';
@@ -9,6 +10,9 @@ import { describeEachEngine } from '../support/both-engines';
 
 /** Medium test: inbound webhooks stored and listed (InboundWebhooksService) on a real SQLite file and PostgreSQL. */
 describeEachEngine('InboundWebhooksService', (db) => {
+  // The services log each change; the test reads the rows instead.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
   let service: InboundWebhooksService;
   let emitted: InboundWebhookResponse[];
   beforeEach(() => {
