@@ -38,9 +38,8 @@ export interface MigrateToPostgresOptions {
   toName?: string;
   /** Rows read from SQLite per page. */
   batchSize?: number;
-  /** Told once the target is migrated (how many migrations ran), and after each table is copied. */
+  /** Told once the target is migrated: how many migrations ran. */
   onMigrated?: (migrations: number) => void;
-  onTable?: (count: TableCount) => void;
 }
 
 /**
@@ -66,7 +65,7 @@ export async function migrateToPostgres(options: MigrateToPostgresOptions): Prom
     try {
       await runner.connect();
       await runner.startTransaction();
-      const counts = await copyAll(source, runner, batchSize, options.onTable);
+      const counts = await copyAll(source, runner, batchSize);
       await runner.commitTransaction();
       return counts;
     } catch (err) {
@@ -83,12 +82,7 @@ export async function migrateToPostgres(options: MigrateToPostgresOptions): Prom
 }
 
 /** Inside the target's transaction: checks it is empty, copies every table, checks the counts, moves sequences. */
-async function copyAll(
-  source: SqliteSource,
-  runner: QueryRunner,
-  batchSize: number,
-  onTable?: (count: TableCount) => void,
-): Promise<TableCount[]> {
+async function copyAll(source: SqliteSource, runner: QueryRunner, batchSize: number): Promise<TableCount[]> {
   const target = await targetColumns(runner);
   const tables = source.tables();
   const plans = new Map<string, TablePlan>();
@@ -132,7 +126,6 @@ async function copyAll(
   for (const count of counts) {
     const [{ n }] = await runner.query(`SELECT COUNT(*) AS n FROM ${quote(count.table)}`);
     count.copied = Number(n);
-    onTable?.(count);
   }
   const wrong = counts.filter((c) => c.copied !== c.source);
   if (wrong.length) {
