@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -350,6 +351,27 @@ describe('npm run db:migrate-to-postgres (migrateToPostgres)', () => {
       `SELECT reply, enabled FROM auto_reply_rules WHERE id = 'rule_default_ping'`,
     );
     expect(rule).toEqual({ reply: UNICODE, enabled: false });
+  });
+
+  it('copies all or nothing: a row PostgreSQL refuses rolls back every table, and the target stays usable', async () => {
+    const url = await fresh();
+    const broken = path.join(tempDir('gw-migrate-'), 'app.db');
+    fs.copyFileSync(source, broken);
+    const db = new Database(broken);
+    // PostgreSQL's text cannot hold NUL; SQLite's can. Messages are copied after sessions and auth keys.
+    db.prepare(`UPDATE messages SET text = 'a' || char(0) || 'b' WHERE id = 'msg_30'`).run();
+    db.close();
+
+    await expect(migrateToPostgres({ from: broken, to: settings(url) })).rejects.toThrow(
+      /Cannot use the PostgreSQL database of DATABASE_URL \(postgres:\/\/postgres:\*\*\*@.*0x00/,
+    );
+    const left = await pgQuery<{ n: number }>(
+      url,
+      `SELECT (SELECT COUNT(*) FROM sessions) + (SELECT COUNT(*) FROM auth_keys) + (SELECT COUNT(*) FROM messages)
+        + (SELECT COUNT(*) FROM message_stats) AS n`,
+    );
+    expect(left).toEqual([{ n: 0 }]);
+    expect((await migrateToPostgres({ from: source, to: settings(url) })).length).toBeGreaterThan(10);
   });
 
   it('refuses a SQLite database a gateway has open', async () => {
