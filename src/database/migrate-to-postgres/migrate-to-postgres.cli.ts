@@ -30,6 +30,9 @@ async function main(): Promise<void> {
     if (!values.help) process.exitCode = 64;
     return;
   }
+  if (!/^postgres(ql)?:\/\//i.test(values.to.trim())) {
+    throw new ConfigError('--to: must be a postgres:// or postgresql:// URL');
+  }
   const config = loadConfig();
   const from = values.from ?? config.DATABASE_PATH;
   let to;
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
       throw new ConfigError(err.message.replace(/DATABASE_URL/g, '--to'));
     throw err;
   }
-  if (to.engine !== 'postgres') throw new ConfigError('--to: must be a postgres:// URL');
+  if (to.engine !== 'postgres') throw new ConfigError('--to: must be a postgres:// or postgresql:// URL');
 
   console.log(`From: ${from} (SQLite, read-only)`);
   console.log(`To:   ${redactDatabaseUrl(to.url)}`);
@@ -73,6 +76,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(64);
+  }
   const known = err instanceof ConfigError || err instanceof MigrationRefused;
   console.error(known ? err.message : `Migration failed, nothing was copied: ${(err as Error).message}`);
   process.exit(1);
