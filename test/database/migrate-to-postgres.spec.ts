@@ -333,7 +333,7 @@ describe('npm run db:migrate-to-postgres (migrateToPostgres)', () => {
     expect(await pgQuery(url, 'SELECT COUNT(*)::int AS n FROM auth_keys')).toEqual(before);
   });
 
-  it("takes a target a gateway already started on (only the migrations' seed rule in it)", async () => {
+  it("takes a target already migrated (only the migrations' own seed rule in it), keeping the source's version of that rule", async () => {
     const url = await fresh();
     const ds = await new DataSource(
       postgresDataSourceOptions({ ...settings(url), poolSize: 2 }),

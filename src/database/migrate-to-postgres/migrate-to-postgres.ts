@@ -17,7 +17,11 @@ import { planTable, TablePlan, TargetColumn, toTargetValues } from './table-plan
  */
 export const ROLLUP_TABLES = ['message_stats', 'webhook_delivery_stats', 'webhook_attempt_stats'];
 
-/** Rows the PostgreSQL migrations write themselves (the seed's auto-reply rule): a target holding only these is empty. */
+/**
+ * Rows the PostgreSQL migrations write themselves (the seed's auto-reply rule): a target holding only these is
+ * empty, so a run that failed (its copy rolled back, the migrations kept) can be repeated. The source's rows
+ * replace them.
+ */
 const SEEDED = new Map([['auto_reply_rules', `id = 'rule_default_ping'`]]);
 
 /** PostgreSQL's limit is 65535 parameters per statement. */
