@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { MigrationRefused } from '../../src/database/migrate-to-postgres/migration-refused';
+import { CountMismatch, MigrationRefused } from '../../src/database/migrate-to-postgres/migration-errors';
 import { migrateToPostgres } from '../../src/database/migrate-to-postgres/migrate-to-postgres';
 import { migrateUnderLock, postgresDataSourceOptions } from '../../src/database/postgres/postgres-options';
 import { freshPostgresDatabase, TestDatabase } from '../support/postgres';
@@ -372,6 +372,55 @@ describe('npm run db:migrate-to-postgres (migrateToPostgres)', () => {
     );
     expect(left).toEqual([{ n: 0 }]);
     expect((await migrateToPostgres({ from: source, to: settings(url) })).length).toBeGreaterThan(10);
+  });
+
+  it('rolls back when a count differs after the copy (a trigger writing a table copied earlier)', async () => {
+    const url = await fresh();
+    const ds = await new DataSource(
+      postgresDataSourceOptions({ ...settings(url), poolSize: 2 }),
+    ).initialize();
+    await migrateUnderLock(ds);
+    await ds.destroy();
+    // As a rollup added later and not emptied before its copy would: inbound_webhooks is copied before sessions.
+    await pgQuery(
+      url,
+      `CREATE FUNCTION extra_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        INSERT INTO inbound_webhooks (seq, id, "from", message, verified_by, received_at)
+          SELECT MAX(seq) + 1, 'extra_' || NEW.id, 'x', 'x', 'x', 0 FROM inbound_webhooks;
+        RETURN NULL; END $$`,
+    );
+    await pgQuery(
+      url,
+      `CREATE TRIGGER extra AFTER INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION extra_row()`,
+    );
+
+    const copy = migrateToPostgres({ from: source, to: settings(url) });
+    await expect(copy).rejects.toBeInstanceOf(CountMismatch);
+    await expect(copy).rejects.toThrow('inbound_webhooks: 1 in the source, 3 copied');
+    expect(await pgQuery(url, 'SELECT COUNT(*)::int AS n FROM sessions')).toEqual([{ n: 0 }]);
+    expect(await pgQuery(url, 'SELECT COUNT(*)::int AS n FROM inbound_webhooks')).toEqual([{ n: 0 }]);
+  });
+
+  it("refuses a SQLite file that is not at this version's schema, before touching the target", async () => {
+    const url = await fresh();
+    const older = path.join(tempDir('gw-migrate-'), 'app.db');
+    fs.copyFileSync(source, older);
+    const db = new Database(older);
+    db.prepare(`DELETE FROM migrations WHERE name = 'StatsRollups1764000007000'`).run();
+    db.close();
+    await expect(migrateToPostgres({ from: older, to: settings(url) })).rejects.toThrow(
+      /is not at the latest schema \(1 migration\(s\) pending\): start this version of the gateway on it once/,
+    );
+    const newer = new Database(older);
+    newer.prepare(`INSERT INTO migrations (timestamp, name) VALUES (1, 'StatsRollups1764000007000')`).run();
+    newer.prepare(`INSERT INTO migrations (timestamp, name) VALUES (2, 'Later1999000000000')`).run();
+    newer.close();
+    await expect(migrateToPostgres({ from: older, to: settings(url) })).rejects.toThrow(
+      /was migrated by a newer version of the gateway \(Later1999000000000\)/,
+    );
+    expect(
+      await pgQuery(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'messages'`),
+    ).toEqual([]);
   });
 
   it('refuses a SQLite database a gateway has open', async () => {

@@ -6,7 +6,7 @@ import {
   redactDatabaseUrl,
   resolveDatabaseSettings,
 } from '../../config/database-settings';
-import { MigrationRefused } from './migration-refused';
+import { MigrationRefused } from './migration-errors';
 import { migrateToPostgres } from './migrate-to-postgres';
 
 const USAGE = `Usage: npm run db:migrate-to-postgres -- --to <postgres://user:password@host:5432/database> [--from <file>]
@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     to,
     toName: '--to',
     onMigrated: (n) =>
-      console.log(n ? `Created the schema (${n} migration(s) run).` : 'The schema is up to date.'),
+      console.log(
+        n ? `Migrated the target's schema (${n} migration(s) run).` : "The target's schema is up to date.",
+      ),
   });
   const width = Math.max(5, ...counts.map((c) => c.table.length));
   console.log(`${pad('table', width)}  ${pad('source', 9, true)}  ${pad('copied', 9, true)}`);

@@ -3,7 +3,7 @@ import type { PostgresSettings } from '../../config/database-settings';
 import { describeDatabaseError } from '../postgres/describe-database-error';
 import { migrateUnderLock, postgresDataSourceOptions } from '../postgres/postgres-options';
 import { copyOrder } from './copy-order';
-import { MigrationRefused } from './migration-refused';
+import { CountMismatch, MigrationRefused } from './migration-errors';
 import { quote, SqliteSource } from './sqlite-source';
 import { planTable, TablePlan, TargetColumn, toTargetValues } from './table-plan';
 
@@ -74,7 +74,7 @@ export async function migrateToPostgres(options: MigrateToPostgresOptions): Prom
       return counts;
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      if (err instanceof MigrationRefused) throw err;
+      if (err instanceof MigrationRefused || err instanceof CountMismatch) throw err;
       throw new Error(describeDatabaseError(err, to.url, toName));
     } finally {
       await runner.release();
@@ -133,8 +133,8 @@ async function copyAll(source: SqliteSource, runner: QueryRunner, batchSize: num
   }
   const wrong = counts.filter((c) => c.copied !== c.source);
   if (wrong.length) {
-    throw new Error(
-      `Row counts differ after the copy (${wrong.map((c) => `${c.table}: ${c.source} in the source, ${c.copied} copied`).join('; ')}); nothing was kept`,
+    throw new CountMismatch(
+      `Row counts differ after the copy (${wrong.map((c) => `${c.table}: ${c.source} in the source, ${c.copied} copied`).join('; ')})`,
     );
   }
   for (const plan of plans.values()) {

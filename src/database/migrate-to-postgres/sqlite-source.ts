@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { isDatabaseInUse } from '../../backup/database-in-use';
 import { MIGRATIONS } from '../migrations';
 import type { TableReferences } from './copy-order';
-import { MigrationRefused } from './migration-refused';
+import { MigrationRefused } from './migration-errors';
 import type { SourceTable, TablePlan } from './table-plan';
 
 /** A SQL identifier, quoted (the same syntax on SQLite and PostgreSQL). */
