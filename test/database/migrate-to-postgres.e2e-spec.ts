@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { runCli } from '../backup/run-cli';
@@ -7,7 +8,12 @@ import { tempDir } from '../support/test-app';
 import { TEST_DB_ENGINE } from '../support/test-engine';
 import { waitUntil } from '../support/wait';
 
-const NO_PACING = { SEND_MIN_INTERVAL_MS: '0', SEND_JITTER_MS: '0' };
+/** Credentials and keys encrypted: they are copied as stored, and the same key reads them on PostgreSQL. */
+const ENV = {
+  SEND_MIN_INTERVAL_MS: '0',
+  SEND_JITTER_MS: '0',
+  DATA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}`,
+};
 const CLI = 'src/database/migrate-to-postgres/migrate-to-postgres.cli.ts';
 /** QR codes the gateway showed since it started (the link_attempts counter of method qr). */
 const qrShown = async (t: SandboxApp) => {
@@ -39,7 +45,7 @@ async function messageById(t: SandboxApp, id: string) {
 
   it('a linked session comes back connected on PostgreSQL without a QR, with its history, and sends and receives', async () => {
     const dir = tempDir('gw-move-');
-    onSqlite = await startSandboxApp(NO_PACING, { dir });
+    onSqlite = await startSandboxApp(ENV, { dir });
     const gw = onSqlite;
     expect(await qrShown(gw)).toBeGreaterThan(0);
     const contact = '6281277770001';
@@ -78,7 +84,7 @@ async function messageById(t: SandboxApp, id: string) {
     expect(again.stderr).toMatch(/The target database is not empty \(.*sessions: 1 row\(s\)/);
     expect(again.stdout + again.stderr).not.toContain(password);
 
-    onPostgres = await startSandboxApp({ ...NO_PACING, DATABASE_URL: target.url }, { link: false, dir });
+    onPostgres = await startSandboxApp({ ...ENV, DATABASE_URL: target.url }, { link: false, dir });
     const pg = onPostgres;
     const session = await pg.waitForStatus('default', 'connected', 30_000);
     expect(session.phone).toBe(gw.account);
@@ -117,6 +123,8 @@ async function messageById(t: SandboxApp, id: string) {
         ],
       );
       expect(rows).toHaveLength(4);
+      const creds = await client.query(`SELECT value FROM auth_creds WHERE session_id = 'default'`);
+      expect(creds.rows[0].value).toMatch(/^enc:v1:k1:/);
     } finally {
       await client.end();
     }
