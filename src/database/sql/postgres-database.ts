@@ -146,7 +146,7 @@ export class PostgresDatabase extends SqlDatabase {
   private async exec(client: Pool | PoolClient, step: Statementish): Promise<unknown> {
     const result: QueryResult = await client.query({
       ...this.prepared(step.sql),
-      values: step.params as SqlParam[],
+      values: step.params.map(storable),
     });
     switch (step.op) {
       case 'run':
@@ -169,6 +169,13 @@ export class PostgresDatabase extends SqlDatabase {
     return prepared;
   }
 }
+
+/**
+ * PostgreSQL's text cannot hold U+0000 (SQLite's can): a contact's message carrying one would fail its insert
+ * again at every redelivery. It is stored as U+FFFD instead (the API refuses NUL in what it accepts).
+ */
+const storable = (value: SqlParam): SqlParam =>
+  typeof value === 'string' && value.includes('\0') ? value.replace(/\0/g, '\uFFFD') : value;
 
 function runHooks(hooks: (() => void)[]): void {
   for (const hook of hooks) {
