@@ -206,6 +206,34 @@ async function buildSource(): Promise<string> {
       created_at: T0,
       updated_at: T0,
     });
+    insert(db, 'media_files', {
+      message_id: 'msg_in_media',
+      session_id: 'default',
+      status: 'available',
+      reason: null,
+      error: null,
+      download: 'enc:v1:k1:media-ref',
+      storage_key: 'default/msg_in_media',
+      size: 5_000_000_000,
+      sha256: 'ab'.repeat(32),
+      attempts: 1,
+      created_at: T0,
+      stored_at: T0 + 1,
+    });
+    insert(db, 'media_files', {
+      message_id: 'msg_in_pending',
+      session_id: 'default',
+      status: 'pending',
+      reason: null,
+      error: null,
+      download: '{"directPath":"/v/t62"}',
+      storage_key: null,
+      size: null,
+      sha256: null,
+      attempts: 0,
+      created_at: T0 + 2,
+      stored_at: null,
+    });
   } finally {
     db.close();
   }

@@ -44,6 +44,13 @@ describeEachEngine('MessageStore', (db) => {
       expect(await store.outgoingByWaId('s1', 'nope')).toBeNull();
     });
 
+    it('stores a contact text carrying U+0000 (PostgreSQL keeps U+FFFD in its place; SQLite keeps it as is)', async () => {
+      const m = messageRow({ direction: 'in', status: 'received', waMessageId: 'WA-NUL', text: 'a\u0000b' });
+      expect(await insertAll(store, [m])).toEqual([true]);
+      const stored = await store.write(() => store.byWaId('s1', 'WA-NUL', 'in'));
+      expect(stored?.text).toBe(db().engine === 'postgres' ? 'a\uFFFDb' : 'a\u0000b');
+    });
+
     it('keeps one send per Idempotency-Key and session', async () => {
       const first = messageRow({ idempotencyKey: 'key-1', text: 'first' });
       expect(
