@@ -1,0 +1,301 @@
+/**
+ * The same gateway on SQLite and on PostgreSQL (a local embedded server, bench/lib/postgres-server.ts), in the
+ * same run; SQLite is the baseline. Two parts (select with PARTS=accept,inbound; default both):
+ *
+ * accept  - POST /api/sessions/default/messages through the full HTTP stack of the compiled gateway, the session
+ *           unlinked so each send is stored `queued` and nothing drains (as in bench/messaging.bench.ts).
+ *           Closed loop (autocannon, 10 connections, max rate), then a fixed 200 msg/s, open loop, evenly paced
+ *           (bench/lib/paced-load.ts; latency counted from when each request was due).
+ *           Targets: PostgreSQL >= 0.7x SQLite's msg/s; p99 <= 10 ms at 200 msg/s on each engine.
+ * inbound - a sandbox contact sends INBOUND_N texts to the gateway's linked account -> stored -> the signed
+ *           webhook reaches a loopback receiver (as in bench/webhooks-fullpath.ts); rate from the first to the
+ *           last webhook arrival. Target: PostgreSQL >= 0.7x SQLite's msg/s.
+ *
+ * On PostgreSQL the bench also prints statements and commits per message (pg_stat_statements and
+ * pg_stat_database of the gateway's database), the round trips the write lane makes.
+ *
+ * Run: npm run bench:engines (builds first). Env: PARTS, DURATION_S=10, RATE=200, INBOUND_N=2000, ROUNDS=1
+ * (alternating SQLite / PostgreSQL rounds per part), PG_SYNCHRONOUS_COMMIT (see bench/lib/postgres-server.ts).
+ */
+import autocannon from 'autocannon';
+import {
+  BENCH_API_KEY,
+  GatewayProcess,
+  linkGatewaySession,
+  machineNote,
+  SandboxProcess,
+  startGateway,
+  startSandbox,
+} from './lib/processes';
+import { pacedLoad } from './lib/paced-load';
+import { BenchPostgres, startBenchPostgres } from './lib/postgres-server';
+import { fmt, median, table, verdict } from './lib/stats';
+import { WebhookReceiver } from './lib/webhook-receiver';
+
+const PARTS = (process.env.PARTS ?? 'accept,inbound').split(',');
+const DURATION_S = Number(process.env.DURATION_S ?? 10);
+const RATE = Number(process.env.RATE ?? 200);
+const INBOUND_N = Number(process.env.INBOUND_N ?? 2000);
+const ROUNDS = Number(process.env.ROUNDS ?? 1);
+const ENGINES = ['sqlite', 'postgres'] as const;
+type Engine = (typeof ENGINES)[number];
+
+const SEND_BODY = JSON.stringify({ to: '6281234567890', type: 'text', text: 'Hello from the benchmark!' });
+const AUTH = { 'x-api-key': BENCH_API_KEY, 'content-type': 'application/json' };
+
+let databases = 0;
+
+/** A gateway on `engine`: SQLite in its data directory, or a new database of its own on the PostgreSQL server. */
+async function gatewayOn(
+  engine: Engine,
+  pg: BenchPostgres,
+  env: Record<string, string>,
+): Promise<{ gw: GatewayProcess; counters: () => Promise<{ statements: number; commits: number }> }> {
+  if (engine === 'sqlite') {
+    const gw = await startGateway({ env });
+    return { gw, counters: async () => ({ statements: NaN, commits: NaN }) };
+  }
+  const name = `bench_${process.pid}_${++databases}`;
+  const url = await pg.createDatabase(name);
+  const gw = await startGateway({ env: { ...env, DATABASE_URL: url } });
+  return { gw, counters: () => pg.counters(name) };
+}
+
+interface AcceptResult {
+  maxRps: number;
+  maxP99: number;
+  pacedRps: number;
+  pacedP50: number;
+  pacedP99: number;
+  pacedMax: number;
+  failures: number;
+  queued: number;
+  statementsPerMsg: number;
+  commitsPerMsg: number;
+}
+
+async function accept(engine: Engine, pg: BenchPostgres, sandbox: SandboxProcess): Promise<AcceptResult> {
+  const { gw, counters } = await gatewayOn(engine, pg, { WA_WEBSOCKET_URL: sandbox.wsUrl });
+  try {
+    const url = `${gw.url}/api/sessions/default/messages`;
+    const probe = await gw.post('/api/sessions/default/messages', JSON.parse(SEND_BODY));
+    if (probe.status !== 202) throw new Error(`send probe: ${probe.status} ${JSON.stringify(probe.body)}`);
+    const paced = () =>
+      pacedLoad({ url, method: 'POST', headers: AUTH, body: SEND_BODY, rate: RATE, durationS: DURATION_S });
+    await paced(); // warm-up: JIT, page caches, the pool's connections
+    const before = await counters();
+    const max = await autocannon({
+      url,
+      method: 'POST',
+      headers: AUTH,
+      body: SEND_BODY,
+      connections: 10,
+      duration: DURATION_S,
+    });
+    const after = await counters();
+    const fixed = await paced();
+    const queued = (await gw.get('/api/sessions/default')).body?.queueDepth as number;
+    const sent = max.requests.total;
+    return {
+      maxRps: max.requests.average,
+      maxP99: max.latency.p99,
+      pacedRps: fixed.rps,
+      pacedP50: fixed.p50,
+      pacedP99: fixed.p99,
+      pacedMax: fixed.max,
+      failures: max.non2xx + max.errors + max.timeouts + fixed.non2xx + fixed.errors,
+      queued,
+      statementsPerMsg: (after.statements - before.statements) / sent,
+      commitsPerMsg: (after.commits - before.commits) / sent,
+    };
+  } finally {
+    await gw.stop();
+  }
+}
+
+interface InboundResult {
+  rate: number;
+  spanMs: number;
+  sendMs: number;
+  statementsPerMsg: number;
+  commitsPerMsg: number;
+}
+
+async function inbound(
+  engine: Engine,
+  pg: BenchPostgres,
+  sandbox: SandboxProcess,
+  receiver: WebhookReceiver,
+  hook: string,
+  tag: string,
+): Promise<InboundResult> {
+  const { gw, counters } = await gatewayOn(engine, pg, {
+    WA_WEBSOCKET_URL: sandbox.wsUrl,
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+  });
+  try {
+    const phone = await linkGatewaySession(gw, sandbox, 'default');
+    const created = await gw.post('/api/webhook-endpoints', { url: hook, events: ['message.received'] });
+    if (created.status !== 201)
+      throw new Error(`endpoint: ${created.status} ${JSON.stringify(created.body)}`);
+    const contactSend = async (n: number, prefix: string) => {
+      const res = await fetch(`${sandbox.control}/contact-send-many`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: '6281200000002', to: phone, n, prefix }),
+      });
+      if (!res.ok) throw new Error(`contact-send: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { ms: number }).ms;
+    };
+    const run = async (prefix: string, n: number) => {
+      const sent = contactSend(n, prefix);
+      const times = await receiver.waitFor(prefix, n);
+      const sendMs = await sent;
+      const spanMs = times[times.length - 1] - times[0];
+      return { rate: (n - 1) / (spanMs / 1000 || 1), spanMs, sendMs };
+    };
+    await run(`${tag}-warm`, 50);
+    const before = await counters();
+    const r = await run(tag, INBOUND_N);
+    const after = await counters();
+    return {
+      ...r,
+      statementsPerMsg: (after.statements - before.statements) / INBOUND_N,
+      commitsPerMsg: (after.commits - before.commits) / INBOUND_N,
+    };
+  } finally {
+    await gw.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`# Storage engines: SQLite and PostgreSQL\n\nMachine: ${machineNote()}\n`);
+  const t0 = performance.now();
+  const pg = await startBenchPostgres();
+  console.log(
+    `PostgreSQL started in ${fmt((performance.now() - t0) / 1000, 1)} s (synchronous_commit=${process.env.PG_SYNCHRONOUS_COMMIT ?? 'off'})\n`,
+  );
+  const sandbox = await startSandbox({ receipts: false });
+  const receiver = new WebhookReceiver();
+  const hook = await receiver.listen();
+  const targets: (string | number)[][] = [];
+  try {
+    if (PARTS.includes('accept')) {
+      console.log(`## Send acceptance (stored queued), ${DURATION_S} s per load\n`);
+      const results: Record<Engine, AcceptResult[]> = { sqlite: [], postgres: [] };
+      for (let round = 0; round < ROUNDS; round++)
+        for (const engine of ENGINES) {
+          const r = await accept(engine, pg, sandbox);
+          results[engine].push(r);
+          console.log(
+            `round ${round + 1} ${engine}: ${fmt(r.maxRps, 0)} msg/s; p99 at ${RATE} msg/s ${fmt(r.pacedP99, 1)} ms`,
+          );
+        }
+      console.log('');
+      const rows = ENGINES.map((engine) => {
+        const rs = results[engine];
+        const last = rs[rs.length - 1];
+        return [
+          engine,
+          fmt(median(rs.map((r) => r.maxRps)), 0),
+          fmt(median(rs.map((r) => r.maxRps)) / median(results.sqlite.map((r) => r.maxRps)), 2) + 'x',
+          fmt(last.maxP99, 1),
+          `${fmt(last.pacedRps, 0)}`,
+          fmt(last.pacedP50, 1),
+          fmt(median(rs.map((r) => r.pacedP99)), 1),
+          fmt(last.pacedMax, 0),
+          last.failures,
+          last.queued,
+          engine === 'postgres' ? `${fmt(last.statementsPerMsg, 2)} / ${fmt(last.commitsPerMsg, 2)}` : '-',
+        ];
+      });
+      table(
+        [
+          'engine',
+          'max msg/s (10 conn.)',
+          'ratio vs SQLite',
+          'p99 ms at max',
+          `paced msg/s (${RATE} offered)`,
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'non-2xx/errors',
+          'queued at end',
+          'statements / commits per msg',
+        ],
+        rows,
+      );
+      const ratio =
+        median(results.postgres.map((r) => r.maxRps)) / median(results.sqlite.map((r) => r.maxRps));
+      targets.push([
+        'send acceptance: PostgreSQL >= 0.7x SQLite',
+        fmt(ratio, 2) + 'x',
+        verdict(ratio >= 0.7),
+      ]);
+      for (const engine of ENGINES) {
+        const p99 = median(results[engine].map((r) => r.pacedP99));
+        targets.push([
+          `send acceptance p99 <= 10 ms at ${RATE} msg/s, ${engine}`,
+          `${fmt(p99, 1)} ms`,
+          verdict(p99 <= 10),
+        ]);
+      }
+    }
+    if (PARTS.includes('inbound')) {
+      console.log(
+        `## Inbound -> webhook (sandbox contact -> stored -> webhook received), ${INBOUND_N} messages\n`,
+      );
+      const results: Record<Engine, InboundResult[]> = { sqlite: [], postgres: [] };
+      for (let round = 0; round < ROUNDS; round++)
+        for (const engine of ENGINES) {
+          const r = await inbound(engine, pg, sandbox, receiver, hook, `r${round}-${engine}`);
+          results[engine].push(r);
+          console.log(`round ${round + 1} ${engine}: ${fmt(r.rate, 0)} msg/s`);
+        }
+      console.log('');
+      const base = median(results.sqlite.map((r) => r.rate));
+      table(
+        [
+          'engine',
+          'msgs/s (first -> last webhook)',
+          'ratio vs SQLite',
+          'first -> last ms',
+          'sandbox sending took ms',
+          'statements / commits per msg',
+        ],
+        ENGINES.map((engine) => {
+          const rs = results[engine];
+          const last = rs[rs.length - 1];
+          return [
+            engine,
+            rs.map((r) => fmt(r.rate, 0)).join(', '),
+            fmt(median(rs.map((r) => r.rate)) / base, 2) + 'x',
+            fmt(last.spanMs, 0),
+            fmt(last.sendMs, 0),
+            engine === 'postgres' ? `${fmt(last.statementsPerMsg, 2)} / ${fmt(last.commitsPerMsg, 2)}` : '-',
+          ];
+        }),
+      );
+      const ratio = median(results.postgres.map((r) => r.rate)) / base;
+      targets.push([
+        'inbound -> webhook: PostgreSQL >= 0.7x SQLite',
+        fmt(ratio, 2) + 'x',
+        verdict(ratio >= 0.7),
+      ]);
+    }
+    table(['target', 'measured', 'verdict'], targets);
+    console.log(`Done. Machine at the end: ${machineNote()}`);
+  } finally {
+    receiver.close();
+    await sandbox.stop();
+    await pg.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
