@@ -15,7 +15,9 @@
  * pg_stat_database of the gateway's database), the round trips the write lane makes.
  *
  * Run: npm run bench:engines (builds first). Env: PARTS, DURATION_S=10, RATE=200, INBOUND_N=2000, ROUNDS=1
- * (alternating SQLite / PostgreSQL rounds per part), PG_SYNCHRONOUS_COMMIT (see bench/lib/postgres-server.ts).
+ * (alternating SQLite / PostgreSQL rounds per part; ratios are of the medians), PG_SYNCHRONOUS_COMMIT (see
+ * bench/lib/postgres-server.ts), BASELINE_ROOT (a built checkout, e.g. of the commit before a change: its
+ * gateway runs as a third variant on PostgreSQL, in the same rounds).
  */
 import autocannon from 'autocannon';
 import {
@@ -37,8 +39,21 @@ const DURATION_S = Number(process.env.DURATION_S ?? 10);
 const RATE = Number(process.env.RATE ?? 200);
 const INBOUND_N = Number(process.env.INBOUND_N ?? 2000);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
-const ENGINES = ['sqlite', 'postgres'] as const;
-type Engine = (typeof ENGINES)[number];
+/** A checkout (built) whose gateway runs as a third variant on PostgreSQL, e.g. the commit before a change. */
+const BASELINE_ROOT = process.env.BASELINE_ROOT;
+
+interface Variant {
+  name: string;
+  engine: 'sqlite' | 'postgres';
+  root?: string;
+}
+const VARIANTS: Variant[] = [
+  { name: 'sqlite', engine: 'sqlite' },
+  { name: 'postgres', engine: 'postgres' },
+  ...(BASELINE_ROOT
+    ? [{ name: 'postgres, baseline build', engine: 'postgres' as const, root: BASELINE_ROOT }]
+    : []),
+];
 
 const SEND_BODY = JSON.stringify({ to: '6281234567890', type: 'text', text: 'Hello from the benchmark!' });
 const AUTH = { 'x-api-key': BENCH_API_KEY, 'content-type': 'application/json' };
@@ -47,17 +62,17 @@ let databases = 0;
 
 /** A gateway on `engine`: SQLite in its data directory, or a new database of its own on the PostgreSQL server. */
 async function gatewayOn(
-  engine: Engine,
+  variant: Variant,
   pg: BenchPostgres,
   env: Record<string, string>,
 ): Promise<{ gw: GatewayProcess; counters: () => Promise<{ statements: number; commits: number }> }> {
-  if (engine === 'sqlite') {
-    const gw = await startGateway({ env });
+  if (variant.engine === 'sqlite') {
+    const gw = await startGateway({ env, root: variant.root });
     return { gw, counters: async () => ({ statements: NaN, commits: NaN }) };
   }
   const name = `bench_${process.pid}_${++databases}`;
   const url = await pg.createDatabase(name);
-  const gw = await startGateway({ env: { ...env, DATABASE_URL: url } });
+  const gw = await startGateway({ env: { ...env, DATABASE_URL: url }, root: variant.root });
   return { gw, counters: () => pg.counters(name) };
 }
 
@@ -74,8 +89,8 @@ interface AcceptResult {
   commitsPerMsg: number;
 }
 
-async function accept(engine: Engine, pg: BenchPostgres, sandbox: SandboxProcess): Promise<AcceptResult> {
-  const { gw, counters } = await gatewayOn(engine, pg, { WA_WEBSOCKET_URL: sandbox.wsUrl });
+async function accept(variant: Variant, pg: BenchPostgres, sandbox: SandboxProcess): Promise<AcceptResult> {
+  const { gw, counters } = await gatewayOn(variant, pg, { WA_WEBSOCKET_URL: sandbox.wsUrl });
   try {
     const url = `${gw.url}/api/sessions/default/messages`;
     const probe = await gw.post('/api/sessions/default/messages', JSON.parse(SEND_BODY));
@@ -122,14 +137,14 @@ interface InboundResult {
 }
 
 async function inbound(
-  engine: Engine,
+  variant: Variant,
   pg: BenchPostgres,
   sandbox: SandboxProcess,
   receiver: WebhookReceiver,
   hook: string,
   tag: string,
 ): Promise<InboundResult> {
-  const { gw, counters } = await gatewayOn(engine, pg, {
+  const { gw, counters } = await gatewayOn(variant, pg, {
     WA_WEBSOCKET_URL: sandbox.wsUrl,
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   });
@@ -182,27 +197,27 @@ async function main(): Promise<void> {
   try {
     if (PARTS.includes('accept')) {
       console.log(`## Send acceptance (stored queued), ${DURATION_S} s per load\n`);
-      const results: Record<Engine, AcceptResult[]> = { sqlite: [], postgres: [] };
+      const results: Record<string, AcceptResult[]> = Object.fromEntries(VARIANTS.map((v) => [v.name, []]));
       for (let round = 0; round < ROUNDS; round++)
-        for (const engine of ENGINES) {
-          const r = await accept(engine, pg, sandbox);
-          results[engine].push(r);
+        for (const v of VARIANTS) {
+          const r = await accept(v, pg, sandbox);
+          results[v.name].push(r);
           console.log(
-            `round ${round + 1} ${engine}: ${fmt(r.maxRps, 0)} msg/s; p99 at ${RATE} msg/s ${fmt(r.pacedP99, 1)} ms`,
+            `round ${round + 1} ${v.name}: ${fmt(r.maxRps, 0)} msg/s; p99 at ${RATE} msg/s ${fmt(r.pacedP99, 1)} ms`,
           );
         }
       console.log('');
-      const rows = ENGINES.map((engine) => {
-        const rs = results[engine];
+      const rows = VARIANTS.map(({ name, engine }) => {
+        const rs = results[name];
         const last = rs[rs.length - 1];
         return [
-          engine,
-          fmt(median(rs.map((r) => r.maxRps)), 0),
+          name,
+          rs.map((r) => fmt(r.maxRps, 0)).join(', '),
           fmt(median(rs.map((r) => r.maxRps)) / median(results.sqlite.map((r) => r.maxRps)), 2) + 'x',
           fmt(last.maxP99, 1),
           `${fmt(last.pacedRps, 0)}`,
           fmt(last.pacedP50, 1),
-          fmt(median(rs.map((r) => r.pacedP99)), 1),
+          rs.map((r) => fmt(r.pacedP99, 1)).join(', '),
           fmt(last.pacedMax, 0),
           last.failures,
           last.queued,
@@ -232,10 +247,10 @@ async function main(): Promise<void> {
         fmt(ratio, 2) + 'x',
         verdict(ratio >= 0.7),
       ]);
-      for (const engine of ENGINES) {
-        const p99 = median(results[engine].map((r) => r.pacedP99));
+      for (const { name } of VARIANTS) {
+        const p99 = median(results[name].map((r) => r.pacedP99));
         targets.push([
-          `send acceptance p99 <= 10 ms at ${RATE} msg/s, ${engine}`,
+          `send acceptance p99 <= 10 ms at ${RATE} msg/s, ${name} (median of rounds)`,
           `${fmt(p99, 1)} ms`,
           verdict(p99 <= 10),
         ]);
@@ -245,12 +260,12 @@ async function main(): Promise<void> {
       console.log(
         `## Inbound -> webhook (sandbox contact -> stored -> webhook received), ${INBOUND_N} messages\n`,
       );
-      const results: Record<Engine, InboundResult[]> = { sqlite: [], postgres: [] };
+      const results: Record<string, InboundResult[]> = Object.fromEntries(VARIANTS.map((v) => [v.name, []]));
       for (let round = 0; round < ROUNDS; round++)
-        for (const engine of ENGINES) {
-          const r = await inbound(engine, pg, sandbox, receiver, hook, `r${round}-${engine}`);
-          results[engine].push(r);
-          console.log(`round ${round + 1} ${engine}: ${fmt(r.rate, 0)} msg/s`);
+        for (const [i, v] of VARIANTS.entries()) {
+          const r = await inbound(v, pg, sandbox, receiver, hook, `r${round}-v${i}`);
+          results[v.name].push(r);
+          console.log(`round ${round + 1} ${v.name}: ${fmt(r.rate, 0)} msg/s`);
         }
       console.log('');
       const base = median(results.sqlite.map((r) => r.rate));
@@ -263,11 +278,11 @@ async function main(): Promise<void> {
           'sandbox sending took ms',
           'statements / commits per msg',
         ],
-        ENGINES.map((engine) => {
-          const rs = results[engine];
+        VARIANTS.map(({ name, engine }) => {
+          const rs = results[name];
           const last = rs[rs.length - 1];
           return [
-            engine,
+            name,
             rs.map((r) => fmt(r.rate, 0)).join(', '),
             fmt(median(rs.map((r) => r.rate)) / base, 2) + 'x',
             fmt(last.spanMs, 0),

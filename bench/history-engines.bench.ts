@@ -130,19 +130,90 @@ async function main(): Promise<void> {
     };
     const cursorBefore = async (engine: string, id: string, chat?: string) =>
       `${chat ? `chat=${phone(chat)}&` : ''}cursor=${Buffer.from(`s${await seqOf[engine](id)}`).toString('base64url')}`;
-    const shapes: { name: string; query: (engine: string) => Promise<string> }[] = [
-      { name: 'first page, no filter', query: async () => '' },
-      { name: 'chat = busiest chat', query: async () => `chat=${phone(f.hot.jid)}` },
-      { name: 'chat = quietest chat', query: async () => `chat=${phone(f.cold.jid)}` },
-      { name: 'direction = in', query: async () => 'direction=in' },
-      { name: 'status = failed', query: async () => 'status=failed' },
-      { name: 'cursor 99 % deep, no filter', query: (e) => cursorBefore(e, f.deepId) },
-      { name: 'cursor 99 % deep, chat = busiest', query: (e) => cursorBefore(e, f.deepHotId, f.hot.jid) },
+    /** `sql`: the store's main statement for the shape (`?` placeholders), timed alone from this process. */
+    interface Shape {
+      name: string;
+      query: (engine: string) => Promise<string>;
+      sql?: (engine: string) => Promise<{ where: string; args: (string | number)[] }>;
+    }
+    const deepSeq = (engine: string, id: string) => seqOf[engine](id);
+    const shapes: Shape[] = [
+      { name: 'first page, no filter', query: async () => '', sql: async () => ({ where: '', args: [] }) },
       {
-        name: 'since/until: one day, 3 months ago',
+        name: 'chat = busiest chat',
+        query: async () => `chat=${phone(f.hot.jid)}`,
+        sql: async () => ({ where: 'AND chat_jid = ?', args: [f.hot.jid] }),
+      },
+      {
+        name: 'chat = quietest chat',
+        query: async () => `chat=${phone(f.cold.jid)}`,
+        sql: async () => ({ where: 'AND chat_jid = ?', args: [f.cold.jid] }),
+      },
+      {
+        name: 'direction = in',
+        query: async () => 'direction=in',
+        sql: async () => ({ where: 'AND direction = ?', args: ['in'] }),
+      },
+      {
+        name: 'status = failed',
+        query: async () => 'status=failed',
+        sql: async () => ({ where: 'AND status = ?', args: ['failed'] }),
+      },
+      {
+        name: 'cursor 99 % deep, no filter',
+        query: (e) => cursorBefore(e, f.deepId),
+        sql: async (e) => ({ where: 'AND seq < ?', args: [await deepSeq(e, f.deepId)] }),
+      },
+      {
+        name: 'cursor 99 % deep, chat = busiest',
+        query: (e) => cursorBefore(e, f.deepHotId, f.hot.jid),
+        sql: async (e) => ({
+          where: 'AND chat_jid = ? AND seq < ?',
+          args: [f.hot.jid, await deepSeq(e, f.deepHotId)],
+        }),
+      },
+      {
+        name: 'since/until: one day, 3 months ago (3 statements)',
         query: async () => `since=${iso(mid)}&until=${iso(mid + dayMs)}`,
       },
     ];
+    // The main statement alone, from this process: in-process better-sqlite3, or one pg connection over TCP
+    // with a named (prepared) statement as the gateway uses, and the plan PostgreSQL runs it with.
+    const sqliteDb = new Database(path.join(dir, 'app.db'), { readonly: true });
+    const pgClient = new Client({ connectionString: pgUrl });
+    await pgClient.connect();
+    const sqlAlone = async (engine: string, shape: Shape) => {
+      if (!shape.sql) return null;
+      const { where, args } = await shape.sql(engine);
+      const sql = `SELECT * FROM messages WHERE session_id = ? ${where} ORDER BY seq DESC LIMIT ?`;
+      const params = [BIG, ...args, 51];
+      let n = 0;
+      const text = sql.replace(/\?/g, () => `$${++n}`);
+      const once =
+        engine === 'sqlite'
+          ? (() => {
+              const stmt = sqliteDb.prepare(sql);
+              return async () => void stmt.all(...params);
+            })()
+          : async () => void (await pgClient.query({ name: `h${shape.name}`, text, values: params }));
+      for (let i = 0; i < 20; i++) await once();
+      const ms: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const t = performance.now();
+        await once();
+        ms.push(performance.now() - t);
+      }
+      let plan = '';
+      if (engine === 'postgres') {
+        const explained = await pgClient.query(`EXPLAIN (ANALYZE, TIMING OFF) ${text}`, params);
+        plan = (explained.rows as { 'QUERY PLAN': string }[])
+          .map((r) => r['QUERY PLAN'].trim().replace(/^->\s*/, ''))
+          .filter((l) => /Scan|Sort/.test(l))
+          .map((l) => l.replace(/\s*\(cost=.*$/, ''))
+          .join('; ');
+      }
+      return { ...summarize(ms), plan };
+    };
     const measure = async (engine: string, p: string) => {
       const time = clients[engine];
       for (let i = 0; i < 20; i++) await time(p);
@@ -177,12 +248,16 @@ async function main(): Promise<void> {
       ...engines.flatMap((e) => [fmt(infos[e].p50, 2), fmt(infos[e].p99, 2)]),
       '-',
       '',
+      '',
+      '',
     ]);
     for (const [i, s] of shapes.entries()) {
       const r: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+      const alone: Record<string, Awaited<ReturnType<typeof sqlAlone>>> = {};
       for (const engine of engines) {
         r[engine] = await measure(engine, paths[engine][i]);
         worst[engine] = Math.max(worst[engine], r[engine].p99);
+        alone[engine] = await sqlAlone(engine, s);
       }
       rows.push([
         s.name,
@@ -190,8 +265,14 @@ async function main(): Promise<void> {
         ...engines.flatMap((e) => [fmt(r[e].p50, 2), fmt(r[e].p99, 2)]),
         fmt(r.postgres.p99 / r.sqlite.p99, 2) + 'x',
         verdict(r.postgres.p99 <= 10),
+        engines
+          .map((e) => (alone[e] ? `${fmt(alone[e]!.p50, 2)} / ${fmt(alone[e]!.p99, 2)}` : '-'))
+          .join(' | '),
+        alone.postgres?.plan ?? '',
       ]);
     }
+    sqliteDb.close();
+    await pgClient.end();
     console.log(`${REQS} sequential requests per row (after 20 warm-up), limit 50, session ${BIG}\n`);
     table(
       [
@@ -203,6 +284,8 @@ async function main(): Promise<void> {
         'PostgreSQL p99 ms',
         'p99 PG / SQLite',
         'PG p99 <= 10 ms',
+        'SQL alone p50 / p99 ms: SQLite | PG',
+        'PostgreSQL plan',
       ],
       rows,
     );
