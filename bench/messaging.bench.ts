@@ -44,6 +44,7 @@ import {
 } from './lib/processes';
 import { pacedLoad } from './lib/paced-load';
 import { fmt, summarize, table, verdict } from './lib/stats';
+import { seedSqliteHistory as seed } from './lib/history-seed';
 
 const PARTS = (process.env.PARTS ?? 'accept,e2e,history').split(',');
 const DURATION_S = Number(process.env.DURATION_S ?? 10);
@@ -408,103 +409,6 @@ async function benchE2e(sandbox: SandboxProcess): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-const SESSION_WEIGHTS = [30, 20, 10, 10, 10, 5, 5, 4, 3, 3];
-const CHATS_PER_SESSION = 2000;
-const WORDS =
-  'halo apa kabar terima kasih pesanan sudah dikirim besok pagi tolong cek invoice harga stok ready'.split(
-    ' ',
-  );
-
-function chatJid(i: number): string {
-  return `62812${String(i).padStart(7, '0')}@s.whatsapp.net`;
-}
-
-/** Seeds `rows` messages with one prepared INSERT in one transaction; returns facts the queries need. */
-function seed(dbPath: string, rows: number) {
-  const db = new Database(dbPath);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  const now = Date.now();
-  const start = now - 180 * 86_400_000;
-  const sessions = SESSION_WEIGHTS.map((_, i) => `s${i}`);
-  const insSession = db.prepare(
-    `INSERT OR IGNORE INTO sessions (id, status, reason, phone, name, lid, created_at, updated_at) VALUES (?, 'disconnected', NULL, NULL, NULL, NULL, ?, ?)`,
-  );
-  const ins =
-    db.prepare(`INSERT INTO messages (id, session_id, direction, wa_message_id, chat_jid, chat_type, from_me,
-      sender_jid, sender_phone, push_name, type, text, details, request, status, error, source, attempts, created_at,
-      wa_timestamp, sent_at, delivered_at, read_at, failed_at, expires_at)
-    VALUES (?, ?, ?, ?, ?, 'direct', ?, ?, ?, ?, 'text', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const cumulative = SESSION_WEIGHTS.map(
-    (_, i) =>
-      SESSION_WEIGHTS.slice(0, i + 1).reduce((a, b) => a + b, 0) / SESSION_WEIGHTS.reduce((a, b) => a + b, 0),
-  );
-  // mulberry32: a small deterministic PRNG, so every run seeds the same history.
-  let rnd = 42;
-  const rand = () => {
-    rnd = (rnd + 0x6d2b79f5) | 0;
-    let t = Math.imul(rnd ^ (rnd >>> 15), 1 | rnd);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const t0 = performance.now();
-  db.transaction(() => {
-    for (const s of sessions) insSession.run(s, start, start);
-    for (let i = 0; i < rows; i++) {
-      const r = rand();
-      const session = sessions[cumulative.findIndex((c) => r <= c)];
-      // Zipf-like: a few chats are very busy, most are quiet.
-      const chat = chatJid(Math.floor(CHATS_PER_SESSION * rand() ** 3));
-      const inbound = rand() < 0.55;
-      const createdAt = Math.floor(start + ((now - start) * i) / rows);
-      const words = 3 + Math.floor(rand() * 20);
-      let text = '';
-      for (let w = 0; w < words; w++) text += WORDS[Math.floor(rand() * WORDS.length)] + ' ';
-      const sr = rand();
-      const status = inbound
-        ? 'received'
-        : sr < 0.8
-          ? 'read'
-          : sr < 0.9
-            ? 'delivered'
-            : sr < 0.97
-              ? 'sent'
-              : sr < 0.999
-                ? 'failed'
-                : 'queued';
-      const wa = status === 'queued' ? null : `3EB0${i.toString(16).toUpperCase().padStart(16, '0')}`;
-      const ts = Math.floor(createdAt / 1000);
-      ins.run(
-        `msg_${i.toString(36).padStart(10, '0')}`,
-        session,
-        inbound ? 'in' : 'out',
-        wa,
-        chat,
-        inbound ? 0 : 1,
-        inbound ? chat : null,
-        inbound ? chat.split('@')[0] : null,
-        inbound ? 'Budi' : null,
-        text.trim(),
-        inbound ? null : JSON.stringify({ to: chat, content: { type: 'text', text: text.trim() } }),
-        status,
-        status === 'failed' ? 'rejected by WhatsApp' : null,
-        inbound ? 'whatsapp' : 'api',
-        inbound ? 0 : 1,
-        createdAt,
-        wa ? ts : null,
-        !inbound && status !== 'queued' && status !== 'failed' ? createdAt + 500 : null,
-        status === 'delivered' || status === 'read' ? createdAt + 1500 : null,
-        status === 'read' ? createdAt + 60_000 : null,
-        status === 'failed' ? createdAt + 500 : null,
-        inbound ? null : createdAt + 86_400_000,
-      );
-    }
-  })();
-  const seedMs = performance.now() - t0;
-  db.close();
-  return { seedMs, start, now };
-}
-
 async function benchHistory(sandbox: SandboxProcess): Promise<void> {
   console.log(`## History query latency at ${HISTORY_ROWS.toLocaleString('en')} stored messages\n`);
   const dir = tempDir('gw-bench-history-');

@@ -157,6 +157,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     this.outbox.setHandoff(null);
     for (const type of EVENT_TYPES) this.emitter.off(type, this.wake);
     if (!this.started) return;
+    this.started = false; // a second close has nothing to release (the database may be closed by then)
     const deadline = new Promise((resolve) => setTimeout(resolve, this.config.SHUTDOWN_TIMEOUT_MS).unref());
     await Promise.race([Promise.allSettled([...this.running, this.loopDone]), deadline]);
     const released = await this.sql.write(() => this.store.release(this.owner, Date.now()));

@@ -12,12 +12,12 @@ interface PendingWrite {
 /**
  * The SQL port on PostgreSQL (node-postgres, on the pool TypeORM opened).
  *
- * Writes are group-committed like on SQLite: those asked for during one turn of the event loop run one after
- * the other in one transaction on the write connection, and each settles after the commit. This keeps the
- * guarantees the gateway is built on, on both engines: writes commit in the order they were asked for, and
- * writes asked for together share a commit (the Signal keys a decryption wrote and the message row it
- * produced are durable together, or neither is). A batch whose write fails is rolled back and each write runs
- * again alone. Reads run on the other connections of the pool, in parallel with the writes.
+ * Writes are group-committed like on SQLite: those asked for during one turn of the event loop (and, under load,
+ * while the previous batch commits) run one after the other in one transaction on the write connection, and each
+ * settles after the commit. This keeps the guarantees the gateway is built on, on both engines: writes commit in
+ * the order they were asked for, and nothing is answered as stored before it is durable. A batch whose write
+ * fails is rolled back and each write runs again alone. Reads run on the other connections of the pool, in
+ * parallel with the writes.
  *
  * Statements are prepared once per connection (named by their SQL text), `?` placeholders become `$1..$n`.
  */
@@ -25,6 +25,8 @@ export class PostgresDatabase extends SqlDatabase {
   readonly engine = 'postgres' as const;
   private readonly texts = new Map<string, { name: string; text: string }>();
   private batch: PendingWrite[] | null = null;
+  /** Set while a batch commits; `tail` settles when it is done. */
+  private committing = false;
   private tail: Promise<void> = Promise.resolve();
   private writer: PoolClient | null = null;
   private observer: CommitObserver | null = null;
@@ -44,9 +46,11 @@ export class PostgresDatabase extends SqlDatabase {
       }
       const batch = [write];
       this.batch = batch;
-      setImmediate(() => {
-        if (this.batch === batch) this.closeBatch();
-      });
+      // While a batch is committing, the next one stays open until it is done (see closeBatch).
+      if (!this.committing)
+        setImmediate(() => {
+          if (this.batch === batch && !this.committing) this.closeBatch();
+        });
     });
   }
 
@@ -68,21 +72,33 @@ export class PostgresDatabase extends SqlDatabase {
 
   /** Waits for the writes already asked for, then gives the write connection back (before the pool ends). */
   async close(): Promise<void> {
-    if (this.batch) this.closeBatch();
+    if (this.batch && !this.committing) this.closeBatch();
     this.closed = true;
-    await this.tail;
+    while (this.committing) await this.tail;
     this.writer?.release();
     this.writer = null;
   }
 
+  /**
+   * Commits the open batch. Writes asked for while it commits gather in the next batch, which is closed as soon
+   * as this one is done: each statement is a round trip on the one write connection, so under load a batch per
+   * commit (rather than per turn of the event loop) shares BEGIN and COMMIT among more writes. Order is kept:
+   * batches commit one after the other, each in the order its writes were asked for.
+   */
   private closeBatch(): void {
     const batch = this.batch!;
     this.batch = null;
-    this.tail = this.tail.then(async () => {
+    this.committing = true;
+    this.tail = (async () => {
       const started = performance.now();
-      await this.commitBatch(batch);
-      this.observer?.((performance.now() - started) / 1000, batch.length);
-    });
+      try {
+        await this.commitBatch(batch);
+        this.observer?.((performance.now() - started) / 1000, batch.length);
+      } finally {
+        this.committing = false;
+        if (this.batch) this.closeBatch();
+      }
+    })();
   }
 
   private async connection(): Promise<PoolClient> {
