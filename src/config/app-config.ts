@@ -16,26 +16,9 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { parseTrustProxy } from '../common/http/trust-proxy';
+import { toBool, toInt, toNumber, toOptionalString } from './env-transforms';
 import { MediaConfig } from './media-config';
 import type { DatabaseSettings } from './database-settings';
-
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === ''
-    ? undefined
-    : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
-      ? true
-      : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase())
-        ? false
-        : value;
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
-const toNumber = ({ value }: { value: unknown }) =>
-  value === undefined || value === ''
-    ? undefined
-    : /^\d+(\.\d+)?$/.test(String(value))
-      ? Number(value)
-      : value;
-const toOptionalString = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 const CIDR_LIST = /^\s*$|^\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*)*$/;
 const WA_VERSION_PATTERN = /^\d{1,4}\.\d{1,6}\.\d{1,12}$/;

@@ -1,18 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import * as path from 'node:path';
-
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === ''
-    ? undefined
-    : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
-      ? true
-      : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase())
-        ? false
-        : value;
-const toOptionalString = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+import { toBool, toInt, toOptionalString } from './env-transforms';
 
 /**
  * Settings of incoming media (files of received images, videos, voice notes, documents and stickers): where
