@@ -122,4 +122,16 @@ export class MessageEntity {
 
   @Column({ name: 'expires_at', type: 'integer', nullable: true })
   expiresAt: number | null;
+
+  /** When its text was last edited (the earlier texts are in `details.edits`). */
+  @Column({ name: 'edited_at', type: 'integer', nullable: true })
+  editedAt: number | null;
+
+  /** When it was deleted for everyone. */
+  @Column({ name: 'revoked_at', type: 'integer', nullable: true })
+  revokedAt: number | null;
+
+  /** A poll's secret (base64): its votes are encrypted with it. Never shown. */
+  @Column({ name: 'message_secret', type: 'text', nullable: true })
+  messageSecret: string | null;
 }

@@ -6,6 +6,7 @@ import { DropMessagesWaIdIndex1764000005000 } from './1764000005000-DropMessages
 import { SessionsStopped1764000006000 } from './1764000006000-SessionsStopped';
 import { StatsRollups1764000007000 } from './1764000007000-StatsRollups';
 import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
+import { MessageChanges1764000010000 } from './1764000010000-MessageChanges';
 import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   StatsRollups1764000007000,
   MessagesReadByMe1764000008000,
   MediaFiles1764000009000,
+  MessageChanges1764000010000,
 ];

@@ -2,17 +2,22 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
   Equals,
   IsArray,
   IsBoolean,
   IsDefined,
+  IsInt,
   IsLatitude,
   IsLongitude,
   IsNotEmptyObject,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
@@ -26,6 +31,7 @@ export const MESSAGE_TYPES = [
   'location',
   'contact',
   'reaction',
+  'poll',
 ] as const;
 export type SendMessageType = (typeof MESSAGE_TYPES)[number];
 
@@ -224,6 +230,46 @@ export class ReactionMessageDto extends BaseMessageDto {
   reaction: ReactionInputDto;
 }
 
+export class PollInputDto {
+  @ApiProperty({ example: 'Which day suits you?', maxLength: 255 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  question: string;
+  @ApiProperty({
+    type: [String],
+    example: ['Monday', 'Tuesday', 'Wednesday'],
+    description: '2 to 12 options, each unique, up to 100 characters',
+  })
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(12)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(100, { each: true })
+  options: string[];
+  @ApiPropertyOptional({
+    example: 1,
+    default: 1,
+    description: '1: single choice; 0: any number of options; N: up to N options',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(12)
+  selectableCount?: number;
+}
+
+export class PollMessageDto extends BaseMessageDto {
+  @ApiProperty({ enum: ['poll'] }) @Equals('poll') type: 'poll';
+  @ApiProperty({ type: PollInputDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => PollInputDto)
+  poll: PollInputDto;
+}
+
 export type SendMessageDto =
   | TextMessageDto
   | ImageMessageDto
@@ -232,7 +278,8 @@ export type SendMessageDto =
   | DocumentMessageDto
   | LocationMessageDto
   | ContactMessageDto
-  | ReactionMessageDto;
+  | ReactionMessageDto
+  | PollMessageDto;
 
 export const SEND_DTO_BY_TYPE: Record<SendMessageType, new () => SendMessageDto> = {
   text: TextMessageDto,
@@ -243,4 +290,5 @@ export const SEND_DTO_BY_TYPE: Record<SendMessageType, new () => SendMessageDto>
   location: LocationMessageDto,
   contact: ContactMessageDto,
   reaction: ReactionMessageDto,
+  poll: PollMessageDto,
 };

@@ -176,6 +176,9 @@ function toRow(sessionId: string, m: InboundMessage, source: MessageSource): Mes
     failedAt: null,
     readByMeAt: null,
     expiresAt: null,
+    editedAt: null,
+    revokedAt: null,
+    messageSecret: null,
     error: m.undecryptable ?? null,
   } as MessageEntity;
 }

@@ -87,6 +87,16 @@ export function toStoredRequest(dto: SendMessageDto, maxMediaBytes: number): Omi
         target: { waMessageId: dto.reaction.messageId, chatJid: to, fromMe: false },
       };
       break;
+    case 'poll': {
+      const { question, options, selectableCount = 1 } = dto.poll;
+      if (selectableCount > options.length)
+        throw new BadRequestError(
+          'Validation failed',
+          `poll.selectableCount (${selectableCount}) is more than the ${options.length} options`,
+        );
+      content = { type: 'poll', question, options, selectableCount };
+      break;
+    }
   }
   return { to, content };
 }
@@ -105,6 +115,8 @@ export function summaryText(content: OutgoingContent | StoredRequest['content'])
       return content.displayName;
     case 'reaction':
       return content.emoji;
+    case 'poll':
+      return content.question;
     case 'location':
       return content.name ?? `${content.latitude},${content.longitude}`;
     default:
@@ -141,5 +153,12 @@ export function detailsOf(content: StoredRequest['content']): Record<string, unk
       return { reaction: { emoji: content.emoji, targetId: content.target.waMessageId } };
     case 'text':
       return content.mentions?.length ? { mentions: content.mentions } : null;
+    case 'poll':
+      return {
+        poll: { question: content.question, options: content.options, selectableCount: content.selectableCount },
+      };
+    case 'edit':
+    case 'revoke':
+      return null;
   }
 }

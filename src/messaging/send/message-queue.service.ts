@@ -170,6 +170,9 @@ export class MessageQueueService
       idempotencyKey: options.idempotencyKey ?? null,
       createdAt: now,
       expiresAt: now + this.config.SEND_EXPIRY_MS,
+      editedAt: null,
+      revokedAt: null,
+      messageSecret: null,
       senderJid: null,
       senderPhone: null,
       senderLid: null,
@@ -429,12 +432,13 @@ export class MessageQueueService
    */
   private async markSent(
     row: MessageEntity,
-    result: { waMessageId: string; timestamp: number; payload?: string | null },
+    result: { waMessageId: string; timestamp: number; payload?: string | null; messageSecret?: string },
   ): Promise<void> {
     const sent: Partial<MessageEntity> = {
       sentAt: Date.now(),
       waTimestamp: result.timestamp,
       waPayload: result.payload ?? null,
+      ...(result.messageSecret ? { messageSecret: result.messageSecret } : {}),
     };
     // The id was chosen when the message was queued; setting it again would rewrite its unique index entry.
     if (result.waMessageId !== row.waMessageId) sent.waMessageId = result.waMessageId;

@@ -82,6 +82,45 @@ export interface InboundMessage {
    * device to send it again; if that copy decrypts, it arrives again with the same id and its content.
    */
   undecryptable?: string;
+  /**
+   * Set when the message changes an earlier one instead of being one itself (an edit, a revoke, a reaction, a
+   * poll vote): it is applied to its target, never stored as a message of its own.
+   */
+  change?: MessageChange;
+  /** A poll's question, options and how many may be chosen (type `poll`). */
+  poll?: PollInfo;
+}
+
+export interface PollInfo {
+  question: string;
+  options: string[];
+  /** 1: a single choice; 0 or more than 1: several. */
+  selectableCount: number;
+}
+
+/** A vote as WhatsApp carries it: encrypted with the poll's secret (binary fields base64). */
+export interface EncryptedPollVote {
+  encPayload: string;
+  encIv: string;
+}
+
+/** What a change message does to its target (`targetId`: the WhatsApp id of the target message). */
+export type MessageChange =
+  | { kind: 'edit'; targetId: string; text: string; editedAt: number }
+  | { kind: 'revoke'; targetId: string; revokedAt: number }
+  /** An empty emoji removes the sender's reaction. `targetFromMe`: the target was sent by the account. */
+  | { kind: 'reaction'; targetId: string; targetFromMe: boolean; emoji: string; reactedAt: number }
+  | { kind: 'poll_vote'; targetId: string; vote: EncryptedPollVote; votedAt: number };
+
+/** Who could have encrypted a vote, in the forms WhatsApp may have used (phone JID or LID). */
+export interface PollVoteContext {
+  pollId: string;
+  /** The poll's secret (base64). */
+  secret: string;
+  creatorJids: string[];
+  voterJids: string[];
+  /** The poll's options: a vote names them by their SHA-256. */
+  options: string[];
 }
 
 /** What to send; one shape per kind (validated at the API edge). */
@@ -95,7 +134,12 @@ export type OutgoingContent =
   | { type: 'document'; media: MediaSource; mimetype: string; fileName: string; caption?: string }
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
   | { type: 'contact'; displayName: string; vcard: string }
-  | { type: 'reaction'; emoji: string; target: QuotedRef };
+  | { type: 'reaction'; emoji: string; target: QuotedRef }
+  | { type: 'poll'; question: string; options: string[]; selectableCount: number }
+  /** Replaces the text of a text message the account sent. */
+  | { type: 'edit'; text: string; target: QuotedRef }
+  /** Deletes a message the account sent, for everyone. */
+  | { type: 'revoke'; target: QuotedRef };
 
 /** Enough about an earlier message to quote it or react to it. */
 export interface QuotedRef {
@@ -115,6 +159,8 @@ export interface SendOptions {
 export interface SendResult {
   waMessageId: string;
   timestamp: number;
+  /** The message's secret (base64), for messages whose later updates are encrypted with it (polls). */
+  messageSecret?: string;
 }
 
 export type ReceiptStatus = 'delivered' | 'read' | 'played' | 'failed';

@@ -8,6 +8,8 @@ import type {
   MediaDownloadRef,
   OutgoingContent,
   OwnPresence,
+  PollVoteContext,
+  EncryptedPollVote,
   PresenceUpdate,
   ReadTarget,
   Receipt,
@@ -90,4 +92,9 @@ export abstract class WhatsAppEngine {
    * Rejects with `MediaDownloadFailed` (media-download-failed.ts), never with more than `maxBytes` read.
    */
   abstract downloadMedia(ref: MediaDownloadRef, options: { maxBytes: number }): Promise<Buffer>;
+  /**
+   * Decrypts a poll vote with its poll's secret (no connection needed): the names of the options chosen (empty:
+   * the vote was withdrawn), or null when no combination of the given JIDs opens it.
+   */
+  abstract decryptPollVote(vote: EncryptedPollVote, context: PollVoteContext): string[] | null;
 }

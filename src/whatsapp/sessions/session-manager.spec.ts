@@ -19,6 +19,10 @@ class FakeEngine extends WhatsAppEngine {
     return Promise.reject(new Error('no media here'));
   }
 
+  decryptPollVote(): string[] | null {
+    return null;
+  }
+
   async connect(options: ConnectOptions): Promise<EngineConnection> {
     const conn = {
       ended: false,

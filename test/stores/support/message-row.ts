@@ -42,6 +42,9 @@ export function messageRow(overrides: Partial<MessageEntity> = {}): Omit<Message
     failedAt: null,
     readByMeAt: null,
     expiresAt: null,
+    editedAt: null,
+    revokedAt: null,
+    messageSecret: null,
     ...overrides,
   };
 }

@@ -148,10 +148,12 @@ export class BaileysConnection implements EngineConnection {
     }
     await ack.answered;
     const ts = Number(msg.messageTimestamp ?? Math.floor(Date.now() / 1000));
+    const secret = content.type === 'poll' ? msg.message?.messageContextInfo?.messageSecret : undefined;
     return {
       waMessageId: msg.key.id,
       timestamp: ts,
       payload: msg.message ? serialize(msg.message) : undefined,
+      ...(secret?.length ? { messageSecret: Buffer.from(secret).toString('base64') } : {}),
     };
   }
 

@@ -3,13 +3,20 @@ import type pino from 'pino';
 import { baileysLogger } from './baileys-logger';
 import type { AuthStateStore } from '../auth-state-store';
 import { DEFAULT_CONNECTION_CONFIG } from '@whiskeysockets/baileys';
-import type { AccountIdentity, MediaDownloadRef, WaVersion } from '../engine.types';
+import type {
+  AccountIdentity,
+  EncryptedPollVote,
+  MediaDownloadRef,
+  PollVoteContext,
+  WaVersion,
+} from '../engine.types';
 import { ConnectOptions, EngineConnection, WhatsAppEngine } from '../whatsapp-engine';
 import { importAuthFolder } from './auth-folder-import';
 import { loadCreds } from './baileys-auth-state';
 import { BAILEYS_OPTIONS, BaileysOptions } from './baileys-options';
 import { openBaileysSocket } from './baileys-socket';
 import { downloadMedia } from './media-download';
+import { openPollVote } from './poll-vote';
 import { installSignalConsoleFilter } from '../../../common/logging/signal-console-filter';
 
 /**
@@ -45,6 +52,10 @@ export class BaileysEngine extends WhatsAppEngine {
       host: this.options.mediaHost,
       dispatcher: this.options.mediaDispatcher,
     });
+  }
+
+  decryptPollVote(vote: EncryptedPollVote, context: PollVoteContext): string[] | null {
+    return openPollVote(vote, context);
   }
 
   connect({ store, handlers, version }: ConnectOptions): Promise<EngineConnection> {

@@ -70,6 +70,14 @@ export function toBaileysContent(content: OutgoingContent): AnyMessageContent {
       return { contacts: { displayName: content.displayName, contacts: [{ vcard: content.vcard }] } };
     case 'reaction':
       return { react: { text: content.emoji, key: keyOf(content.target) } };
+    case 'poll':
+      return {
+        poll: { name: content.question, values: content.options, selectableCount: content.selectableCount },
+      };
+    case 'edit':
+      return { text: content.text, edit: keyOf(content.target) } as AnyMessageContent;
+    case 'revoke':
+      return { delete: keyOf(content.target) };
   }
 }
 

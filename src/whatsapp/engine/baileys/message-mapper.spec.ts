@@ -148,8 +148,106 @@ describe('toInboundMessage', () => {
     expect(toInboundMessage(dm(undefined as any, { ...stub, category: 'peer' } as any))).toBeNull();
   });
 
-  it('maps reactions to their target', () => {
-    const m = toInboundMessage(dm({ reactionMessage: { text: '👍', key: { id: 'T1' } } }))!;
-    expect(m).toMatchObject({ type: 'reaction', reaction: { text: '👍', targetId: 'T1' } });
+  it('maps a reaction to a change of its target, not to a message of its own', () => {
+    // the contact reacts to the account's message: from its side, not fromMe
+    const m = toInboundMessage(
+      dm({
+        reactionMessage: { text: '👍', key: { id: 'T1', fromMe: false }, senderTimestampMs: 1700000001000 },
+      }),
+    )!;
+    expect(m.change).toEqual({
+      kind: 'reaction',
+      targetId: 'T1',
+      targetFromMe: true,
+      emoji: '👍',
+      reactedAt: 1700000001000,
+    });
+    expect(m.text).toBeNull();
+    // to its own message; an empty emoji removes the reaction
+    const own = toInboundMessage(dm({ reactionMessage: { text: '', key: { id: 'T2', fromMe: true } } }))!;
+    expect(own.change).toMatchObject({ kind: 'reaction', targetId: 'T2', targetFromMe: false, emoji: '' });
+    // the account's own phone reacts: the key is already from the account's side
+    const mine = toInboundMessage(
+      dm(
+        { reactionMessage: { text: '❤️', key: { id: 'T3', fromMe: true } } },
+        {
+          key: { remoteJid: '6281234567890@s.whatsapp.net', id: 'R3', fromMe: true },
+        },
+      ),
+    )!;
+    expect(mine.change).toMatchObject({ targetId: 'T3', targetFromMe: true });
+  });
+
+  it('maps edits and revokes to changes, and leaves other protocol messages out', () => {
+    const Type = proto.Message.ProtocolMessage.Type;
+    const edit = toInboundMessage(
+      dm({
+        protocolMessage: {
+          type: Type.MESSAGE_EDIT,
+          key: { id: 'T1' },
+          editedMessage: { conversation: 'fixed' },
+          timestampMs: 1700000005000,
+        },
+      }),
+    )!;
+    expect(edit.change).toEqual({ kind: 'edit', targetId: 'T1', text: 'fixed', editedAt: 1700000005000 });
+    // WhatsApp may wrap the edit in an editedMessage container
+    const wrapped = toInboundMessage(
+      dm({
+        editedMessage: {
+          message: {
+            protocolMessage: {
+              type: Type.MESSAGE_EDIT,
+              key: { id: 'T2' },
+              editedMessage: { extendedTextMessage: { text: 'again' } },
+            },
+          },
+        },
+      }),
+    )!;
+    expect(wrapped.change).toEqual({ kind: 'edit', targetId: 'T2', text: 'again', editedAt: 1700000000000 });
+    const revoke = toInboundMessage(dm({ protocolMessage: { type: Type.REVOKE, key: { id: 'T3' } } }))!;
+    expect(revoke.change).toEqual({ kind: 'revoke', targetId: 'T3', revokedAt: 1700000000000 });
+    expect(
+      toInboundMessage(dm({ protocolMessage: { type: Type.HISTORY_SYNC_NOTIFICATION, key: { id: 'X' } } })),
+    ).toBeNull();
+    expect(
+      toInboundMessage(dm({ protocolMessage: { type: Type.MESSAGE_EDIT, key: { id: 'X' } } })),
+    ).toBeNull();
+  });
+
+  it('maps polls with their options, and votes as encrypted changes of the poll', () => {
+    const poll = toInboundMessage(
+      dm({
+        pollCreationMessageV3: {
+          name: 'Lunch?',
+          options: [{ optionName: 'Rice' }, { optionName: 'Noodles' }],
+          selectableOptionsCount: 1,
+        },
+      }),
+    )!;
+    expect(poll).toMatchObject({
+      type: 'poll',
+      text: 'Lunch?',
+      poll: { question: 'Lunch?', options: ['Rice', 'Noodles'], selectableCount: 1 },
+    });
+    const vote = toInboundMessage(
+      dm({
+        pollUpdateMessage: {
+          pollCreationMessageKey: { id: 'P1' },
+          vote: { encPayload: Buffer.from('payload'), encIv: Buffer.from('iv') },
+          senderTimestampMs: 1700000009000,
+        },
+      }),
+    )!;
+    expect(vote.change).toEqual({
+      kind: 'poll_vote',
+      targetId: 'P1',
+      vote: {
+        encPayload: Buffer.from('payload').toString('base64'),
+        encIv: Buffer.from('iv').toString('base64'),
+      },
+      votedAt: 1700000009000,
+    });
   });
 });

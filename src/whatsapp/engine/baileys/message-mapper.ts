@@ -1,5 +1,6 @@
 import { extractMessageContent, getContentType, proto, WAMessage } from '@whiskeysockets/baileys';
 import type { InboundMessage, MediaDownloadRef, MediaInfo, MediaKind, MessageType } from '../engine.types';
+import { changeOf, pollOf } from './change-mapper';
 import { chatTypeOf, lidOf, normalizeJid, phoneOf } from './jid';
 
 const MEDIA_TYPES: Record<string, MessageType> = {
@@ -54,7 +55,9 @@ function mediaDownload(kind: MediaKind, m: any): MediaDownloadRef | undefined {
 
 /**
  * Maps one Baileys WAMessage to our InboundMessage, or null when it carries nothing to store (no content, other
- * stubs, protocol bookkeeping). A message that could not be decrypted maps to type `undecryptable`.
+ * stubs, protocol bookkeeping). A message that could not be decrypted maps to type `undecryptable`. An edit, a
+ * revoke, a reaction or a poll vote maps to a message with `change` set (its target is updated, no row of its
+ * own): it comes through here, like any message, so it is stored before WhatsApp gets its receipt.
  */
 export function toInboundMessage(msg: WAMessage): InboundMessage | null {
   const key = msg.key;
@@ -64,9 +67,15 @@ export function toInboundMessage(msg: WAMessage): InboundMessage | null {
   const content = extractMessageContent(msg.message) as proto.IMessage | undefined;
   if (!content) return null;
   const kind = getContentType(content);
-  if (!kind || kind === 'protocolMessage' || kind === 'senderKeyDistributionMessage') return null;
-  if (kind === 'messageContextInfo') return null;
-  return { ...envelope(msg), ...contentOf(kind, content) };
+  if (!kind || kind === 'senderKeyDistributionMessage' || kind === 'messageContextInfo') return null;
+  const env = envelope(msg);
+  if (CHANGE_KINDS.has(kind)) {
+    const change = changeOf(kind, content, env.timestamp, env.fromMe);
+    return change
+      ? { ...env, ...noContent(change.kind === 'reaction' ? 'reaction' : 'unknown'), change }
+      : null;
+  }
+  return { ...env, ...contentOf(kind, content) };
 }
 
 /**
@@ -79,6 +88,12 @@ function isUndecryptable(msg: WAMessage): boolean {
     msg.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT &&
     (msg as { category?: string }).category !== 'peer'
   );
+}
+
+const CHANGE_KINDS = new Set(['protocolMessage', 'reactionMessage', 'pollUpdateMessage']);
+
+function noContent(type: MessageType): Content {
+  return { type, text: null, quotedMessageId: null, media: null, location: null, reaction: null };
 }
 
 function undecryptable(msg: WAMessage): InboundMessage {
@@ -139,7 +154,7 @@ function envelope(msg: WAMessage): Envelope {
 
 type Content = Pick<
   InboundMessage,
-  'type' | 'text' | 'quotedMessageId' | 'media' | 'mediaDownload' | 'location' | 'reaction'
+  'type' | 'text' | 'quotedMessageId' | 'media' | 'mediaDownload' | 'location' | 'reaction' | 'poll'
 >;
 
 /** What the message says. */
@@ -151,7 +166,7 @@ function contentOf(kind: string, content: proto.IMessage): Content {
   let media: MediaInfo | null = null;
   let download: MediaDownloadRef | undefined;
   let location: InboundMessage['location'] = null;
-  let reaction: InboundMessage['reaction'] = null;
+  const reaction: InboundMessage['reaction'] = null;
 
   if (kind === 'conversation') {
     type = 'text';
@@ -173,13 +188,11 @@ function contentOf(kind: string, content: proto.IMessage): Content {
   } else if (kind === 'contactMessage' || kind === 'contactsArrayMessage') {
     type = 'contact';
     text = inner.displayName ?? null;
-  } else if (kind === 'reactionMessage') {
-    type = 'reaction';
-    reaction = { text: inner.text ?? '', targetId: inner.key?.id ?? '' };
-    text = inner.text ?? null;
-  } else if (kind === 'pollCreationMessage' || kind === 'pollCreationMessageV3') {
+  }
+  const poll = pollOf(kind, content);
+  if (poll) {
     type = 'poll';
-    text = inner.name ?? null;
+    text = poll.question;
   }
 
   const quotedMessageId: string | null = inner?.contextInfo?.stanzaId ?? null;
@@ -191,5 +204,6 @@ function contentOf(kind: string, content: proto.IMessage): Content {
     ...(download ? { mediaDownload: download } : {}),
     location,
     reaction,
+    ...(poll ? { poll } : {}),
   };
 }
