@@ -376,6 +376,11 @@ export class AppConfig extends MediaConfig {
   @Min(1000)
   SEND_EXPIRY_MS = 86_400_000;
 
+  /** Keep the text and details of a message deleted for everyone (it is marked revoked either way). */
+  @Transform(toBool)
+  @IsBoolean()
+  MESSAGES_KEEP_REVOKED_CONTENT = false;
+
   /** Largest media accepted (base64 or downloaded from a URL), in bytes. */
   @Transform(toInt)
   @IsInt()

@@ -39,6 +39,17 @@ export class MessageEvents {
     return event;
   }
 
+  /** An event about a change of a message (edit, revoke, reaction, poll vote). */
+  *change(
+    type: Extract<EventType, 'message.edited' | 'message.revoked' | 'message.reaction' | 'poll.vote'>,
+    sessionId: string,
+    data: object,
+  ): Sql<DomainEvent> {
+    const event = newEvent(type, sessionId, data);
+    yield* this.bus.record(event);
+    return event;
+  }
+
   emit(events: DomainEvent[]): void {
     for (const e of events) this.bus.emit(e);
   }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { parseDetails, pollTally } from './changes/change-details';
 import type { MessageEntity } from './message.entity';
 
 export class MessageSenderView {
@@ -76,6 +77,25 @@ export class MessageView {
       'Incoming: when the account marked it read (POST .../chats/:chatId/read); null while unread, and for outgoing',
   })
   readByMeAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'When its text was last edited; the earlier texts are in `details.edits`',
+  })
+  editedAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description:
+      'When it was deleted for everyone (its text and details are removed unless MESSAGES_KEEP_REVOKED_CONTENT)',
+  })
+  revokedAt: string | null;
 }
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
@@ -96,7 +116,7 @@ export function toMessageView(m: MessageEntity): MessageView {
     type: m.type,
     text: m.text,
     quotedMessageId: m.quotedMessageId,
-    details: m.details ? JSON.parse(m.details) : null,
+    details: viewDetails(m),
     status: m.status,
     error: m.error,
     source: m.source,
@@ -108,7 +128,18 @@ export function toMessageView(m: MessageEntity): MessageView {
     readAt: iso(m.readAt),
     failedAt: iso(m.failedAt),
     readByMeAt: iso(m.readByMeAt ?? null),
+    editedAt: iso(m.editedAt ?? null),
+    revokedAt: iso(m.revokedAt ?? null),
   };
+}
+
+/** The details as shown: a poll's votes as its tally (options with counts and voters). */
+function viewDetails(m: MessageEntity): Record<string, unknown> | null {
+  if (!m.details) return null;
+  const details = parseDetails(m);
+  if (!details.poll) return details;
+  const { pollVotes, ...rest } = details;
+  return { ...rest, poll: { ...details.poll, tally: pollTally(details), votes: pollVotes ?? [] } };
 }
 
 /** `data` of a `message.status` event. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -13,6 +13,8 @@ import {
 import { ApiErrors } from '../common/errors/api-errors';
 import { IdempotencyKey } from '../common/http/idempotency-key.decorator';
 import { PhoneParamPipe } from '../sandbox/control/phone-param.pipe';
+import { EditMessageDto } from './changes/edit-message.dto';
+import { MessageChangesService } from './changes/message-changes.service';
 import { ListMessagesQuery, MessagePage } from './dto/list-messages.query';
 import { ContactLookupView } from './dto/seed-messaging.dto';
 import { SEND_DTO_BY_TYPE, SendMessageDto } from './dto/send-message.dto';
@@ -47,6 +49,8 @@ const QUEUED_EXAMPLE: MessageView = {
   readAt: null,
   failedAt: null,
   readByMeAt: null,
+  editedAt: null,
+  revokedAt: null,
 };
 
 @ApiTags('messages')
@@ -54,14 +58,17 @@ const QUEUED_EXAMPLE: MessageView = {
 @ApiExtraModels(...SEND_MODELS)
 @Controller('api/sessions/:session')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly changes: MessageChangesService,
+  ) {}
 
   @Post('messages')
   @HttpCode(202)
   @ApiParam({ name: 'session', example: 'default' })
   @ApiOperation({
     summary:
-      'Queue a message (text, image, video, audio, document, location, contact, reaction; any can quote)',
+      'Queue a message (text, image, video, audio, document, location, contact, reaction, poll; any can quote)',
     description:
       "The message is stored as `queued` before this returns, then sent in order, paced, by the session's queue; " +
       'it survives restarts and waits out disconnects (up to SEND_EXPIRY_MS). Follow it with GET .../messages/:id, ' +
@@ -114,6 +121,13 @@ export class MessagesController {
           reaction: { messageId: '3EB0C431C26A1916E3F6', emoji: '👍' },
         },
       },
+      poll: {
+        value: {
+          to: '6281234567890',
+          type: 'poll',
+          poll: { question: 'Which day suits you?', options: ['Monday', 'Tuesday'], selectableCount: 1 },
+        },
+      },
     },
   })
   @ApiAcceptedResponse({
@@ -156,6 +170,92 @@ export class MessagesController {
   })
   get(@Param('session') session: string, @Param('messageId') messageId: string): Promise<MessageView> {
     return this.messages.get(session, messageId);
+  }
+
+  @Patch('messages/:messageId')
+  @ApiParam({ name: 'session', example: 'default' })
+  @ApiParam({
+    name: 'messageId',
+    description: 'Our id (msg_...) or the WhatsApp id of a message the account sent',
+  })
+  @ApiOperation({
+    summary: 'Edit the text of a sent text message (within 15 minutes of sending)',
+    description:
+      "Sends WhatsApp's edit: the contact's phone shows the new text, marked edited. The message then has the " +
+      'new `text`, `editedAt`, and the earlier texts in `details.edits`; a `message.edited` event follows.',
+  })
+  @ApiBody({
+    type: EditMessageDto,
+    examples: { edit: { value: { text: 'Your order 1001 has shipped today' } } },
+  })
+  @ApiOkResponse({ type: MessageView, description: 'The message with its new text' })
+  @ApiErrors(
+    400,
+    {
+      status: 404,
+      description: 'Unknown session or message',
+      example: { error: 'Message not found', details: 'No message with id "msg_01hx2q3w4e5r6t7y8u9i0o"' },
+    },
+    {
+      status: 409,
+      description: 'Not sent yet, or the session is not connected',
+      example: { error: 'Not sent', details: 'The message is queued: it can be edited once it is sent' },
+    },
+    {
+      status: 422,
+      description: 'Not a text message, not sent by the account, deleted, or the 15-minute window has passed',
+      example: {
+        error: 'Edit window passed',
+        details:
+          'WhatsApp accepts edits for 15 minutes after sending; this message was sent at 2026-11-25T10:00:00.000Z',
+      },
+    },
+    502,
+    503,
+  )
+  edit(
+    @Param('session') session: string,
+    @Param('messageId') messageId: string,
+    @Body() dto: EditMessageDto,
+  ): Promise<MessageView> {
+    return this.changes.edit(session, messageId, dto.text);
+  }
+
+  @Delete('messages/:messageId')
+  @ApiParam({ name: 'session', example: 'default' })
+  @ApiParam({
+    name: 'messageId',
+    description: 'Our id (msg_...) or the WhatsApp id of a message the account sent',
+  })
+  @ApiOperation({
+    summary: 'Delete a sent message for everyone',
+    description:
+      "Sends WhatsApp's revoke: the contact's phone shows the message deleted. The message stays in the history " +
+      'with `revokedAt` (its text and details removed unless MESSAGES_KEEP_REVOKED_CONTENT=true); a ' +
+      '`message.revoked` event follows.',
+  })
+  @ApiOkResponse({ type: MessageView, description: 'The message, marked revoked' })
+  @ApiErrors(
+    {
+      status: 404,
+      description: 'Unknown session or message',
+      example: { error: 'Message not found', details: 'No message with id "msg_01hx2q3w4e5r6t7y8u9i0o"' },
+    },
+    {
+      status: 409,
+      description: 'Not sent yet, or the session is not connected',
+      example: { error: 'Not sent', details: 'The message is queued: it can be deleted once it is sent' },
+    },
+    {
+      status: 422,
+      description: 'Not sent by the account, or deleted already',
+      example: { error: 'Not your message', details: 'Only messages the account sent can be deleted' },
+    },
+    502,
+    503,
+  )
+  revoke(@Param('session') session: string, @Param('messageId') messageId: string): Promise<MessageView> {
+    return this.changes.revoke(session, messageId);
   }
 
   @Get('contacts/:phone')

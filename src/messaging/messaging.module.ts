@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MediaFilesModule } from '../media/media-files.module';
 import { QueueDepths, SentPayloads } from '../whatsapp/sessions/message-ports';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
+import { InboundChanges } from './changes/inbound-changes';
+import { MessageChangesService } from './changes/message-changes.service';
 import { InboundService } from './inbound/inbound.service';
 import { ReceiptsService } from './inbound/receipts.service';
 import { MessageSender } from './message-sender';
@@ -37,6 +39,8 @@ import { StoredSentPayloads } from './send/stored-sent-payloads';
     { provide: SentPayloads, useClass: StoredSentPayloads },
     MessagesService,
     InboundService,
+    InboundChanges,
+    MessageChangesService,
     ReceiptsService,
   ],
   exports: [

@@ -33,5 +33,7 @@ export function testMessage(now = new Date()): MessageView {
     readAt: null,
     failedAt: null,
     readByMeAt: null,
+    editedAt: null,
+    revokedAt: null,
   };
 }

@@ -9,6 +9,7 @@ import type { InboundMessage, MediaDownloadRef } from '../../whatsapp/engine/eng
 import { ENGINE_MESSAGES, EngineMessagesEvent } from '../../whatsapp/sessions/engine-events';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
+import { InboundChanges } from '../changes/inbound-changes';
 import { newMessageId } from '../message-id';
 import { MessageEntity, MessageSource } from '../message.entity';
 import { MessageEvents } from '../message.events';
@@ -34,6 +35,7 @@ export class InboundService {
     private readonly events: MessageEvents,
     private readonly sessions: SessionsFacade,
     private readonly mediaFiles: MediaFileStore,
+    private readonly changes: InboundChanges,
   ) {}
 
   /**
@@ -100,6 +102,10 @@ export class InboundService {
     const rows: MessageEntity[] = [];
     const events: DomainEvent[] = [];
     for (const m of messages) {
+      if (m.change) {
+        events.push(...(yield* this.changes.apply(sessionId, m, m.change)));
+        continue;
+      }
       let row = toRow(sessionId, m, source);
       if (!(yield* this.store.insert(row))) {
         const decrypted = m.type !== 'undecryptable' && (yield* this.decrypted(row));
@@ -143,6 +149,7 @@ function toRow(sessionId: string, m: InboundMessage, source: MessageSource): Mes
   if (m.media) details.media = m.media;
   if (m.location) details.location = m.location;
   if (m.reaction) details.reaction = m.reaction;
+  if (m.poll) details.poll = m.poll;
   if (m.system) details.system = true;
   const now = Date.now();
   return {

@@ -155,7 +155,11 @@ export function detailsOf(content: StoredRequest['content']): Record<string, unk
       return content.mentions?.length ? { mentions: content.mentions } : null;
     case 'poll':
       return {
-        poll: { question: content.question, options: content.options, selectableCount: content.selectableCount },
+        poll: {
+          question: content.question,
+          options: content.options,
+          selectableCount: content.selectableCount,
+        },
       };
     case 'edit':
     case 'revoke':
