@@ -10,6 +10,7 @@ export type MessageKind =
   | 'location'
   | 'contact'
   | 'reaction'
+  | 'poll'
   | 'protocol'
   | 'other';
 
@@ -35,6 +36,13 @@ export interface RecordedMessage {
   quotedId?: string;
   reaction?: { text: string; targetId: string };
   mentions?: string[];
+  /** A poll: its question, options, how many may be chosen, and its secret (base64; votes are encrypted with it). */
+  poll?: { question: string; options: string[]; selectableCount: number; secret: string };
+  /** The sender edited it (epoch ms): `text` is the new text, `edits` the earlier ones. */
+  editedAt?: number;
+  edits?: { text: string; at: number }[];
+  /** The sender deleted it for everyone (epoch ms): its text is gone. */
+  revokedAt?: number;
   /** Epoch milliseconds when the sandbox received it. */
   at: number;
   receipts: { deliveredAt?: number; readAt?: number };
@@ -144,6 +152,17 @@ export function describeMessage(
   } else if (m.reactionMessage) {
     record.kind = 'reaction';
     record.reaction = { text: m.reactionMessage.text ?? '', targetId: m.reactionMessage.key?.id ?? '' };
+  } else if (m.pollCreationMessage || m.pollCreationMessageV2 || m.pollCreationMessageV3) {
+    const poll = (m.pollCreationMessage ?? m.pollCreationMessageV2 ?? m.pollCreationMessageV3)!;
+    const secret = message.messageContextInfo?.messageSecret ?? m.messageContextInfo?.messageSecret;
+    record.kind = 'poll';
+    record.text = poll.name ?? '';
+    record.poll = {
+      question: poll.name ?? '',
+      options: (poll.options ?? []).map((o) => o.optionName ?? ''),
+      selectableCount: poll.selectableOptionsCount ?? 0,
+      secret: secret ? Buffer.from(secret).toString('base64') : '',
+    };
   } else if (m.protocolMessage) {
     record.kind = 'protocol';
   }

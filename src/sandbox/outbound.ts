@@ -3,6 +3,7 @@ import type { ClientConnection } from './connection';
 import { unixNow, type SandboxContext } from './context';
 import type { Delivery } from './delivery';
 import { decryptMedia, sha256Hex } from './media-crypto';
+import { applyToReceived } from './contact-changes';
 import { describeMessage, findMedia, unwrapMessage, type RecordedMessage } from './message-record';
 import type { Account, Contact } from './sandbox-store';
 
@@ -141,6 +142,19 @@ export class Outbound {
         kind: record.kind,
       });
       this.ctx.events.emit('message', { contact: recipient.phone, account: account.phone, message: record });
+      // An edit or a delete of a message the contact has: its phone shows the change.
+      const changed =
+        record.kind === 'protocol'
+          ? applyToReceived(recipient.received, account.phone, unwrapMessage(message))
+          : null;
+      if (changed) {
+        this.ctx.store.markDirty();
+        this.ctx.events.emit('changed', {
+          contact: recipient.phone,
+          account: account.phone,
+          message: changed,
+        });
+      }
     }
     if (record.kind !== 'protocol') this.scheduleReceipts(account, recipient, record);
   }

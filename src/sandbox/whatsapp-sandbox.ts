@@ -11,6 +11,7 @@ import { ContactActivity, type ContactPresence } from './contact-activity';
 import { installSignalConsoleFilter } from '../common/logging/signal-console-filter';
 import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './context';
 import { Delivery } from './delivery';
+import { editMessage, pollVoteMessage, reactionMessage, revokeMessage } from './contact-changes';
 import { buildMediaMessage, type ContactMedia } from './contact-media';
 import { generateTls, MediaServer } from './media-server';
 import type { RecordedMessage } from './message-record';
@@ -44,6 +45,13 @@ export interface SandboxOptions {
 }
 
 export type ContactContent = { text: string } | ContactMedia;
+
+/** What a contact can do to an earlier message (see `contactChange`). */
+export type ContactChange =
+  | { edit: { id: string; text: string } }
+  | { revoke: { id: string } }
+  | { react: { id: string; emoji: string } }
+  | { vote: { pollId: string; options: string[] } };
 
 export interface AccountInfo {
   phone: string;
@@ -214,16 +222,54 @@ export class WhatsAppSandbox {
     content: ContactContent,
     opts: { pushName?: string; id?: string } = {},
   ): Promise<{ id: string }> {
+    const id = opts.id ?? generateMessageIDV2();
+    return this.sendAsContact(from, toAccount, id, await this.buildContent(content, id), {
+      pushName: opts.pushName,
+      text: 'text' in content ? content.text : undefined,
+    });
+  }
+
+  /**
+   * A contact changes an earlier message: edits or deletes one it sent, reacts to one (an empty emoji removes
+   * its reaction), or votes in a poll the account sent it (the chosen options' names; a new vote replaces the
+   * last, none withdraws it), encrypted with the poll's secret as WhatsApp clients do.
+   */
+  async contactChange(from: string, toAccount: string, change: ContactChange): Promise<{ id: string }> {
+    const account = this.requireAccount(toAccount).phone;
+    const sentByContact = (id: string) =>
+      (this.ctx.store.contact(from).sent ?? []).some((s) => s.id === id && s.toAccount === account);
+    let message: proto.IMessage;
+    if ('edit' in change) message = editMessage(account, change.edit.id, change.edit.text);
+    else if ('revoke' in change) message = revokeMessage(account, change.revoke.id);
+    else if ('react' in change)
+      message = reactionMessage(account, change.react.id, change.react.emoji, sentByContact(change.react.id));
+    else {
+      const poll = this.received(from).find((r) => r.id === change.vote.pollId && r.fromAccount === account);
+      if (!poll) throw new Error(`${from} has no poll ${change.vote.pollId} from ${account}`);
+      message = pollVoteMessage(poll, from, change.vote.options);
+    }
+    return this.sendAsContact(from, account, generateMessageIDV2(), message, {});
+  }
+
+  /**
+   * Queued for every linked companion of the account until that device acknowledges it, and Signal-encrypted
+   * to the ones online now; the others get it (marked `offline`) at their next login.
+   */
+  private async sendAsContact(
+    from: string,
+    toAccount: string,
+    id: string,
+    message: proto.IMessage,
+    opts: { pushName?: string; text?: string },
+  ): Promise<{ id: string }> {
     const account = this.requireAccount(toAccount);
     const contact = this.ctx.store.contact(from);
     if (opts.pushName) contact.pushName = opts.pushName;
-    const id = opts.id ?? generateMessageIDV2();
-    const message = await this.buildContent(content, id);
     this.contacts.recordSent(contact, {
       id,
       toAccount: account.phone,
       at: Date.now(),
-      ...('text' in content ? { text: content.text } : {}),
+      ...(opts.text !== undefined ? { text: opts.text } : {}),
       receipts: {},
     });
     await this.delivery.toAccount(account, {

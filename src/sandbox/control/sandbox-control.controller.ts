@@ -14,6 +14,7 @@ import {
   ContactPresenceDto,
   ContactPresenceResultView,
   ContactRecordView,
+  SandboxContactChangeDto,
   SandboxContactMessageDto,
   ContactReceivedView,
   MediaRefusalDto,
@@ -63,6 +64,27 @@ export class SandboxControlController {
     @Body() dto: SandboxContactMessageDto,
   ): Promise<SentByContactView> {
     return this.control.contactSends(phone, dto);
+  }
+
+  @Post('contacts/:phone/changes')
+  @HttpCode(200)
+  @ApiParam({ name: 'phone', example: '6281234567890', description: 'The simulated contact (digits)' })
+  @ApiOperation({
+    summary:
+      'A simulated contact edits or deletes a message it sent, reacts to a message, or votes in a poll',
+    description:
+      "Sent end-to-end encrypted as WhatsApp clients send them (a vote encrypted with the poll's secret); the " +
+      'gateway reports them as `message.edited`, `message.revoked`, `message.reaction` and `poll.vote`.',
+  })
+  @ApiOkResponse({ type: SentByContactView, description: 'The id of the change message' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid fields, or not an option of the poll' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'The contact received no such poll' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'The session is not linked' })
+  change(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Body() dto: SandboxContactChangeDto,
+  ): Promise<SentByContactView> {
+    return this.control.contactChanges(phone, dto);
   }
 
   @Put('media/:messageId')

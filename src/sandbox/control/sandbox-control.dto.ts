@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 /** What a simulated contact sends (named apart from the vCard message DTO of the send API). */
 export class SandboxContactMessageDto {
@@ -66,6 +77,58 @@ export class ScanResultView {
   status: string;
 }
 
+/** What a simulated contact does to an earlier message. */
+export class SandboxContactChangeDto {
+  @ApiProperty({
+    enum: ['edit', 'revoke', 'react', 'vote'],
+    description:
+      '`edit` / `revoke`: a message the contact sent; `react`: any message of the chat; `vote`: a poll the ' +
+      'contact received',
+  })
+  @IsIn(['edit', 'revoke', 'react', 'vote'])
+  action: 'edit' | 'revoke' | 'react' | 'vote';
+
+  @ApiProperty({
+    example: '3EB0A1B2C3D4E5F6',
+    description: 'WhatsApp id of the message (the poll, for `vote`)',
+  })
+  @IsString()
+  @Matches(/^[A-Za-z0-9]{8,64}$/, { message: 'messageId must be a WhatsApp message id (letters and digits)' })
+  messageId: string;
+
+  @ApiPropertyOptional({ example: 'pong (edited)', description: '`edit`: the new text' })
+  @ValidateIf((o: SandboxContactChangeDto) => o.action === 'edit')
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4096)
+  text?: string;
+
+  @ApiPropertyOptional({ example: '👍', description: '`react`: the emoji; empty removes the reaction' })
+  @ValidateIf((o: SandboxContactChangeDto) => o.action === 'react')
+  @IsString()
+  @MaxLength(16)
+  emoji?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['Monday'],
+    description: "`vote`: the options' names (a new vote replaces the contact's last; empty withdraws it)",
+  })
+  @ValidateIf((o: SandboxContactChangeDto) => o.action === 'vote')
+  @IsArray()
+  @ArrayMaxSize(12)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  options?: string[];
+
+  @ApiPropertyOptional({ example: 'default', description: 'The session (linked account) the chat is with' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'session must be a session id' })
+  session?: string;
+}
+
 export class SentByContactView {
   @ApiProperty({ example: '3EB0A1B2C3D4E5F6' }) id: string;
   @ApiProperty({ example: '6281234567890' }) from: string;
@@ -88,6 +151,29 @@ export class ContactReceivedView {
     properties: { text: { type: 'string', example: '👍' }, targetId: { type: 'string' } },
   })
   reaction?: { text: string; targetId: string };
+  @ApiPropertyOptional({
+    type: 'object',
+    description: "A poll: question, options, how many may be chosen (its secret is the contact's own)",
+    properties: {
+      question: { type: 'string', example: 'Which day suits you?' },
+      options: { type: 'array', items: { type: 'string' }, example: ['Monday', 'Tuesday'] },
+      selectableCount: { type: 'integer', example: 1 },
+    },
+  })
+  poll?: { question: string; options: string[]; selectableCount: number };
+  @ApiPropertyOptional({ format: 'date-time', description: 'The account edited it: `text` is the new text' })
+  editedAt?: string;
+  @ApiPropertyOptional({
+    type: 'array',
+    description: 'The earlier texts, oldest first',
+    items: { type: 'object', properties: { text: { type: 'string' }, at: { type: 'string' } } },
+  })
+  edits?: { text: string; at: string }[];
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'The account deleted it for everyone (text gone)',
+  })
+  revokedAt?: string;
   @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) at: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;

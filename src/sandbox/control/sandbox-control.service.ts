@@ -5,11 +5,12 @@ import { DEFAULT_SESSION } from '../../whatsapp/sessions/default-session';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
 import type { RecordedMessage } from '../message-record';
-import type { WhatsAppSandbox } from '../whatsapp-sandbox';
+import type { ContactChange, WhatsAppSandbox } from '../whatsapp-sandbox';
 import {
   ContactPresenceDto,
   ContactPresenceResultView,
   ContactRecordView,
+  SandboxContactChangeDto,
   SandboxContactMessageDto,
   ContactReceivedView,
   MediaRefusalView,
@@ -81,6 +82,30 @@ export class SandboxControlService {
     return { id, from: contact, to: account };
   }
 
+  /** The contact edits, deletes, reacts to or votes in an earlier message. */
+  async contactChanges(contact: string, dto: SandboxContactChangeDto): Promise<SentByContactView> {
+    const account = this.linkedPhone(dto.session ?? DEFAULT_SESSION);
+    const id = dto.messageId;
+    let change: ContactChange;
+    if (dto.action === 'edit') change = { edit: { id, text: dto.text! } };
+    else if (dto.action === 'revoke') change = { revoke: { id } };
+    else if (dto.action === 'react') change = { react: { id, emoji: dto.emoji! } };
+    else {
+      const poll = this.sandbox.received(contact).find((m) => m.id === id && m.fromAccount === account);
+      if (!poll || poll.kind !== 'poll')
+        throw new DomainError(404, 'Poll not found', `The contact received no poll with id "${id}"`);
+      const unknown = dto.options!.find((o) => !poll.poll!.options.includes(o));
+      if (unknown !== undefined)
+        throw new BadRequestError('Unknown option', {
+          option: 'not one of the poll options',
+          options: poll.poll!.options,
+        });
+      change = { vote: { pollId: id, options: dto.options! } };
+    }
+    const sent = await this.sandbox.contactChange(contact, account, change);
+    return { id: sent.id, from: contact, to: account };
+  }
+
   refuseMedia(messageId: string, status: 404 | 410 | null): MediaRefusalView {
     if (!/^[A-Za-z0-9]{8,64}$/.test(messageId)) {
       throw new BadRequestError(
@@ -105,6 +130,18 @@ export class SandboxControlService {
       longitude: m.longitude,
       quotedId: m.quotedId,
       reaction: m.reaction,
+      ...(m.poll
+        ? {
+            poll: {
+              question: m.poll.question,
+              options: m.poll.options,
+              selectableCount: m.poll.selectableCount,
+            },
+          }
+        : {}),
+      ...(m.editedAt ? { editedAt: new Date(m.editedAt).toISOString() } : {}),
+      ...(m.edits ? { edits: m.edits.map((e) => ({ text: e.text, at: new Date(e.at).toISOString() })) } : {}),
+      ...(m.revokedAt ? { revokedAt: new Date(m.revokedAt).toISOString() } : {}),
       at: new Date(m.at).toISOString(),
       deliveredAt: iso(m.receipts.deliveredAt),
       readAt: iso(m.receipts.readAt),

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContactPresence } from '../contact-activity';
 import type { RecordedMessage } from '../message-record';
-import type { WhatsAppSandbox } from '../whatsapp-sandbox';
+import type { ContactChange, WhatsAppSandbox } from '../whatsapp-sandbox';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const CONTACT_PRESENCES: ContactPresence[] = ['typing', 'recording', 'paused', 'available', 'unavailable'];
@@ -25,6 +25,27 @@ function str(body: Body, name: string): string {
   if (typeof value !== 'string' || !value.length || value.length > 4096)
     throw new ControlError(400, 'Invalid request', `"${name}" must be a non-empty string`);
   return value;
+}
+
+/** The one change a /contact-change body names (edit, revoke, react or vote). */
+function contactChange(body: Body): ContactChange {
+  const obj = (name: string): Body | undefined => {
+    const v = body[name];
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Body) : undefined;
+  };
+  const [edit, revoke, react, vote] = [obj('edit'), obj('revoke'), obj('react'), obj('vote')];
+  if (edit) return { edit: { id: str(edit, 'id'), text: str(edit, 'text') } };
+  if (revoke) return { revoke: { id: str(revoke, 'id') } };
+  if (react && typeof react.emoji === 'string')
+    return { react: { id: str(react, 'id'), emoji: react.emoji } };
+  const options = vote?.options;
+  if (vote && Array.isArray(options) && options.every((o) => typeof o === 'string'))
+    return { vote: { pollId: str(vote, 'pollId'), options: options as string[] } };
+  throw new ControlError(
+    400,
+    'Invalid request',
+    'give one of edit {id, text}, revoke {id}, react {id, emoji} or vote {pollId, options}',
+  );
 }
 
 function optStr(body: Body, name: string): string | undefined {
@@ -83,6 +104,9 @@ export interface ReceivedView {
  *   POST /scan {qr, phone?, pushName?}           -> {phone, lid, deviceJid}
  *   POST /contact-send {from, to, text, id?, pushName?}  -> {id}
  *   POST /contact-send-many {from, to, n, prefix}        -> {ids, ms}: texts "<prefix> <i>", one after another
+ *   POST /contact-change {from, to, edit|revoke|react|vote}  -> {id}: the contact edits or deletes a message
+ *                                                   it sent ({id, text} / {id}), reacts ({id, emoji}) or votes in
+ *                                                   a poll it received ({pollId, options}); see ContactChange
  *   POST /phone-send {account, to, text}         -> {id}
  *   POST /contact-presence {contact, account, state}  -> {delivered}: typing | recording | paused | available |
  *                                                   unavailable, to the account's subscribed connections
@@ -193,6 +217,15 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
         ids.push((await sandbox.contactSend(from, to, { text: `${prefix} ${i}` })).id);
       await sandbox.persisted();
       return { ids, ms: performance.now() - t0 };
+    }
+    case '/contact-change': {
+      const sent = await sandbox
+        .contactChange(str(body, 'from'), str(body, 'to'), contactChange(body))
+        .catch((err: Error) => {
+          throw new ControlError(400, 'Change refused', err.message);
+        });
+      await sandbox.persisted();
+      return sent;
     }
     case '/phone-send': {
       const sent = await sandbox.phoneSend(str(body, 'account'), str(body, 'to'), str(body, 'text'));
