@@ -135,9 +135,9 @@ export function toMessageView(m: MessageEntity): MessageView {
 
 /** The details as shown: a poll's votes as its tally (options with counts and voters). */
 function viewDetails(m: MessageEntity): Record<string, unknown> | null {
-  if (!m.details) return null;
+  const parsed = m.details ? (JSON.parse(m.details) as Record<string, unknown> | null) : null;
+  if (!parsed?.poll) return parsed;
   const details = parseDetails(m);
-  if (!details.poll) return details;
   const { pollVotes, ...rest } = details;
   return { ...rest, poll: { ...details.poll, tally: pollTally(details), votes: pollVotes ?? [] } };
 }

@@ -148,6 +148,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @OnEvent('message.sent')
   @OnEvent('message.status')
   @OnEvent('message.media')
+  @OnEvent('message.edited')
+  @OnEvent('message.revoked')
+  @OnEvent('message.reaction')
+  @OnEvent('poll.vote')
   @OnEvent('presence.update')
   @OnEvent('webhook.endpoint_disabled')
   onDomainEvent(event: Envelope): void {

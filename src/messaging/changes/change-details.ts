@@ -40,7 +40,8 @@ type Details = Record<string, unknown> & {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function parseDetails(row: Pick<MessageEntity, 'details'>): Details {
-  return row.details ? (JSON.parse(row.details) as Details) : {};
+  const parsed = row.details ? (JSON.parse(row.details) as Details | null) : null;
+  return parsed && typeof parsed === 'object' ? parsed : {};
 }
 
 const stringify = (d: Details): string | null => (Object.keys(d).length ? JSON.stringify(d) : null);
