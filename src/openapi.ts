@@ -8,7 +8,12 @@ export const BEARER_SCHEME = 'bearer';
 /** The tags in the order a newcomer needs them, each with what it covers. */
 const TAGS: [name: string, description: string][] = [
   ['sessions', 'Link WhatsApp accounts (QR or pairing code), see their status, stop, restart, log out'],
-  ['messages', 'Send messages through the paced, durable queue; message history; contact lookup'],
+  [
+    'messages',
+    'Send messages (text, media, reactions, polls) through the paced, durable queue; edit and delete sent ' +
+      'messages; message history with edits, reactions and poll tallies (`message.edited`, `message.revoked`, ' +
+      '`message.reaction`, `poll.vote` events); contact lookup',
+  ],
   [
     'webhooks',
     'Signed (Standard Webhooks), durable delivery of events to your endpoints: endpoints, delivery log, ' +
