@@ -4,7 +4,12 @@ import { Agent as HttpsAgent } from 'node:https';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { ContactPresence } from '../../src/sandbox/contact-activity';
-import type { AccountInfo, ContactRecord, DeviceQueueView } from '../../src/sandbox/whatsapp-sandbox';
+import type {
+  AccountInfo,
+  ContactChange,
+  ContactRecord,
+  DeviceQueueView,
+} from '../../src/sandbox/whatsapp-sandbox';
 import type { RecordedMessage } from '../../src/sandbox/message-record';
 import type { ReceivedView } from '../../src/sandbox/standalone/control-server';
 import { Agent as UndiciAgent } from 'undici';
@@ -60,6 +65,8 @@ export interface SandboxProcess {
     text: string,
     opts?: { id?: string; pushName?: string },
   ): Promise<{ id: string }>;
+  /** The contact edits, deletes, reacts to or votes in an earlier message (WhatsAppSandbox.contactChange). */
+  contactChange(from: string, toAccount: string, change: ContactChange): Promise<{ id: string }>;
   /** `n` texts "<prefix> <i>" from one contact, one after another; resolves when all are handed to the server. */
   contactSendMany(
     from: string,
@@ -173,6 +180,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
     kill: () => signal('SIGKILL'),
     scanQr: (qr, o = {}) => call('POST', '/scan', { qr, ...o }),
     contactSend: (from, to, text, o = {}) => call('POST', '/contact-send', { from, to, text, ...o }),
+    contactChange: (from, to, change) => call('POST', '/contact-change', { from, to, ...change }),
     contactSendMany: (from, to, n, prefix) => call('POST', '/contact-send-many', { from, to, n, prefix }),
     phoneSend: (account, to, text) => call('POST', '/phone-send', { account, to, text }),
     received: async (contact) =>
