@@ -85,6 +85,19 @@ describe('conversations: reactions and polls (sandbox, real Baileys)', () => {
     await t.sandbox.contactChange(contact, t.account, { react: { id, emoji: '😂' } });
     await waitForHook(hook, 'message.reaction', (d) => d.id === stored.id);
     expect((await message(stored.id)).details.reactions).toEqual([expect.objectContaining({ emoji: '😂' })]);
+
+    // The account's own reaction, sent through the API, sits beside it once WhatsApp took it.
+    const mine = await sendAndWait(t, {
+      to: contact,
+      type: 'reaction',
+      reaction: { messageId: id, emoji: '❤️' },
+    });
+    const seen = await contactSees(t, contact, mine.waMessageId);
+    expect(seen.reaction).toEqual({ text: '❤️', targetId: id });
+    expect((await message(stored.id)).details.reactions.map((r: any) => [r.emoji, r.from.fromMe])).toEqual([
+      ['😂', false],
+      ['❤️', true],
+    ]);
   });
 
   it('refuses malformed polls', async () => {

@@ -8,6 +8,7 @@ import type { OutgoingContent, QuotedRef, SendOptions } from '../../whatsapp/eng
 import type { QueueDepths } from '../../whatsapp/sessions/message-ports';
 import { SessionNotFound } from '../../whatsapp/sessions/session.errors';
 import { SessionsFacade } from '../../whatsapp/sessions/sessions.facade';
+import { putOwnReaction } from '../changes/own-reaction';
 import { newMessageId, newWaMessageId } from '../message-id';
 import { EnqueueOptions, MessageSender } from '../message-sender';
 import { MessageEntity } from '../message.entity';
@@ -445,6 +446,7 @@ export class MessageQueueService
     const patch: Partial<MessageEntity> = { status: 'sent', ...sent };
     const { store, events } = this;
     const event = await store.write(function* () {
+      if (row.type === 'reaction') yield* putOwnReaction(store, row, sent.sentAt!);
       if (!(yield* store.update(row.seq, patch, 'sending'))) {
         yield* store.update(row.seq, sent);
         return null;

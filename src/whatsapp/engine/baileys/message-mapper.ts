@@ -166,7 +166,6 @@ function contentOf(kind: string, content: proto.IMessage): Content {
   let media: MediaInfo | null = null;
   let download: MediaDownloadRef | undefined;
   let location: InboundMessage['location'] = null;
-  const reaction: InboundMessage['reaction'] = null;
 
   if (kind === 'conversation') {
     type = 'text';
@@ -203,7 +202,7 @@ function contentOf(kind: string, content: proto.IMessage): Content {
     media,
     ...(download ? { mediaDownload: download } : {}),
     location,
-    reaction,
+    reaction: null,
     ...(poll ? { poll } : {}),
   };
 }
