@@ -74,6 +74,21 @@ describe('the sandbox in its own process, with the gateway', () => {
     });
     // Not subscribed to the contact's presence: WhatsApp relays nothing.
     expect(await sandbox.contactPresence(contact, phone, 'typing')).toEqual({ delivered: 0 });
+
+    // The contact edits its message: the gateway's history shows the new text and keeps the old one.
+    await sandbox.contactChange(contact, phone, { edit: { id, text: 'hello, edited' } });
+    const edited = await waitUntil(
+      async () => {
+        const m = (await get(`/api/sessions/default/messages/${stored.id}`)).body;
+        return m.text === 'hello, edited' ? m : null;
+      },
+      { what: 'the edit stored by the gateway' },
+    );
+    expect(edited.details.edits[0].previousText).toBe('hello from another process');
+    await expect(sandbox.contactChange(contact, phone, {} as never)).rejects.toThrow(/400/);
+    await expect(
+      sandbox.contactChange(contact, phone, { vote: { pollId: id, options: ['x'] } }),
+    ).rejects.toThrow(/400.*has no poll/);
   });
 });
 
