@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { CommitObserver, runStepsAsync, Sql, SqlDatabase, SqlParam, SqlStep } from './sql';
 
@@ -240,6 +241,7 @@ class Pipeline {
   private readonly sent: Promise<void>[] = [];
   /** The first statement that failed on the database, or whose count differed. */
   private failure: Error | null = null;
+  private corked = false;
 
   constructor(
     private readonly client: PoolClient,
@@ -248,6 +250,7 @@ class Pipeline {
 
   /** Sends a statement whose answer nobody waits for; `expect` is the count the body went on with. */
   send(step: Statementish): void {
+    this.cork();
     this.sent.push(
       this.exec(step).then(
         (result) => {
@@ -286,6 +289,7 @@ class Pipeline {
         this.send(step);
         next = body.next(step.expect);
       } else {
+        this.cork();
         const answer = this.exec(step).catch((err: Error) => {
           this.fail(err);
           throw err;
@@ -296,6 +300,22 @@ class Pipeline {
       }
     }
     return next.value;
+  }
+
+  /**
+   * The statements sent in one stretch of a body leave in one write to the socket rather than one each (node's
+   * `cork`, which node-postgres itself uses for the messages of one query): uncorked before anything is awaited.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+    if (typeof stream?.cork !== 'function') return;
+    stream.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork();
+    });
   }
 
   private fail(err: Error): void {
