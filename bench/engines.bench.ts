@@ -11,8 +11,10 @@
  *           webhook reaches a loopback receiver (as in bench/webhooks-fullpath.ts); rate from the first to the
  *           last webhook arrival. Target: PostgreSQL >= 0.7x SQLite's msg/s.
  *
- * On PostgreSQL the bench also prints statements and commits per message (pg_stat_statements and
- * pg_stat_database of the gateway's database), the round trips the write lane makes.
+ * On PostgreSQL the bench also prints statements and commits per message (pg_stat_statements of the gateway's
+ * database), with the server's time on each statement, and the CPU each message cost the gateway and the
+ * server's processes (statements are not round trips: the write lane pipelines those a body does not wait for).
+ * pg_stat_statements does not list a BEGIN sent through the extended protocol.
  *
  * Run: npm run bench:engines (builds first). Env: PARTS, DURATION_S=10, RATE=200, INBOUND_N=2000, ROUNDS=1
  * (alternating SQLite / PostgreSQL rounds per part; ratios are of the medians), PG_SYNCHRONOUS_COMMIT (see
