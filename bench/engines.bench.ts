@@ -11,8 +11,10 @@
  *           webhook reaches a loopback receiver (as in bench/webhooks-fullpath.ts); rate from the first to the
  *           last webhook arrival. Target: PostgreSQL >= 0.7x SQLite's msg/s.
  *
- * On PostgreSQL the bench also prints statements and commits per message (pg_stat_statements and
- * pg_stat_database of the gateway's database), the round trips the write lane makes.
+ * On PostgreSQL the bench also prints statements and commits per message (pg_stat_statements of the gateway's
+ * database), with the server's time on each statement, and the CPU each message cost the gateway and the
+ * server's processes (statements are not round trips: the write lane pipelines those a body does not wait for).
+ * pg_stat_statements does not list a BEGIN sent through the extended protocol.
  *
  * Run: npm run bench:engines (builds first). Env: PARTS, DURATION_S=10, RATE=200, INBOUND_N=2000, ROUNDS=1
  * (alternating SQLite / PostgreSQL rounds per part; ratios are of the medians), PG_SYNCHRONOUS_COMMIT (see
@@ -31,7 +33,7 @@ import {
   startSandbox,
 } from './lib/processes';
 import { pacedLoad } from './lib/paced-load';
-import { BenchPostgres, startBenchPostgres } from './lib/postgres-server';
+import { BenchPostgres, PgCounters, startBenchPostgres, statementBreakdown } from './lib/postgres-server';
 import { fmt, median, table, verdict } from './lib/stats';
 import { WebhookReceiver } from './lib/webhook-receiver';
 
@@ -66,10 +68,11 @@ async function gatewayOn(
   variant: Variant,
   pg: BenchPostgres,
   env: Record<string, string>,
-): Promise<{ gw: GatewayProcess; counters: () => Promise<{ statements: number; commits: number }> }> {
+): Promise<{ gw: GatewayProcess; counters: () => Promise<PgCounters> }> {
   if (variant.engine === 'sqlite') {
     const gw = await startGateway({ env, root: variant.root });
-    return { gw, counters: async () => ({ statements: NaN, commits: NaN }) };
+    const none: PgCounters = { statements: NaN, commits: NaN, serverMs: NaN, byStatement: new Map() };
+    return { gw, counters: async () => none };
   }
   const name = `bench_${process.pid}_${++databases}`;
   const url = await pg.createDatabase(name);
@@ -88,6 +91,9 @@ interface AcceptResult {
   queued: number;
   statementsPerMsg: number;
   commitsPerMsg: number;
+  /** PostgreSQL's time executing the statements, ms per message. */
+  serverMsPerMsg: number;
+  breakdown: ReturnType<typeof statementBreakdown>;
   /** CPU ms per accepted message at the max rate: the gateway's process; PostgreSQL's processes. */
   gatewayCpuPerMsg: number;
   postgresCpuPerMsg: number;
@@ -128,6 +134,8 @@ async function accept(variant: Variant, pg: BenchPostgres, sandbox: SandboxProce
       queued,
       statementsPerMsg: (after.statements - before.statements) / sent,
       commitsPerMsg: (after.commits - before.commits) / sent,
+      serverMsPerMsg: (after.serverMs - before.serverMs) / sent,
+      breakdown: statementBreakdown(before, after, sent),
       gatewayCpuPerMsg: (cpu1[0] - cpu0[0]) / sent,
       postgresCpuPerMsg: (cpu1[1] - cpu0[1]) / sent,
     };
@@ -142,6 +150,10 @@ interface InboundResult {
   sendMs: number;
   statementsPerMsg: number;
   commitsPerMsg: number;
+  serverMsPerMsg: number;
+  breakdown: ReturnType<typeof statementBreakdown>;
+  /** CPU ms per message: the gateway, PostgreSQL's processes, the sandbox, this process (the receiver). */
+  cpuPerMsg: { gateway: number; postgres: number; sandbox: number; receiver: number };
 }
 
 async function inbound(
@@ -179,15 +191,48 @@ async function inbound(
     };
     await run(`${tag}-warm`, 50);
     const before = await counters();
+    const cpu = () => ({
+      gateway: processCpuMs(gw.child.pid) ?? NaN,
+      postgres: variant.engine === 'postgres' ? pg.cpuMs() : NaN,
+      sandbox: processCpuMs(sandbox.child.pid) ?? NaN,
+      receiver: processCpuMs(process.pid) ?? NaN,
+    });
+    const cpu0 = cpu();
     const r = await run(tag, INBOUND_N);
+    const cpu1 = cpu();
     const after = await counters();
+    const perMsg = (k: keyof typeof cpu0) => (cpu1[k] - cpu0[k]) / INBOUND_N;
     return {
       ...r,
+      cpuPerMsg: {
+        gateway: perMsg('gateway'),
+        postgres: perMsg('postgres'),
+        sandbox: perMsg('sandbox'),
+        receiver: perMsg('receiver'),
+      },
       statementsPerMsg: (after.statements - before.statements) / INBOUND_N,
       commitsPerMsg: (after.commits - before.commits) / INBOUND_N,
+      serverMsPerMsg: (after.serverMs - before.serverMs) / INBOUND_N,
+      breakdown: statementBreakdown(before, after, INBOUND_N),
     };
   } finally {
     await gw.stop();
+  }
+}
+
+/** The statements of each PostgreSQL variant's last round, per message: calls and the server's time. */
+function printBreakdowns(
+  what: string,
+  results: Record<string, { breakdown: ReturnType<typeof statementBreakdown> }[]>,
+): void {
+  for (const { name, engine } of VARIANTS) {
+    if (engine !== 'postgres') continue;
+    const rs = results[name];
+    console.log(`Statements per ${what}, ${name} (last round):\n`);
+    table(
+      ['calls', 'server ms', 'statement'],
+      rs[rs.length - 1].breakdown.map((b) => [fmt(b.calls, 2), fmt(b.ms, 3), b.query.slice(0, 110)]),
+    );
   }
 }
 
@@ -229,7 +274,9 @@ async function main(): Promise<void> {
           fmt(last.pacedMax, 0),
           last.failures,
           last.queued,
-          engine === 'postgres' ? `${fmt(last.statementsPerMsg, 2)} / ${fmt(last.commitsPerMsg, 2)}` : '-',
+          engine === 'postgres'
+            ? `${fmt(last.statementsPerMsg, 2)} / ${fmt(last.commitsPerMsg, 2)} / ${fmt(last.serverMsPerMsg, 3)}`
+            : '-',
           `${fmt(median(rs.map((r) => r.gatewayCpuPerMsg)), 3)}${
             engine === 'postgres' ? ` + ${fmt(median(rs.map((r) => r.postgresCpuPerMsg)), 3)}` : ''
           }`,
@@ -247,11 +294,12 @@ async function main(): Promise<void> {
           'max ms',
           'non-2xx/errors',
           'queued at end',
-          'statements / commits per msg',
+          'statements / commits / server ms per msg',
           'CPU ms per msg at max: gateway + PostgreSQL',
         ],
         rows,
       );
+      printBreakdowns('accepted message, at max rate', results);
       const ratio =
         median(results.postgres.map((r) => r.maxRps)) / median(results.sqlite.map((r) => r.maxRps));
       targets.push([
@@ -288,7 +336,8 @@ async function main(): Promise<void> {
           'ratio vs SQLite',
           'first -> last ms',
           'sandbox sending took ms',
-          'statements / commits per msg',
+          'statements / commits / server ms per msg',
+          'CPU ms per msg: gateway + PostgreSQL; sandbox, receiver',
         ],
         VARIANTS.map(({ name, engine }) => {
           const rs = results[name];
@@ -299,10 +348,16 @@ async function main(): Promise<void> {
             fmt(median(rs.map((r) => r.rate)) / base, 2) + 'x',
             fmt(last.spanMs, 0),
             fmt(last.sendMs, 0),
-            engine === 'postgres' ? `${fmt(last.statementsPerMsg, 2)} / ${fmt(last.commitsPerMsg, 2)}` : '-',
+            engine === 'postgres'
+              ? `${fmt(last.statementsPerMsg, 2)} / ${fmt(last.commitsPerMsg, 2)} / ${fmt(last.serverMsPerMsg, 3)}`
+              : '-',
+            `${fmt(median(rs.map((r) => r.cpuPerMsg.gateway)), 2)}${
+              engine === 'postgres' ? ` + ${fmt(median(rs.map((r) => r.cpuPerMsg.postgres)), 2)}` : ''
+            }; ${fmt(median(rs.map((r) => r.cpuPerMsg.sandbox)), 2)}, ${fmt(median(rs.map((r) => r.cpuPerMsg.receiver)), 2)}`,
           ];
         }),
       );
+      printBreakdowns('inbound message', results);
       const ratio = median(results.postgres.map((r) => r.rate)) / base;
       targets.push([
         'inbound -> webhook: PostgreSQL >= 0.7x SQLite',

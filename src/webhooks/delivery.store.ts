@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { all, get, run, Sql } from '../database/sql/sql';
+import { all, execute, get, run, runExpecting, Sql } from '../database/sql/sql';
 
 export interface ClaimedDelivery {
   id: string;
@@ -111,7 +111,7 @@ export class DeliveryStore {
    * lease was lost (the attempt is still logged). Also tracks the endpoint's failing streak.
    */
   *complete(delivery: ClaimedDelivery, owner: string, outcome: AttemptOutcome, now: number): Sql<boolean> {
-    yield* run(
+    yield* execute(
       `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, response, error, success)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -126,7 +126,7 @@ export class DeliveryStore {
       ],
     );
     const status = outcome.success ? 'delivered' : outcome.retryAt === null ? 'failed' : 'pending';
-    const changed = yield* run(
+    const changed = yield* runExpecting(
       `UPDATE webhook_deliveries
           SET status = ?, attempts = attempts + 1, run_attempts = run_attempts + 1, next_attempt_at = ?,
               lease_owner = NULL, last_status_code = ?, last_error = ?, updated_at = ?,
@@ -143,17 +143,18 @@ export class DeliveryStore {
         delivery.id,
         owner,
       ],
+      1,
     );
     if (outcome.success) {
-      yield* run(
+      yield* execute(
         `UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL`,
         [delivery.endpointId],
       );
     } else {
-      yield* run(`UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL`, [
-        outcome.startedAt,
-        delivery.endpointId,
-      ]);
+      yield* execute(
+        `UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL`,
+        [outcome.startedAt, delivery.endpointId],
+      );
     }
     return changed === 1;
   }

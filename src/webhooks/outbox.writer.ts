@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { all, get, onRollback, run, Sql, SqlDatabase } from '../database/sql/sql';
+import { all, execute, get, onRollback, runExpecting, Sql, SqlDatabase } from '../database/sql/sql';
 import type { DomainEvent } from '../events/domain-event';
 import { newDeliveryId } from './delivery.store';
 import { subscribes } from './event-filter';
@@ -96,7 +96,7 @@ export class OutboxWriter {
     if (!matching.length) return [];
     const now = Date.now();
     const payload = envelope(event);
-    yield* run(
+    yield* execute(
       `INSERT INTO webhook_events (id, type, session, payload, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
       [event.id, event.type, event.session, payload, now],
@@ -112,7 +112,7 @@ export class OutboxWriter {
     for (const [i, t] of targets.entries()) {
       const lease = handoff?.reserve(t.id, now) ?? null;
       const written =
-        (yield* run(
+        (yield* runExpecting(
           `INSERT INTO webhook_deliveries
              (id, event_id, endpoint_id, event_type, status, lease_owner, next_attempt_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -127,6 +127,7 @@ export class OutboxWriter {
             now,
             now,
           ],
+          1,
         )) > 0;
       if (lease && written) handed.push({ deliveryId: ids[i], eventId: event.id, endpointId: t.id, payload });
       else if (lease) handoff!.unreserve(t.id);

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { CommitObserver, runStepsAsync, Sql, SqlDatabase, SqlParam, SqlStep } from './sql';
 
@@ -75,6 +76,7 @@ export class PostgresDatabase extends SqlDatabase {
     if (this.batch && !this.committing) this.closeBatch();
     this.closed = true;
     while (this.committing) await this.tail;
+    if (this.writer) setPipelined(this.writer, false);
     this.writer?.release();
     this.writer = null;
   }
@@ -104,6 +106,9 @@ export class PostgresDatabase extends SqlDatabase {
   private async connection(): Promise<PoolClient> {
     if (!this.writer) {
       const client = await this.pool.connect();
+      // The write lane sends a transaction's statements without waiting for each answer (see Pipeline); the
+      // pool's other connections (reads, TypeORM) stay in node-postgres' default mode, one query at a time.
+      setPipelined(client, true);
       // A connection that breaks while idle is dropped; the next batch opens another.
       client.on('error', () => {
         if (this.writer === client) this.writer = null;
@@ -114,7 +119,15 @@ export class PostgresDatabase extends SqlDatabase {
     return this.writer;
   }
 
-  private async commitBatch(batch: PendingWrite[]): Promise<void> {
+  /**
+   * Runs the batch in one transaction and settles each write. Pipelined first: BEGIN and the statements whose
+   * answers the bodies do not wait for are sent back to back, and the batch waits only where a body needs an
+   * answer, then once for the lot before COMMIT. If a statement failed, or one of `runExpecting` changed another
+   * number of rows than the body went on with, nothing is committed and the writes run again `strict`ly, each
+   * statement awaited and its true answer (or error) handed to the body, as the whole batch (a count that
+   * differed) or each write alone (a failure), so only a write that fails by itself is refused.
+   */
+  private async commitBatch(batch: PendingWrite[], strict = false): Promise<void> {
     let client: PoolClient;
     try {
       client = await this.connection();
@@ -124,24 +137,36 @@ export class PostgresDatabase extends SqlDatabase {
     }
     const hooks: (() => void)[] = [];
     const results: unknown[] = [];
+    const pipeline = strict ? null : new Pipeline(client, (step) => this.exec(client, step));
     try {
-      await client.query('BEGIN');
-      for (const write of batch)
-        results.push(
-          await runStepsAsync(
-            write.body(),
-            (step) => this.exec(client, step),
-            (hook) => hooks.push(hook),
-          ),
-        );
-      await client.query('COMMIT');
+      if (pipeline) {
+        pipeline.send({ op: 'execute', sql: 'BEGIN', params: [] });
+        for (const write of batch) results.push(await pipeline.runBody(write.body(), hooks));
+        await pipeline.settled();
+      } else {
+        await client.query('BEGIN');
+        for (const write of batch)
+          results.push(
+            await runStepsAsync(
+              write.body(),
+              (step) => this.exec(client, step),
+              (hook) => hooks.push(hook),
+            ),
+          );
+      }
+      // A statement that failed leaves the transaction aborted, and PostgreSQL answers its COMMIT by rolling back.
+      const commit = await client.query('COMMIT');
+      if (commit.command !== 'COMMIT') throw new Error(`The transaction was rolled back (${commit.command})`);
     } catch (err) {
+      // Statements still in flight are answered first (a body's own error may follow a failure not yet seen).
+      const failure = pipeline ? await pipeline.outcome() : null;
       await this.rollback(client);
       runHooks(hooks);
-      if (batch.length === 1) batch[0].reject(err);
+      if (failure instanceof CountDiffered) await this.commitBatch(batch, true);
+      else if (batch.length === 1 && !failure) batch[0].reject(err);
       // One of them failed and nothing of the batch was kept: each runs again alone, so only a write that fails
       // by itself is refused.
-      else for (const write of batch) await this.commitBatch([write]);
+      else for (const write of batch) await this.commitBatch([write], true);
       return;
     }
     batch.forEach((write, i) => write.resolve(results[i]));
@@ -167,6 +192,8 @@ export class PostgresDatabase extends SqlDatabase {
     switch (step.op) {
       case 'run':
         return result.rowCount ?? 0;
+      case 'execute':
+        return undefined;
       case 'get':
         return result.rows[0];
       case 'all':
@@ -186,12 +213,115 @@ export class PostgresDatabase extends SqlDatabase {
   }
 }
 
+/** node-postgres' pipeline mode (`new Client({ pipeline: true })`), switched on a pooled client while it is idle. */
+function setPipelined(client: PoolClient, on: boolean): void {
+  (client as PoolClient & { pipeline: boolean }).pipeline = on;
+}
+
 /**
  * PostgreSQL's text cannot hold U+0000 (SQLite's can): a contact's message carrying one would fail its insert
  * again at every redelivery. It is stored as U+FFFD instead (the API refuses NUL in what it accepts).
  */
 const storable = (value: SqlParam): SqlParam =>
   typeof value === 'string' && value.includes('\0') ? value.replace(/\0/g, '\uFFFD') : value;
+
+/** A `runExpecting` statement changed another number of rows than its body went on with. */
+class CountDiffered extends Error {
+  constructor(sql: string, expected: number, actual: unknown) {
+    super(`expected ${expected} changed rows, got ${String(actual)}: ${sql.slice(0, 60)}`);
+  }
+}
+
+/**
+ * The statements of one pipelined transaction on the write connection (node-postgres' `pipeline` mode writes
+ * each query at once, without waiting for the answers to those before it; the answers come back in order).
+ * The first failure, or count that differed, is kept: every later statement of the transaction fails anyway.
+ */
+class Pipeline {
+  private readonly sent: Promise<void>[] = [];
+  /** The first statement that failed on the database, or whose count differed. */
+  private failure: Error | null = null;
+  private corked = false;
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly exec: (step: Statementish) => Promise<unknown>,
+  ) {}
+
+  /** Sends a statement whose answer nobody waits for; `expect` is the count the body went on with. */
+  send(step: Statementish): void {
+    this.cork();
+    this.sent.push(
+      this.exec(step).then(
+        (result) => {
+          if (step.expect !== undefined && result !== step.expect)
+            this.fail(new CountDiffered(step.sql, step.expect, result));
+        },
+        (err: Error) => this.fail(err),
+      ),
+    );
+  }
+
+  /** Resolves once every statement sent so far has been answered; throws the first failure. */
+  async settled(): Promise<void> {
+    if (await this.outcome()) throw this.failure;
+  }
+
+  /** Once every statement sent so far has been answered: the first failure, or null. */
+  async outcome(): Promise<Error | null> {
+    await Promise.all(this.sent);
+    this.sent.length = 0;
+    return this.failure;
+  }
+
+  /**
+   * Runs one write's body: statements the body does not wait for are sent and it goes on at once; one whose
+   * answer it needs is sent behind them, and answered once they all have been, without a failure.
+   */
+  async runBody<T>(body: Sql<T>, hooks: (() => void)[]): Promise<T> {
+    let next = body.next();
+    while (!next.done) {
+      const step = next.value;
+      if (step.op === 'onRollback') {
+        hooks.push(step.hook);
+        next = body.next();
+      } else if (step.op === 'execute' || (step.op === 'run' && step.expect !== undefined)) {
+        this.send(step);
+        next = body.next(step.expect);
+      } else {
+        this.cork();
+        const answer = this.exec(step).catch((err: Error) => {
+          this.fail(err);
+          throw err;
+        });
+        answer.catch(() => undefined); // read below, once those before it are answered
+        await this.settled();
+        next = body.next(await answer);
+      }
+    }
+    return next.value;
+  }
+
+  /**
+   * The statements sent in one stretch of a body leave in one write to the socket rather than one each (node's
+   * `cork`, which node-postgres itself uses for the messages of one query): uncorked before anything is awaited.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+    if (typeof stream?.cork !== 'function') return;
+    stream.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork();
+    });
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+  }
+}
 
 function runHooks(hooks: (() => void)[]): void {
   for (const hook of hooks) {

@@ -1,10 +1,14 @@
 /**
  * The engine-neutral SQL port the stores are written against (SQLite or PostgreSQL behind it).
  *
- * A transaction body is a generator: each `yield*` of a statement below is one round to the database. The
- * SQLite adapter runs the body synchronously, statement after statement, inside its group commit (no other
- * code runs between two statements of a transaction, exactly as with plain better-sqlite3 calls); the
- * PostgreSQL adapter awaits each statement on the transaction's connection. One body, both engines:
+ * A transaction body is a generator: each `yield*` of a statement below is one step. The SQLite adapter runs
+ * the body synchronously, statement after statement, inside its group commit (no other code runs between two
+ * statements of a transaction, exactly as with plain better-sqlite3 calls). The PostgreSQL adapter pipelines a
+ * write's statements on the transaction's connection: a statement whose answer the body does not wait for
+ * (`execute`, `runExpecting`) is sent and the body goes on at once; a statement whose answer it needs (`run`,
+ * `get`, `all`) is sent behind them and awaited, so a batch of writes costs a round trip per answer waited for,
+ * not one per statement. Statements run in the order the body yields them, on both engines. One body, both
+ * engines:
  *
  *   const stored = await sql.write(function* () {
  *     const inserted = yield* run('INSERT INTO t (a) VALUES (?) ON CONFLICT DO NOTHING', [a]);
@@ -23,9 +27,13 @@ export type SqlEngine = 'sqlite' | 'postgres';
 
 export type SqlParam = string | number | boolean | null | Buffer;
 
-/** One step of a body: a statement, or a rollback hook for in-memory state taken alongside the rows. */
+/**
+ * One step of a body: a statement, or a rollback hook for in-memory state taken alongside the rows. `execute`
+ * is a statement whose count the body does not read; a `run` with `expect` goes on as if it changed that many
+ * rows (see `runExpecting`).
+ */
 export type SqlStep =
-  | { op: 'run' | 'get' | 'all'; sql: string; params: readonly SqlParam[] }
+  | { op: 'run' | 'get' | 'all' | 'execute'; sql: string; params: readonly SqlParam[]; expect?: number }
   | { op: 'onRollback'; hook: () => void };
 
 /** A statement, or a whole transaction body, resolving to `T`. */
@@ -34,6 +42,26 @@ export type Sql<T> = Generator<SqlStep, T, unknown>;
 /** Executes one statement; answers how many rows it changed. */
 export function* run(sql: string, params: readonly SqlParam[] = []): Sql<number> {
   return (yield { op: 'run', sql, params }) as number;
+}
+
+/**
+ * Executes one statement whose count the body does not need (an INSERT of a row of its own, an upsert). On
+ * PostgreSQL it is sent without waiting for its answer; should it fail, the whole write fails (and is run
+ * again alone, each statement awaited, so only a write that fails by itself is refused).
+ */
+export function* execute(sql: string, params: readonly SqlParam[] = []): Sql<void> {
+  yield { op: 'execute', sql, params };
+}
+
+/**
+ * Executes one statement that normally changes `expected` rows (an INSERT ... ON CONFLICT DO NOTHING of a new
+ * row, a compare-and-swap that normally holds) and answers how many it changed. On PostgreSQL the statement is
+ * sent without waiting and the body goes on as if it changed `expected` rows; if it did not, nothing of the
+ * batch is committed and it runs again with each statement awaited, so the body then sees the true count. On
+ * SQLite it is `run`. Use it where the other count is rare: that case costs the batch a second execution.
+ */
+export function* runExpecting(sql: string, params: readonly SqlParam[], expected: number): Sql<number> {
+  return (yield { op: 'run', sql, params, expect: expected }) as number;
 }
 
 /** The first row of a query, or undefined. */

@@ -42,7 +42,7 @@ export class SqliteDatabase extends SqlDatabase {
     this.statement('SELECT 1').get();
   }
 
-  private readonly exec = (step: Statementish): unknown => execute(this.statement(step.sql), step);
+  private readonly exec = (step: Statementish): unknown => executeStep(this.statement(step.sql), step);
 
   private statement(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -51,11 +51,14 @@ export class SqliteDatabase extends SqlDatabase {
   }
 }
 
-function execute(statement: Statement, step: Statementish): unknown {
+function executeStep(statement: Statement, step: Statementish): unknown {
   const params = step.params.map(bindable);
   switch (step.op) {
     case 'run':
       return statement.run(...params).changes;
+    case 'execute':
+      statement.run(...params);
+      return undefined;
     case 'get':
       return statement.get(...params);
     case 'all':
@@ -70,7 +73,7 @@ function execute(statement: Statement, step: Statementish): unknown {
 export function runOnSqlite<T>(db: Database, body: Sql<T>): T {
   return runSteps(
     body,
-    (step) => execute(db.prepare(step.sql), step),
+    (step) => executeStep(db.prepare(step.sql), step),
     () => undefined,
   );
 }

@@ -1,5 +1,5 @@
 import type { AuthStateStore, KeyEntry } from '../engine/auth-state-store';
-import { all, get, run, Sql, SqlDatabase } from '../../database/sql/sql';
+import { all, execute, get, run, Sql, SqlDatabase } from '../../database/sql/sql';
 import { FieldCipher, secretContext } from '../../secrets/field-cipher';
 
 /** Ids per statement: SQLite limits bound parameters, and 812 pre-keys arrive in one write at first login. */
@@ -46,7 +46,7 @@ export class SqlAuthStateStore implements AuthStateStore {
   async writeCreds(value: string): Promise<void> {
     const sealed = this.cipher.seal(value, this.credsContext());
     await this.sql.write(() =>
-      run(
+      execute(
         'INSERT INTO auth_creds (session_id, value, updated_at) VALUES (?, ?, ?) ' +
           'ON CONFLICT (session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
         [this.sessionId, sealed, Date.now()],
@@ -97,13 +97,13 @@ export class SqlAuthStateStore implements AuthStateStore {
   private *upsertKeys(entries: KeyEntry[]): Sql<void> {
     for (const e of entries) {
       if (e.value === null)
-        yield* run('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?', [
+        yield* execute('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?', [
           this.sessionId,
           e.type,
           e.id,
         ]);
       else
-        yield* run(
+        yield* execute(
           'INSERT INTO auth_keys (session_id, type, id, value) VALUES (?, ?, ?, ?) ' +
             'ON CONFLICT (session_id, type, id) DO UPDATE SET value = excluded.value',
           [this.sessionId, e.type, e.id, this.cipher.seal(e.value, this.keyContext(e.type, e.id))],
