@@ -149,6 +149,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @OnEvent('message.status')
   @OnEvent('message.media')
   @OnEvent('presence.update')
+  @OnEvent('contact.mapped')
   @OnEvent('webhook.endpoint_disabled')
   onDomainEvent(event: Envelope): void {
     if (event?.type) this.broadcast(event.type, event);

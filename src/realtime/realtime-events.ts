@@ -10,6 +10,7 @@ export const FORWARDED_EVENTS = [
   'message.status',
   'message.media',
   'presence.update',
+  'contact.mapped',
   'webhook.endpoint_disabled',
   'webhook.inbound',
 ] as const;

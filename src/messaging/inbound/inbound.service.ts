@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
+import { ContactDirectory } from '../../contacts/contact-directory';
 import type { Sql } from '../../database/sql/sql';
 import type { DomainEvent } from '../../events/domain-event';
 import { detailsWithPendingMedia } from '../../media/media-details';
@@ -34,6 +35,7 @@ export class InboundService {
     private readonly events: MessageEvents,
     private readonly sessions: SessionsFacade,
     private readonly mediaFiles: MediaFileStore,
+    private readonly contacts: ContactDirectory,
   ) {}
 
   /**
@@ -99,7 +101,11 @@ export class InboundService {
   ): Sql<readonly [MessageEntity[], DomainEvent[]]> {
     const rows: MessageEntity[] = [];
     const events: DomainEvent[] = [];
-    for (const m of messages) {
+    for (const inbound of messages) {
+      // The sender with both identities where the directory knows them (and what the message teaches it).
+      const sender = yield* this.contacts.sender(sessionId, inbound);
+      events.push(...sender.events);
+      const m = { ...inbound, senderPhone: sender.phone, senderLid: sender.lid };
       let row = toRow(sessionId, m, source);
       if (!(yield* this.store.insert(row))) {
         const decrypted = m.type !== 'undecryptable' && (yield* this.decrypted(row));

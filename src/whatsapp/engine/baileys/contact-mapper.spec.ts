@@ -3,11 +3,20 @@ import { mappingsToContacts, toContactInfo } from './contact-mapper';
 describe('toContactInfo', () => {
   it('takes the phone JID and the LID from id, lid and phoneNumber, and the names WhatsApp gave', () => {
     expect(
-      toContactInfo({ id: '200000000000001@lid', phoneNumber: '6281234567890:3@s.whatsapp.net', notify: 'Budi' }),
+      toContactInfo({
+        id: '200000000000001@lid',
+        phoneNumber: '6281234567890:3@s.whatsapp.net',
+        notify: 'Budi',
+      }),
     ).toEqual({ phoneJid: '6281234567890@s.whatsapp.net', lid: '200000000000001@lid', pushName: 'Budi' });
     expect(
       toContactInfo({ id: '6281234567890@s.whatsapp.net', name: 'Budi Kantor', verifiedName: 'Toko Budi' }),
-    ).toEqual({ phoneJid: '6281234567890@s.whatsapp.net', lid: null, name: 'Budi Kantor', verifiedName: 'Toko Budi' });
+    ).toEqual({
+      phoneJid: '6281234567890@s.whatsapp.net',
+      lid: null,
+      name: 'Budi Kantor',
+      verifiedName: 'Toko Budi',
+    });
   });
 
   it('leaves out groups and broadcasts', () => {
