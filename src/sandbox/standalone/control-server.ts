@@ -81,7 +81,7 @@ export interface ReceivedView {
  *   POST /wait {contact, count, timeoutMs?}      -> ReceivedView once the contact has `count` records (or at the
  *                                                   deadline, with fewer)
  *   POST /scan {qr, phone?, pushName?}           -> {phone, lid, deviceJid}
- *   POST /contact-send {from, to, text, id?, pushName?}  -> {id}
+ *   POST /contact-send {from, to, text, id?, pushName?, addressing?: 'lid', senderPn?}  -> {id}
  *   POST /contact-send-many {from, to, n, prefix}        -> {ids, ms}: texts "<prefix> <i>", one after another
  *   POST /phone-send {account, to, text}         -> {id}
  *   POST /contact-presence {contact, account, state}  -> {delivered}: typing | recording | paused | available |
@@ -179,7 +179,12 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
         str(body, 'from'),
         str(body, 'to'),
         { text: str(body, 'text') },
-        { id: optStr(body, 'id'), pushName: optStr(body, 'pushName') },
+        {
+          id: optStr(body, 'id'),
+          pushName: optStr(body, 'pushName'),
+          addressing: optStr(body, 'addressing') === 'lid' ? 'lid' : 'pn',
+          senderPn: body.senderPn === true,
+        },
       );
       await sandbox.persisted();
       return sent;
