@@ -32,7 +32,7 @@ export interface Learnt {
 export interface ContactPageQuery {
   afterSeq?: number;
   limit: number;
-  /** Part of a name, push name or verified name (any case), or of the phone digits. */
+  /** Part of a name, push name or verified name (any case), of the phone digits, or of the LID. */
   search?: string;
 }
 
@@ -136,9 +136,10 @@ export class ContactStore {
       const pattern = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push(
         `(LOWER(COALESCE(name, '')) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(push_name, '')) LIKE ? ESCAPE '\\'
-          OR LOWER(COALESCE(verified_name, '')) LIKE ? ESCAPE '\\' OR COALESCE(phone, '') LIKE ? ESCAPE '\\')`,
+          OR LOWER(COALESCE(verified_name, '')) LIKE ? ESCAPE '\\' OR COALESCE(phone, '') LIKE ? ESCAPE '\\'
+          OR COALESCE(lid, '') LIKE ? ESCAPE '\\')`,
       );
-      params.push(pattern, pattern, pattern, pattern);
+      params.push(pattern, pattern, pattern, pattern, pattern);
     }
     params.push(q.limit);
     return this.sql

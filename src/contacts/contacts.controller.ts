@@ -6,7 +6,6 @@ import {
   BlocklistView,
   BlockView,
   ContactPage,
-  ContactView,
   ListContactsQuery,
   ProfilePictureView,
 } from './dto/contacts.dto';
@@ -42,29 +41,14 @@ export class ContactsController {
     summary: 'The people the session knows: phone number, LID, address-book name, push name',
     description:
       'Learnt from WhatsApp (contact sync, incoming messages, phone ↔ LID mappings) and kept across restarts. ' +
-      'In the order people became known; `cursor` pages on without gaps or repeats.',
+      'In the order people became known; `cursor` pages on without gaps or repeats. `search` finds a person ' +
+      'by name, by part of the phone number, or by LID. (Whether a number is on WhatsApp at all: ' +
+      '`GET /api/sessions/{session}/contacts/{phone}`.)',
   })
   @ApiOkResponse({ type: ContactPage })
   @ApiErrors(400, { status: 404, description: 'Unknown session' })
   list(@Param('session') session: string, @Query() q: ListContactsQuery): Promise<ContactPage> {
     return this.contacts.list(session, q);
-  }
-
-  @Get('contacts/:phone')
-  @ApiParam(SESSION)
-  @ApiParam(PHONE)
-  @ApiOperation({ summary: 'One person of the directory, by phone number or LID' })
-  @ApiOkResponse({ type: ContactView })
-  @ApiErrors(BAD_PHONE, {
-    status: 404,
-    description: 'Unknown session, or the person is not in the directory',
-    example: {
-      error: 'Contact not found',
-      details: "6281234567890@s.whatsapp.net is not in this session's contacts",
-    },
-  })
-  get(@Param('session') session: string, @Param('phone') phone: string): Promise<ContactView> {
-    return this.contacts.get(session, phone);
   }
 
   @Get('contacts/:phone/picture')

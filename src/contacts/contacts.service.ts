@@ -8,7 +8,6 @@ import {
   BlocklistView,
   BlockView,
   ContactPage,
-  ContactView,
   decodeContactCursor,
   encodeContactCursor,
   ListContactsQuery,
@@ -41,18 +40,6 @@ export class ContactsService {
       items: page.map(toContactView),
       nextCursor: rows.length > limit ? encodeContactCursor(page[page.length - 1].seq) : null,
     };
-  }
-
-  async get(sessionId: string, phone: string): Promise<ContactView> {
-    this.requireSession(sessionId);
-    const person = parsePerson(phone);
-    const row = await this.store.find(sessionId, {
-      phone: person.phone ?? undefined,
-      lid: person.lid ?? undefined,
-    });
-    if (!row)
-      throw new DomainError(404, 'Contact not found', `${person.jid} is not in this session's contacts`);
-    return toContactView(row);
   }
 
   async picture(sessionId: string, phone: string): Promise<ProfilePictureView> {

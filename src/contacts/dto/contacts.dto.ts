@@ -6,7 +6,7 @@ import type { ContactRow } from '../contact.store';
 export class ListContactsQuery {
   @ApiPropertyOptional({
     example: 'budi',
-    description: 'Part of a name, push name or verified name (any case), or of the phone number',
+    description: 'Part of a name, push name or verified name (any case), of the phone number, or of the LID',
   })
   @IsOptional()
   @IsString()
