@@ -116,6 +116,24 @@ describe.each(['worker', 'main'])('contacts and LID ↔ phone (sandbox, real Bai
     });
     await waitUntil(() => received(hook, 'message.received').find((e) => e.data.text === 'lagi'), DEADLINE);
     expect(received(hook, 'contact.mapped').filter((e) => e.data.lid === lid)).toHaveLength(1);
+
+    // The mapping is stored: a restarted gateway (same database) still knows both, and tells nothing again.
+    await t.close();
+    const account = t.account;
+    t = await startSandboxApp({ WA_ENGINE_THREAD: thread }, { dir: t.dir, link: false });
+    t.account = account;
+    await t.waitForStatus('default', 'connected');
+    expect(await byLid()).toMatchObject({ phone, lid, pushName: 'Lina' });
+    const after = await t.post(`/api/sandbox/contacts/${phone}/messages`, {
+      text: 'setelah restart',
+      addressing: 'lid',
+    });
+    const restarted = await waitUntil(
+      () => received(hook, 'message.received').find((e) => e.data.waMessageId === after.body.id),
+      { ...DEADLINE, what: 'a LID-only message after the restart' },
+    );
+    expect(restarted.data.from).toMatchObject({ phone, lid });
+    expect(received(hook, 'contact.mapped').filter((e) => e.data.lid === lid)).toHaveLength(1);
   });
 
   it('lists names, push names, phone numbers and LIDs, paging without gaps or repeats, and searches', async () => {
