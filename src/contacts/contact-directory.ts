@@ -45,8 +45,17 @@ export class ContactDirectory {
   ) {}
 
   *learn(sessionId: string, facts: ContactFacts, now = Date.now()): Sql<DomainEvent[]> {
+    return (yield* this.learnRow(sessionId, facts, now)).events;
+  }
+
+  /** learn(), also answering the person's row as it is now (undefined without a phone or LID). */
+  private *learnRow(
+    sessionId: string,
+    facts: ContactFacts,
+    now = Date.now(),
+  ): Sql<{ row: ContactRow | undefined; events: DomainEvent[] }> {
     const learnt = yield* this.store.learn(sessionId, facts, now);
-    if (!learnt?.mapped) return [];
+    if (!learnt?.mapped) return { row: learnt?.row, events: [] };
     const { row } = learnt;
     const messagesUpdated = yield* this.store.fillSenderPhone(sessionId, row.lid!, row.phone!);
     const data: ContactMappedEventData = {
@@ -61,7 +70,7 @@ export class ContactDirectory {
     };
     const event = newEvent('contact.mapped', sessionId, data);
     yield* this.bus.record(event);
-    return [event];
+    return { row, events: [event] };
   }
 
   /** What the engine reported about people. */
@@ -88,18 +97,13 @@ export class ContactDirectory {
     let phone = m.senderPhone;
     let lid = m.senderLid;
     if (m.fromMe || (!phone && !lid)) return { phone, lid, events: [] };
-    const events = yield* this.learn(sessionId, {
+    const { row, events } = yield* this.learnRow(sessionId, {
       phone,
       lid,
       ...(m.pushName ? { pushName: m.pushName } : {}),
     });
-    if (!phone || !lid) {
-      const known = phone
-        ? yield* this.store.byPhone(sessionId, phone)
-        : yield* this.store.byLid(sessionId, lid!);
-      phone ??= known?.phone ?? null;
-      lid ??= known?.lid ?? null;
-    }
+    phone ??= row?.phone ?? null;
+    lid ??= row?.lid ?? null;
     return { phone, lid, events };
   }
 
