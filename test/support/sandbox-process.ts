@@ -58,7 +58,7 @@ export interface SandboxProcess {
     from: string,
     toAccount: string,
     text: string,
-    opts?: { id?: string; pushName?: string },
+    opts?: { id?: string; pushName?: string; addressing?: 'pn' | 'lid'; senderPn?: boolean },
   ): Promise<{ id: string }>;
   /** `n` texts "<prefix> <i>" from one contact, one after another; resolves when all are handed to the server. */
   contactSendMany(

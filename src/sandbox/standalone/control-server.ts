@@ -175,6 +175,11 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
       return linked;
     }
     case '/contact-send': {
+      const addressing = optStr(body, 'addressing');
+      if (addressing !== undefined && addressing !== 'pn' && addressing !== 'lid')
+        throw new ControlError(400, 'Invalid request', '"addressing" must be "pn" or "lid"');
+      if (body.senderPn !== undefined && typeof body.senderPn !== 'boolean')
+        throw new ControlError(400, 'Invalid request', '"senderPn" must be a boolean');
       const sent = await sandbox.contactSend(
         str(body, 'from'),
         str(body, 'to'),
@@ -182,7 +187,7 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
         {
           id: optStr(body, 'id'),
           pushName: optStr(body, 'pushName'),
-          addressing: optStr(body, 'addressing') === 'lid' ? 'lid' : 'pn',
+          addressing,
           senderPn: body.senderPn === true,
         },
       );
