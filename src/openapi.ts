@@ -24,6 +24,11 @@ const TAGS: [name: string, description: string][] = [
     'Read receipts for incoming messages, typing and recording indicators, the online state, and ' +
       "subscriptions to people's presence (`presence.update` events)",
   ],
+  [
+    'contacts',
+    'The people each session knows (phone number, LID, names), profile pictures, blocking and the block ' +
+      'list; `contact.mapped` events when a LID gets its phone number',
+  ],
   ['auto-reply', 'Rules that answer incoming messages, and a dry run'],
   ['seed-compatible', "The original gateway's routes and response shapes, on the `default` session"],
   [

@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'session.status',
   'session.qr',
   'presence.update',
+  'contact.mapped',
   'webhook.endpoint_disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ContactDirectory } from '../contacts/contact-directory';
 import type { Sql } from '../database/sql/sql';
 import { EventBus } from '../events/event-bus';
 import { DomainEvent, EventType, newEvent } from '../events/domain-event';
@@ -11,7 +12,10 @@ import { MessageStatusEventData, toMessageView } from './message.view';
  */
 @Injectable()
 export class MessageEvents {
-  constructor(readonly bus: EventBus) {}
+  constructor(
+    readonly bus: EventBus,
+    private readonly contacts: ContactDirectory,
+  ) {}
 
   *message(
     type: Extract<EventType, 'message.received' | 'message.sent'>,
@@ -28,6 +32,7 @@ export class MessageEvents {
       session: row.sessionId,
       waMessageId: row.waMessageId,
       chat: row.chatJid,
+      recipient: row.chatType === 'direct' ? yield* this.contacts.person(row.sessionId, row.chatJid) : null,
       status: row.status,
       previousStatus,
       error: row.error,

@@ -148,6 +148,11 @@ export interface MessageStatusEventData {
   session: string;
   waMessageId: string | null;
   chat: string;
+  /**
+   * The person of a direct chat: phone JID and digits, and LID, whichever are known (null in groups and
+   * broadcasts).
+   */
+  recipient: { jid: string | null; phone: string | null; lid: string | null } | null;
   status: string;
   previousStatus: string;
   error: string | null;

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContactDirectoryModule } from '../contacts/contact-directory.module';
 import { MediaFilesModule } from '../media/media-files.module';
 import { QueueDepths, SentPayloads } from '../whatsapp/sessions/message-ports';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
@@ -25,7 +26,12 @@ import { StoredSentPayloads } from './send/stored-sent-payloads';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity]), WhatsAppModule, MediaFilesModule],
+  imports: [
+    TypeOrmModule.forFeature([MessageEntity]),
+    WhatsAppModule,
+    MediaFilesModule,
+    ContactDirectoryModule,
+  ],
   controllers: [MessagesController, SeedMessagingController],
   providers: [
     MessageStore,

@@ -153,6 +153,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @OnEvent('message.reaction')
   @OnEvent('poll.vote')
   @OnEvent('presence.update')
+  @OnEvent('contact.mapped')
   @OnEvent('webhook.endpoint_disabled')
   onDomainEvent(event: Envelope): void {
     if (event?.type) this.broadcast(event.type, event);

@@ -14,6 +14,7 @@ export const FORWARDED_EVENTS = [
   'message.reaction',
   'poll.vote',
   'presence.update',
+  'contact.mapped',
   'webhook.endpoint_disabled',
   'webhook.inbound',
 ] as const;

@@ -2,7 +2,7 @@ import { proto } from '@whiskeysockets/baileys';
 import { encryptMedia, type MediaType } from './media-crypto';
 import type { MediaServer } from './media-server';
 
-const DEFAULT_IMAGE = Buffer.from(
+export const DEFAULT_IMAGE = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
   'base64',
 );

@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { generateMessageIDV2, proto, type BinaryNode } from '@whiskeysockets/baileys';
 import type { ClientConnection } from './connection';
-import { pnJid, type SandboxContext } from './context';
+import { lidJid, pnJid, type SandboxContext } from './context';
 import type { Account, CompanionDevice, QueuedMessage, QueuedReceipt, QueuedStanza } from './sandbox-store';
 import { pub33, type DeviceBundle } from './signal-party';
 
@@ -205,6 +205,11 @@ export class Delivery {
       type: decoded.conversation || decoded.extendedTextMessage || decoded.protocolMessage ? 'text' : 'media',
     };
     if (message.category) attrs.category = message.category;
+    if (message.addressing === 'lid') {
+      attrs.from = lidJid(this.ctx.store.contact(message.from).lid);
+      attrs.addressing_mode = 'lid';
+      if (message.senderPn) attrs.sender_pn = pnJid(message.from);
+    }
     const destination = decoded.deviceSentMessage?.destinationJid;
     if (message.fromPhone && destination) attrs.recipient = destination;
     if (message.pushName) attrs.notify = message.pushName;

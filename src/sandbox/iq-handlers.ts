@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { getBinaryNodeChild, jidDecode, type BinaryNode } from '@whiskeysockets/baileys';
 import type { ClientConnection } from './connection';
+import type { ContactProfiles } from './contact-profile';
 import { lidJid, pnJid, unixNow, type SandboxContext } from './context';
 import { isAccount, resolveUser } from './outbound';
 import type { Account, CompanionDevice } from './sandbox-store';
@@ -31,6 +32,7 @@ export class IqHandlers {
 
   constructor(
     private readonly ctx: SandboxContext,
+    private readonly profiles: ContactProfiles,
     private readonly callbacks: IqCallbacks,
   ) {}
 
@@ -82,7 +84,14 @@ export class IqHandlers {
         ]);
       case 'blocklist/undefined':
       case 'blocklist/list':
-        return result([{ tag: 'list', attrs: {} }]);
+        return result([this.profiles.blocklist(account)]);
+      case 'blocklist/item':
+        if (this.profiles.updateBlocklist(account, iq)) return result();
+        return conn.sendNode(iqError(id, '400', 'bad-request'));
+      case 'w:profile:picture/picture': {
+        const picture = this.profiles.picture(iq);
+        return picture ? result([picture]) : conn.sendNode(iqError(id, '404', 'item-not-found'));
+      }
       case 'privacy/privacy':
         return type === 'get' ? result([this.privacy()]) : result();
       case 'privacy/tokens':
@@ -281,6 +290,15 @@ export class IqHandlers {
       })),
     };
   }
+}
+
+/** An iq error as WhatsApp answers one: `<iq type="error"><error code text/></iq>`. */
+function iqError(id: string, code: string, text: string): BinaryNode {
+  return {
+    tag: 'iq',
+    attrs: { from: 's.whatsapp.net', type: 'error', id },
+    content: [{ tag: 'error', attrs: { code, text } }],
+  };
 }
 
 /** A companion's bundle for other devices of its account, built from its registration and uploads. */

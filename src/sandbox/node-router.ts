@@ -4,6 +4,7 @@ import type { ClientConnection, ConnectionHandlers } from './connection';
 import type { ContactActivity } from './contact-activity';
 import { lidJid, pnJid, unixNow, type SandboxContext } from './context';
 import type { Delivery } from './delivery';
+import type { ContactProfiles } from './contact-profile';
 import { IqHandlers } from './iq-handlers';
 import type { HandshakeResult } from './noise';
 import type { Outbound } from './outbound';
@@ -25,8 +26,9 @@ export class NodeRouter implements ConnectionHandlers {
     private readonly delivery: Delivery,
     private readonly outbound: Outbound,
     private readonly contacts: ContactActivity,
+    profiles: ContactProfiles,
   ) {
-    this.iqs = new IqHandlers(ctx, {
+    this.iqs = new IqHandlers(ctx, profiles, {
       onActive: (conn) => this.onActive(conn),
       onLogout: (conn) => this.onLogout(conn),
     });

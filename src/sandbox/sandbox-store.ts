@@ -21,6 +21,12 @@ export interface QueuedMessage {
   pushName?: string;
   /** `peer` for the history bootstrap from the account's own phone. */
   category?: 'peer';
+  /**
+   * `lid`: the stanza names the contact by LID only (`from=<lid>@lid`, `addressing_mode="lid"`), as WhatsApp
+   * increasingly does; with `senderPn` it also carries the phone number (`sender_pn`), the mapping.
+   */
+  addressing?: 'lid';
+  senderPn?: boolean;
 }
 
 /** A contact's delivery or read receipt for messages the account sent, not yet acknowledged by the device. */
@@ -69,6 +75,8 @@ export interface Account {
   privacyTokensIssued?: number;
   /** The last `<presence type="available|unavailable">` one of its devices sent (its online state). */
   presence?: PresenceRecord;
+  /** Contacts (phone digits) the account blocked, through a `blocklist` set iq of one of its devices. */
+  blocked?: string[];
 }
 
 export type PresenceState = 'available' | 'unavailable';
@@ -110,6 +118,8 @@ export interface Contact {
   chatStates?: ReceivedChatState[];
   /** The contact's own online state, as the control API set it (default: unavailable, never seen). */
   presence?: PresenceRecord;
+  /** The id of its profile picture; none: WhatsApp answers item-not-found. */
+  picture?: string;
 }
 
 interface PersistedState {

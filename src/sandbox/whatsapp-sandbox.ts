@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { parseClientVersion } from './client-version';
 import { ClientConnection } from './connection';
 import { ContactActivity, type ContactPresence } from './contact-activity';
+import { ContactProfiles } from './contact-profile';
 import { installSignalConsoleFilter } from '../common/logging/signal-console-filter';
 import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './context';
 import { Delivery } from './delivery';
@@ -53,6 +54,18 @@ export type ContactChange =
   | { react: { id: string; emoji: string } }
   | { vote: { pollId: string; options: string[] } };
 
+export interface ContactSendOptions {
+  pushName?: string;
+  id?: string;
+  /**
+   * `lid`: the stanza names the contact by LID only (`from=<lid>@lid`), as WhatsApp increasingly does; add
+   * `senderPn: true` for the phone number as WhatsApp sends it along (`sender_pn`), which gives the client
+   * the LID ↔ phone mapping. Default `pn`: from the phone number.
+   */
+  addressing?: 'pn' | 'lid';
+  senderPn?: boolean;
+}
+
 export interface AccountInfo {
   phone: string;
   lid: string;
@@ -89,6 +102,10 @@ export interface ContactRecord {
   chatStates: ReceivedChatState[];
   /** Its own online state (set with contactPresence); null: never online. */
   presence: PresenceRecord | null;
+  /** The accounts that blocked it. */
+  blockedBy: string[];
+  /** Whether it has a profile picture. */
+  hasPicture: boolean;
 }
 
 export interface DeviceQueueView {
@@ -118,6 +135,7 @@ export class WhatsAppSandbox {
   private readonly refusals = new Map<string, 404 | 410>();
   private readonly outbound: Outbound;
   private readonly contacts: ContactActivity;
+  private readonly profiles: ContactProfiles;
 
   private constructor(
     private readonly http: Server,
@@ -146,7 +164,15 @@ export class WhatsAppSandbox {
     this.delivery = new Delivery(this.ctx);
     this.outbound = new Outbound(this.ctx, this.delivery);
     this.contacts = new ContactActivity(this.ctx);
-    const router = new NodeRouter(this.ctx, this.pairing, this.delivery, this.outbound, this.contacts);
+    this.profiles = new ContactProfiles(this.ctx);
+    const router = new NodeRouter(
+      this.ctx,
+      this.pairing,
+      this.delivery,
+      this.outbound,
+      this.contacts,
+      this.profiles,
+    );
     wss.on('connection', (ws) => new ClientConnection(ws, router, log));
   }
 
@@ -220,12 +246,14 @@ export class WhatsAppSandbox {
     from: string,
     toAccount: string,
     content: ContactContent,
-    opts: { pushName?: string; id?: string } = {},
+    opts: ContactSendOptions = {},
   ): Promise<{ id: string }> {
     const id = opts.id ?? generateMessageIDV2();
     return this.sendAsContact(from, toAccount, id, await this.buildContent(content, id), {
       pushName: opts.pushName,
       text: 'text' in content ? content.text : undefined,
+      addressing: opts.addressing,
+      senderPn: opts.senderPn,
     });
   }
 
@@ -260,11 +288,13 @@ export class WhatsAppSandbox {
     toAccount: string,
     id: string,
     message: proto.IMessage,
-    opts: { pushName?: string; text?: string },
+    opts: { pushName?: string; text?: string; addressing?: 'pn' | 'lid'; senderPn?: boolean },
   ): Promise<{ id: string }> {
     const account = this.requireAccount(toAccount);
     const contact = this.ctx.store.contact(from);
     if (opts.pushName) contact.pushName = opts.pushName;
+    // WhatsApp does not deliver what a blocked contact sends.
+    if (this.profiles.isBlocked(account, from)) return { id };
     this.contacts.recordSent(contact, {
       id,
       toAccount: account.phone,
@@ -279,8 +309,14 @@ export class WhatsAppSandbox {
       message: Buffer.from(proto.Message.encode(message).finish()),
       t: Date.now(),
       pushName: contact.pushName,
+      ...(opts.addressing === 'lid' ? { addressing: 'lid' as const, senderPn: !!opts.senderPn } : {}),
     });
     return { id };
+  }
+
+  /** Gives the contact a profile picture (a new one each time), or removes it (`false`). */
+  setProfilePicture(contact: string, has: boolean): void {
+    this.profiles.setPicture(this.ctx.store.contact(contact), has);
   }
 
   /** The account's own phone sends a text to a contact: companions get it as a device-sent copy (fromMe). */
@@ -356,6 +392,10 @@ export class WhatsAppSandbox {
       sent: (c?.sent ?? []).map((s) => ({ ...s, receipts: { ...s.receipts } })),
       chatStates: [...(c?.chatStates ?? [])],
       presence: c?.presence ? { ...c.presence } : null,
+      blockedBy: [...this.ctx.store.accounts.values()]
+        .filter((a) => this.profiles.isBlocked(a, contact))
+        .map((a) => a.phone),
+      hasPicture: !!c?.picture,
     };
   }
 

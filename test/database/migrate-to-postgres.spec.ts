@@ -234,6 +234,28 @@ async function buildSource(): Promise<string> {
       created_at: T0 + 2,
       stored_at: null,
     });
+    insert(db, 'contacts', {
+      seq: 7,
+      session_id: 'default',
+      phone: '6281234567890',
+      lid: '200000000000001@lid',
+      name: 'Budi Kantor',
+      push_name: 'Budi 🛵',
+      verified_name: null,
+      created_at: T0,
+      updated_at: T0 + 3,
+    });
+    insert(db, 'contacts', {
+      seq: 9,
+      session_id: 'default',
+      phone: null,
+      lid: '200000000000002@lid',
+      name: null,
+      push_name: 'Lina',
+      verified_name: null,
+      created_at: T0 + 4,
+      updated_at: T0 + 4,
+    });
   } finally {
     db.close();
   }

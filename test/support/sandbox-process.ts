@@ -63,7 +63,7 @@ export interface SandboxProcess {
     from: string,
     toAccount: string,
     text: string,
-    opts?: { id?: string; pushName?: string },
+    opts?: { id?: string; pushName?: string; addressing?: 'pn' | 'lid'; senderPn?: boolean },
   ): Promise<{ id: string }>;
   /** The contact edits, deletes, reacts to or votes in an earlier message (WhatsAppSandbox.contactChange). */
   contactChange(from: string, toAccount: string, change: ContactChange): Promise<{ id: string }>;

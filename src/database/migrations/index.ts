@@ -8,6 +8,7 @@ import { StatsRollups1764000007000 } from './1764000007000-StatsRollups';
 import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
 import { MessageChanges1764000010000 } from './1764000010000-MessageChanges';
 import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
+import { Contacts1764000011000 } from './1764000011000-Contacts';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   MessagesReadByMe1764000008000,
   MediaFiles1764000009000,
   MessageChanges1764000010000,
+  Contacts1764000011000,
 ];

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
+import { ContactDirectory } from '../../contacts/contact-directory';
 import type { Sql } from '../../database/sql/sql';
 import type { DomainEvent } from '../../events/domain-event';
 import { detailsWithPendingMedia } from '../../media/media-details';
@@ -36,6 +37,7 @@ export class InboundService {
     private readonly sessions: SessionsFacade,
     private readonly mediaFiles: MediaFileStore,
     private readonly changes: InboundChanges,
+    private readonly contacts: ContactDirectory,
   ) {}
 
   /**
@@ -101,7 +103,11 @@ export class InboundService {
   ): Sql<readonly [MessageEntity[], DomainEvent[]]> {
     const rows: MessageEntity[] = [];
     const events: DomainEvent[] = [];
-    for (const m of messages) {
+    for (const inbound of messages) {
+      // The sender with both identities where the directory knows them (and what the message teaches it).
+      const sender = yield* this.contacts.sender(sessionId, inbound);
+      events.push(...sender.events);
+      const m = { ...inbound, senderPhone: sender.phone, senderLid: sender.lid };
       if (m.change) {
         events.push(...(yield* this.changes.apply(sessionId, m, m.change)));
         continue;

@@ -21,6 +21,8 @@ import {
   MediaRefusalView,
   MinVersionDto,
   MinVersionView,
+  ProfilePictureDto,
+  ProfilePictureSetView,
   ScanDto,
   ScanResultView,
   SentByContactView,
@@ -122,6 +124,23 @@ export class SandboxControlController {
   @ApiBadRequestResponse({ type: ErrorResponse })
   contact(@Param('phone', PhoneParamPipe) phone: string): ContactRecordView {
     return this.control.contactRecord(phone);
+  }
+
+  @Put('contacts/:phone/picture')
+  @ApiParam({ name: 'phone', example: '6281234567890', description: 'The simulated contact (digits)' })
+  @ApiOperation({
+    summary: 'Give a simulated contact a profile picture, or take it away',
+    description:
+      'GET /api/sessions/{session}/contacts/{phone}/picture then answers its URL, or 404 as WhatsApp answers ' +
+      'item-not-found.',
+  })
+  @ApiOkResponse({ type: ProfilePictureSetView })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  picture(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Body() dto: ProfilePictureDto,
+  ): ProfilePictureSetView {
+    return this.control.setProfilePicture(phone, dto.picture);
   }
 
   @Post('contacts/:phone/presence')

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsOptional,
   IsString,
@@ -39,6 +40,37 @@ export class SandboxContactMessageDto {
   @IsOptional()
   @Matches(/^(text|image)$/, { message: 'kind must be "text" or "image"' })
   kind?: 'text' | 'image';
+
+  @ApiPropertyOptional({
+    enum: ['pn', 'lid'],
+    description:
+      '`lid`: the message names the contact by its LID only (`from=<lid>@lid`), as WhatsApp increasingly ' +
+      'does, so the gateway does not learn the phone number from it; default `pn`',
+  })
+  @IsOptional()
+  @IsIn(['pn', 'lid'])
+  addressing?: 'pn' | 'lid';
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'With `addressing: lid`: the message also carries the phone number (`sender_pn`), as WhatsApp sends ' +
+      'the LID ↔ phone mapping along with a message',
+  })
+  @IsOptional()
+  @IsBoolean()
+  senderPn?: boolean;
+}
+
+export class ProfilePictureDto {
+  @ApiProperty({ example: true, description: 'true: a (new) profile picture; false: none' })
+  @IsBoolean()
+  picture: boolean;
+}
+
+export class ProfilePictureSetView {
+  @ApiProperty({ example: '6281234567890' }) phone: string;
+  @ApiProperty({ example: true }) picture: boolean;
 }
 
 export class ScanDto {
@@ -290,4 +322,8 @@ export class ContactRecordView {
   chatStates: ContactChatStateView[];
   @ApiProperty({ enum: ['available', 'unavailable'], nullable: true, type: String, example: 'unavailable' })
   presence: string | null;
+  @ApiProperty({ type: String, isArray: true, example: [], description: 'The accounts that blocked it' })
+  blockedBy: string[];
+  @ApiProperty({ example: false, description: 'Whether it has a profile picture' })
+  hasPicture: boolean;
 }

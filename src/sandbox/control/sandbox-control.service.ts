@@ -78,7 +78,11 @@ export class SandboxControlService {
   async contactSends(contact: string, dto: SandboxContactMessageDto): Promise<SentByContactView> {
     const account = this.linkedPhone(dto.session ?? DEFAULT_SESSION);
     const content = dto.kind === 'image' ? { image: { caption: dto.text } } : { text: dto.text };
-    const { id } = await this.sandbox.contactSend(contact, account, content, { pushName: dto.pushName });
+    const { id } = await this.sandbox.contactSend(contact, account, content, {
+      pushName: dto.pushName,
+      addressing: dto.addressing,
+      senderPn: dto.senderPn,
+    });
     return { id, from: contact, to: account };
   }
 
@@ -169,7 +173,14 @@ export class SandboxControlService {
         at: new Date(c.at).toISOString(),
       })),
       presence: r.presence?.state ?? null,
+      blockedBy: r.blockedBy,
+      hasPicture: r.hasPicture,
     };
+  }
+
+  setProfilePicture(contact: string, picture: boolean): { phone: string; picture: boolean } {
+    this.sandbox.setProfilePicture(contact, picture);
+    return { phone: contact, picture };
   }
 
   contactPresence(contact: string, dto: ContactPresenceDto): ContactPresenceResultView {

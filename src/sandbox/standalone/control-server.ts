@@ -102,7 +102,7 @@ export interface ReceivedView {
  *   POST /wait {contact, count, timeoutMs?}      -> ReceivedView once the contact has `count` records (or at the
  *                                                   deadline, with fewer)
  *   POST /scan {qr, phone?, pushName?}           -> {phone, lid, deviceJid}
- *   POST /contact-send {from, to, text, id?, pushName?}  -> {id}
+ *   POST /contact-send {from, to, text, id?, pushName?, addressing?: 'lid', senderPn?}  -> {id}
  *   POST /contact-send-many {from, to, n, prefix}        -> {ids, ms}: texts "<prefix> <i>", one after another
  *   POST /contact-change {from, to, edit|revoke|react|vote}  -> {id}: the contact edits or deletes a message
  *                                                   it sent ({id, text} / {id}), reacts ({id, emoji}) or votes in
@@ -199,11 +199,21 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
       return linked;
     }
     case '/contact-send': {
+      const addressing = optStr(body, 'addressing');
+      if (addressing !== undefined && addressing !== 'pn' && addressing !== 'lid')
+        throw new ControlError(400, 'Invalid request', '"addressing" must be "pn" or "lid"');
+      if (body.senderPn !== undefined && typeof body.senderPn !== 'boolean')
+        throw new ControlError(400, 'Invalid request', '"senderPn" must be a boolean');
       const sent = await sandbox.contactSend(
         str(body, 'from'),
         str(body, 'to'),
         { text: str(body, 'text') },
-        { id: optStr(body, 'id'), pushName: optStr(body, 'pushName') },
+        {
+          id: optStr(body, 'id'),
+          pushName: optStr(body, 'pushName'),
+          addressing,
+          senderPn: body.senderPn === true,
+        },
       );
       await sandbox.persisted();
       return sent;

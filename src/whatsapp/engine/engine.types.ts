@@ -226,3 +226,24 @@ export interface PresenceUpdate {
   /** Unix seconds of the person's last seen time, when WhatsApp gives it (with `unavailable`). */
   lastSeen: number | null;
 }
+
+/**
+ * What WhatsApp told about a person: their phone JID and LID (either may be unknown; both together are a
+ * mapping), and the names it gave. An absent name field means "not said", not "cleared".
+ */
+export interface ContactInfo {
+  phoneJid: string | null;
+  lid: string | null;
+  /** The name the account's own address book gives them (app-state sync). */
+  name?: string | null;
+  /** The name they chose for themselves (push name). */
+  pushName?: string | null;
+  /** A WhatsApp Business account's verified name. */
+  verifiedName?: string | null;
+}
+
+/** A person on the account's block list: phone JID and LID, whichever are known. */
+export interface BlockedPerson {
+  phoneJid: string | null;
+  lid: string | null;
+}

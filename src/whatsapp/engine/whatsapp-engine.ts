@@ -1,8 +1,10 @@
 import type { AuthStateStore } from './auth-state-store';
 import type {
   AccountIdentity,
+  BlockedPerson,
   ChatState,
   CloseInfo,
+  ContactInfo,
   ContactLookup,
   InboundMessage,
   MediaDownloadRef,
@@ -35,6 +37,11 @@ export interface ConnectionHandlers {
   loadSentPayload?(waMessageId: string): Promise<string | undefined>;
   /** A subscribed contact's presence or chat state (see `EngineConnection.subscribePresence`). */
   onPresence?(update: PresenceUpdate): void;
+  /**
+   * People WhatsApp told about: a phone JID ↔ LID mapping it learned (from a message's envelope, a usync
+   * answer, history sync), names from the address book, push names, verified business names.
+   */
+  onContacts?(contacts: ContactInfo[]): void;
 }
 
 /**
@@ -60,6 +67,12 @@ export interface EngineConnection {
    * long as this connection lives.
    */
   subscribePresence(jid: string): Promise<void>;
+  /** The URL of a person's profile picture; null when they have none (or do not show it to the account). */
+  profilePicture(jid: string): Promise<string | null>;
+  /** Blocks or unblocks a person (phone JID or LID). */
+  setBlocked(jid: string, blocked: boolean): Promise<void>;
+  /** The account's block list. */
+  blocklist(): Promise<BlockedPerson[]>;
   /** Unlinks the device from the account (the phone shows it removed). */
   logout(): Promise<void>;
   /** Closes without unlinking; `onClose` fires with kind `stopped`. */

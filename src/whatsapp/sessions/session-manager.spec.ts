@@ -34,6 +34,9 @@ class FakeEngine extends WhatsAppEngine {
       sendChatState: jest.fn(),
       sendPresence: jest.fn(),
       subscribePresence: jest.fn(),
+      profilePicture: jest.fn(),
+      setBlocked: jest.fn(),
+      blocklist: jest.fn(),
       end() {
         this.ended = true;
         options.handlers.onClose({ kind: 'stopped', code: null, message: 'ended' });

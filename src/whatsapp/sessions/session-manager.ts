@@ -10,8 +10,10 @@ import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
 import {
   ENGINE_MESSAGES,
+  ENGINE_CONTACTS,
   ENGINE_PRESENCE,
   ENGINE_RECEIPTS,
+  EngineContactsEvent,
   EngineMessagesEvent,
   EnginePresenceEvent,
   EngineReceiptsEvent,
@@ -272,6 +274,10 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
           onPresence: (update) => {
             if (current())
               this.emitter.emit(ENGINE_PRESENCE, { sessionId: id, update } satisfies EnginePresenceEvent);
+          },
+          onContacts: (contacts) => {
+            if (current())
+              this.emitter.emit(ENGINE_CONTACTS, { sessionId: id, contacts } satisfies EngineContactsEvent);
           },
         },
       });

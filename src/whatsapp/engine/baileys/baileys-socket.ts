@@ -14,6 +14,7 @@ import { Agent as UndiciAgent } from 'undici';
 import type { AuthStateStore } from '../auth-state-store';
 import type {
   AccountIdentity,
+  BlockedPerson,
   ChatState,
   ContactLookup,
   OutgoingContent,
@@ -30,6 +31,7 @@ import type { ConnectionHandlers, EngineConnection } from '../whatsapp-engine';
 import { deserialize, makeAuthState, serialize } from './baileys-auth-state';
 import type { BaileysOptions } from './baileys-options';
 import { classifyClose } from './close-classifier';
+import { watchContacts } from './contact-events';
 import { rethrowAsEngineError } from './engine-error';
 import { toBaileysContent, toSendOptions } from './content-mapper';
 import { lidOf, normalizeJid, phoneOf } from './jid';
@@ -207,6 +209,40 @@ export class BaileysConnection implements EngineConnection {
     await this.sock.presenceSubscribe(jid).catch(rethrowAsEngineError);
   }
 
+  async profilePicture(jid: string): Promise<string | null> {
+    try {
+      return (await this.sock.profilePictureUrl(jid, 'image')) ?? null;
+    } catch (err) {
+      // WhatsApp answers 404 item-not-found for no picture, 401 not-authorized for one hidden from the account.
+      const code = (err as { data?: unknown }).data;
+      if (code === 404 || code === 401) return null;
+      return rethrowAsEngineError(err);
+    }
+  }
+
+  async setBlocked(jid: string, blocked: boolean): Promise<void> {
+    await this.sock.updateBlockStatus(jid, blocked ? 'block' : 'unblock').catch(rethrowAsEngineError);
+  }
+
+  /** The block list; WhatsApp names people by LID there, the phone JID is looked up. */
+  async blocklist(): Promise<BlockedPerson[]> {
+    const jids = (await this.sock.fetchBlocklist().catch(rethrowAsEngineError)).filter(
+      (j): j is string => !!j,
+    );
+    const mapping = this.sock.signalRepository.lidMapping;
+    return Promise.all(
+      jids.map(async (jid) => {
+        const lid = lidOf(jid);
+        if (lid) {
+          const pn = await mapping.getPNForLID(jid).catch(() => null);
+          return { phoneJid: pn ? normalizeJid(pn) : null, lid };
+        }
+        const pnLid = await mapping.getLIDForPN(jid).catch(() => null);
+        return { phoneJid: normalizeJid(jid), lid: lidOf(pnLid ?? null) };
+      }),
+    );
+  }
+
   /** The person's phone JID and LID, whichever of them the update named, the other looked up. */
   async withIdentities(p: MappedPresence): Promise<PresenceUpdate> {
     const mapping = this.sock.signalRepository.lidMapping;
@@ -368,6 +404,7 @@ export async function openBaileysSocket({
     const update = conn.withIdentities(mapped);
     presences = presences.then(() => update.then(notify, () => undefined));
   };
+  if (handlers.onContacts) watchContacts(sock, handlers.onContacts);
   (sock.ws as any).on('CB:presence', onPresenceNode);
   (sock.ws as any).on('CB:chatstate', onPresenceNode);
   // Delivery and read receipts come through storeIncomingReceipts; here only WhatsApp's refusals of a send.

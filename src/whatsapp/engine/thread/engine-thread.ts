@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AuthStateStore } from '../auth-state-store';
 import type {
+  BlockedPerson,
   ChatState,
   ContactLookup,
   InboundMessage,
@@ -90,6 +91,18 @@ class ThreadConnection implements EngineConnection {
 
   subscribePresence(jid: string): Promise<void> {
     return this.thread.call(this.cid, 'subscribePresence', [jid]);
+  }
+
+  profilePicture(jid: string): Promise<string | null> {
+    return this.thread.call(this.cid, 'profilePicture', [jid]);
+  }
+
+  setBlocked(jid: string, blocked: boolean): Promise<void> {
+    return this.thread.call(this.cid, 'setBlocked', [jid, blocked]);
+  }
+
+  blocklist(): Promise<BlockedPerson[]> {
+    return this.thread.call(this.cid, 'blocklist', []);
   }
 
   end(): void {

@@ -125,6 +125,7 @@ function remoteHandlers(cid: number): ConnectionHandlers {
     onOpen: notify('onOpen'),
     onClose: notify('onClose'),
     onPresence: notify('onPresence'),
+    onContacts: notify('onContacts'),
     onMessages: (messages, live) =>
       requests.request(port, (rid) => hostCall(rid, cid, 'onMessages', [messages, live])),
     onReceipts: (receipts) => requests.request(port, (rid) => hostCall(rid, cid, 'onReceipts', [receipts])),
@@ -161,6 +162,12 @@ function call(conn: BaileysConnection, method: ConnectionMethod, args: unknown[]
       return conn.sendPresence(...(args as Parameters<BaileysConnection['sendPresence']>));
     case 'subscribePresence':
       return conn.subscribePresence(...(args as Parameters<BaileysConnection['subscribePresence']>));
+    case 'profilePicture':
+      return conn.profilePicture(args[0] as string);
+    case 'setBlocked':
+      return conn.setBlocked(...(args as Parameters<BaileysConnection['setBlocked']>));
+    case 'blocklist':
+      return conn.blocklist();
   }
 }
 

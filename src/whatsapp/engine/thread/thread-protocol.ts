@@ -21,7 +21,10 @@ export type ConnectionMethod =
   | 'markRead'
   | 'sendChatState'
   | 'sendPresence'
-  | 'subscribePresence';
+  | 'subscribePresence'
+  | 'profilePicture'
+  | 'setBlocked'
+  | 'blocklist';
 
 /**
  * What the engine thread asks of the API thread: the AuthStateStore, ConnectionHandlers.loadSentPayload, and
@@ -37,7 +40,7 @@ export interface KeyWrite {
 }
 
 /** ConnectionHandlers' notifications. */
-export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence';
+export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence' | 'onContacts';
 
 export interface WireError {
   message: string;
