@@ -3,6 +3,7 @@ import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { ChatListController } from './chat-list.controller';
 import { ChatListService } from './chat-list.service';
 import { ChatReadService } from './chat-read.service';
+import { ChatSyncListener } from './chat-sync.listener';
 import { ChatStore } from './chat.store';
 import { ChatsController } from './chats.controller';
 import { PresenceListener } from './presence.listener';
@@ -12,6 +13,13 @@ import { PresenceService } from './presence.service';
 @Module({
   imports: [WhatsAppModule],
   controllers: [ChatsController, ChatListController],
-  providers: [ChatStore, ChatListService, ChatReadService, PresenceService, PresenceListener],
+  providers: [
+    ChatStore,
+    ChatSyncListener,
+    ChatListService,
+    ChatReadService,
+    PresenceService,
+    PresenceListener,
+  ],
 })
 export class ChatsModule {}

@@ -4,6 +4,9 @@ import { waitUntil } from '../support/wait';
 import { enterKey, screenshot } from './browser';
 import { useConsole, WAIT } from './console-fixture';
 
+// Callbacks passed to page.evaluate run in the browser; the project compiles without the DOM library.
+declare const document: any;
+
 describe('web console: the chat list and a chat’s messages (headless Chromium)', () => {
   const c = useConsole();
   let t: SandboxApp;
@@ -96,5 +99,35 @@ describe('web console: the chat list and a chat’s messages (headless Chromium)
     await page.click('#chat-close');
     await page.waitForSelector('#chat-view', { state: 'hidden', ...WAIT });
     await page.click('#lang-toggle');
+  });
+
+  it('fits the chat list on a phone-sized screen', async () => {
+    const phone = await c.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      await c.ensureLinked();
+      await contactWrites(
+        ANA,
+        'Pesan yang cukup panjang untuk dipotong di daftar percakapan pada layar ponsel',
+      );
+      const p = await phone.newPage();
+      await p.goto(t.url + '/');
+      await enterKey(p, t.apiKey);
+      await p.waitForSelector(row(ANA), WAIT);
+      await p.click(row(ANA));
+      await p.waitForSelector('#chat-messages li[data-testid="message"]', WAIT);
+      const overflow = await p.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+      await p.locator('#chats-title').scrollIntoViewIfNeeded();
+      await screenshot(p, '52-chats-phone', false);
+    } finally {
+      await phone.close();
+    }
   });
 });

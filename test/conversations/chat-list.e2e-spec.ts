@@ -164,6 +164,50 @@ describe('chats: the chat list and a chat’s messages (sandbox, real Baileys)',
     expect(empty.body).toEqual({ items: [], nextCursor: null });
   });
 
+  it("shows archived, pinned, muted and the chat's name from WhatsApp's history sync", async () => {
+    // The account's phone keeps F archived, pinned and muted for an hour, under a name; G plain. A device linked
+    // now (a second session on the same account) gets that in its history bootstrap.
+    const F = '6281100000406';
+    const G = '6281100000407';
+    const mutedUntil = Date.now() + 3_600_000;
+    t.sandbox.setPhoneChat(t.account, jid(F), {
+      archived: true,
+      pinned: Math.floor(Date.now() / 1000),
+      muteEndTime: mutedUntil,
+      name: 'Toko Fajar',
+    });
+    t.sandbox.setPhoneChat(t.account, jid(G), { archived: false });
+    expect((await t.post('/api/sessions', { id: 'second' })).status).toBe(201);
+    await waitUntil(
+      async () => (await t.post('/api/sandbox/sessions/second/scan', { phone: t.account })).status === 200,
+      { ...DEADLINE, intervalMs: 200, what: 'the second session linked to the same account' },
+    );
+    await t.waitForStatus('second', 'connected');
+    // Both linked devices get the contacts' messages; the chats are listed once they have one.
+    await t.sandbox.contactSend(F, t.account, { text: 'dari F' });
+    await t.sandbox.contactSend(G, t.account, { text: 'dari G' });
+    const list = await waitUntil(
+      async () => {
+        const res = await t.get('/api/sessions/second/chats');
+        const f = res.body.items?.find((c: any) => c.chat === jid(F));
+        return res.body.items?.length === 2 && f?.archived ? res.body.items : null;
+      },
+      { ...DEADLINE, what: "F and G listed in the second session, with F's state from the sync" },
+    );
+    const byChat = Object.fromEntries(list.map((c: any) => [c.chat, c]));
+    expect(byChat[jid(F)]).toMatchObject({
+      name: 'Toko Fajar',
+      archived: true,
+      pinned: true,
+      muted: true,
+      mutedUntil: new Date(mutedUntil).toISOString(),
+    });
+    expect(byChat[jid(G)]).toMatchObject({ archived: false, pinned: false, muted: false, mutedUntil: null });
+    // The first session linked before the phone kept those settings: it knows nothing about them.
+    const first = (await chats()).items.find((c) => c.chat === jid(F));
+    expect(first).toMatchObject({ archived: null, pinned: null, muted: null });
+  });
+
   it('answers 4xx for a bad chat id, cursor, filter or session', async () => {
     const cases: [string, number, string][] = [
       ['/api/sessions/default/chats/not-a-chat/messages', 400, 'Invalid recipient'],

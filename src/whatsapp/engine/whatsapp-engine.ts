@@ -2,6 +2,7 @@ import type { AuthStateStore } from './auth-state-store';
 import type {
   AccountIdentity,
   ChatState,
+  ChatSync,
   CloseInfo,
   ContactLookup,
   InboundMessage,
@@ -33,6 +34,8 @@ export interface ConnectionHandlers {
   loadSentPayload?(waMessageId: string): Promise<string | undefined>;
   /** A subscribed contact's presence or chat state (see `EngineConnection.subscribePresence`). */
   onPresence?(update: PresenceUpdate): void;
+  /** What WhatsApp's sync says about chats: archived, pinned, muted, name. */
+  onChats?(chats: ChatSync[]): void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { InboundMessage, PresenceUpdate, Receipt } from '../engine/engine.types';
+import type { ChatSync, InboundMessage, PresenceUpdate, Receipt } from '../engine/engine.types';
 
 /** In-process events for the messaging module (not part of the public event catalogue). */
 export const ENGINE_MESSAGES = 'engine.messages';
@@ -16,4 +16,9 @@ export const ENGINE_PRESENCE = 'engine.presence';
 export interface EnginePresenceEvent {
   sessionId: string;
   update: PresenceUpdate;
+}
+export const ENGINE_CHATS = 'engine.chats';
+export interface EngineChatsEvent {
+  sessionId: string;
+  chats: ChatSync[];
 }

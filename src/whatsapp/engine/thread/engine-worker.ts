@@ -125,6 +125,7 @@ function remoteHandlers(cid: number): ConnectionHandlers {
     onOpen: notify('onOpen'),
     onClose: notify('onClose'),
     onPresence: notify('onPresence'),
+    onChats: notify('onChats'),
     onMessages: (messages, live) =>
       requests.request(port, (rid) => hostCall(rid, cid, 'onMessages', [messages, live])),
     onReceipts: (receipts) => requests.request(port, (rid) => hostCall(rid, cid, 'onReceipts', [receipts])),

@@ -37,7 +37,7 @@ export interface KeyWrite {
 }
 
 /** ConnectionHandlers' notifications. */
-export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence';
+export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence' | 'onChats';
 
 export interface WireError {
   message: string;
