@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { all, get, run, Sql, SqlDatabase, SqlParam } from '../database/sql/sql';
+import type { ChatSync } from '../whatsapp/engine/engine.types';
 
 /** The newest message of a chat, as the chat list shows it. */
 export interface LastMessageRow {
@@ -45,13 +46,7 @@ export interface ChatPage {
 }
 
 /** What WhatsApp's sync says about a chat; an undefined field is left as it is, null clears it. */
-export interface ChatSyncPatch {
-  chatJid: string;
-  name?: string | null;
-  archived?: boolean | null;
-  pinned?: boolean | null;
-  mutedUntil?: number | null;
-}
+export type ChatSyncPatch = ChatSync;
 
 /** Status broadcasts (stories) are not a chat. */
 const STATUS_JID = 'status@broadcast';
@@ -185,16 +180,5 @@ export class ChatStore {
       });
     }
     return byJid;
-  }
-
-  /** Whether the session has this chat in its history. */
-  async has(sessionId: string, chatJid: string): Promise<boolean> {
-    const row = await this.sql.read(() =>
-      get<{ n: number }>(
-        'SELECT 1 AS n FROM chats WHERE session_id = ? AND chat_jid = ? AND last_seq IS NOT NULL',
-        [sessionId, chatJid],
-      ),
-    );
-    return row !== undefined;
   }
 }

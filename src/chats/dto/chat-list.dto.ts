@@ -112,7 +112,7 @@ export class ChatPageView {
   @ApiProperty({
     type: String,
     nullable: true,
-    example: 'dzEyMzQuNTY3OA',
+    example: 'dzU2NzguMTIzNA',
     description:
       'Pass as `cursor` for the next (older) page; null at the end. A walk through the pages keeps the order ' +
       'of its first page: no chat twice, none skipped, while messages arrive',
