@@ -113,17 +113,38 @@ async function guarded(work) {
   }
 }
 
-/** Loads the chats of session `id` (or clears the list when there is none). */
+/** The open chat's newest page again, merged with the older pages already shown. */
+async function refreshOpen(mine) {
+  if (!open) return;
+  const page = await api.get(
+    `/api/sessions/${enc(session)}/chats/${enc(open.chat)}/messages?limit=${MESSAGES_PAGE}`,
+  );
+  if (mine !== generation) return;
+  const fresh = new Set(page.items.map((m) => m.id));
+  messages = [...page.items, ...messages.filter((m) => !fresh.has(m.id))];
+  renderChats();
+}
+
+/**
+ * Loads the chats of session `id` (or clears the list when there is none). The same session again (the live
+ * connection came back, say) keeps what is shown until the new list is in.
+ */
 export async function loadChats(id) {
   const mine = ++generation;
+  const same = id === session;
   session = id;
-  chats = [];
-  chatCursor = undefined;
-  open = null;
-  messages = [];
-  renderChats();
+  if (!same) {
+    chats = [];
+    chatCursor = undefined;
+    open = null;
+    messages = [];
+    renderChats();
+  }
   if (!id) return;
-  await guarded(() => readChats(mine));
+  await guarded(async () => {
+    await readChats(mine);
+    if (same) await refreshOpen(mine);
+  });
 }
 
 async function openChat(c) {
@@ -143,15 +164,7 @@ export function onChatMessageEvent(event) {
     // The first page of chats again, and the open chat's newest messages (older pages stay as they are).
     void guarded(async (mine) => {
       await readChats(mine);
-      if (open) {
-        const page = await api.get(
-          `/api/sessions/${enc(session)}/chats/${enc(open.chat)}/messages?limit=${MESSAGES_PAGE}`,
-        );
-        if (mine !== generation) return;
-        const fresh = new Map(page.items.map((m) => [m.id, m]));
-        messages = [...page.items, ...messages.filter((m) => !fresh.has(m.id))];
-        renderChats();
-      }
+      await refreshOpen(mine);
     });
   }, 500);
 }

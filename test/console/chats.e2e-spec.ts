@@ -50,6 +50,7 @@ describe('web console: the chat list and a chat’s messages (headless Chromium)
     await page.goto(t.url + '/');
     await enterKey(page, t.apiKey);
     await page.waitForSelector('#status[data-status="connected"]', WAIT);
+    await page.waitForSelector('#live-state[data-state="connected"]', WAIT);
     await page.waitForSelector(row(CITRA), WAIT);
     const rows = await page.$$eval('#chat-list [data-testid="chat-row"]', (items) =>
       items.map((b: any) => [
