@@ -61,7 +61,10 @@ const STATUS_JID = 'status@broadcast';
  * seq): a chat whose newest message came later is placed where its newest message up to the snapshot put it
  * (one index probe per such chat), so a page never repeats a chat shown earlier and never skips one, however
  * many messages arrive between pages; its row shows its current state. Chats whose first message came after
- * the snapshot belong to a new walk (a new first page).
+ * the snapshot belong to a new walk (a new first page). The snapshot assumes every message up to its seq is
+ * committed when it is read: always so on SQLite (one writer, commits in seq order); on PostgreSQL two
+ * concurrent inserts may commit out of seq order, and a chat whose message commits in that window (milliseconds)
+ * after the first page was read can be missed by that walk, as a new chat would be.
  */
 @Injectable()
 export class ChatStore {
