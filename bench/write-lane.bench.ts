@@ -80,6 +80,9 @@ function messageRow(n: number): Omit<MessageEntity, 'seq'> {
     failedAt: null,
     readByMeAt: null,
     expiresAt: null,
+    editedAt: null,
+    revokedAt: null,
+    messageSecret: null,
   };
 }
 

@@ -21,7 +21,8 @@ const TAGS: [name: string, description: string][] = [
   ],
   [
     'chats',
-    'Read receipts for incoming messages, typing and recording indicators, the online state, and ' +
+    "The chat list (last message, unread count, archived, pinned, muted) and each chat's messages; read " +
+      'receipts for incoming messages, typing and recording indicators, the online state, and ' +
       "subscriptions to people's presence (`presence.update` events)",
   ],
   [

@@ -55,9 +55,17 @@ export class Delivery {
     const pushnames = [...this.ctx.store.contacts.values()]
       .filter((c) => c.pushName)
       .map((c) => ({ id: pnJid(c.phone), pushname: c.pushName }));
+    // The chats the phone keeps settings for (archived, pinned, muted), as WhatsApp's bootstrap lists them.
+    const conversations = Object.entries(account.phoneChats ?? {}).map(([id, s]) => ({
+      id,
+      archived: s.archived ?? false,
+      pinned: s.pinned ?? 0,
+      muteEndTime: s.muteEndTime ?? 0,
+      ...(s.name ? { name: s.name } : {}),
+    }));
     const history = proto.HistorySync.encode({
       syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
-      conversations: [],
+      conversations,
       pushnames,
     }).finish();
     const message = proto.Message.encode({

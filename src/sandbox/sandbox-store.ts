@@ -77,6 +77,18 @@ export interface Account {
   presence?: PresenceRecord;
   /** Contacts (phone digits) the account blocked, through a `blocklist` set iq of one of its devices. */
   blocked?: string[];
+  /** How the phone keeps its chats (archived, pinned, muted), by chat JID: a new companion's history has it. */
+  phoneChats?: Record<string, PhoneChatSettings>;
+}
+
+/** A chat's settings on the account's phone, as WhatsApp's history sync carries them (`Conversation`). */
+export interface PhoneChatSettings {
+  archived?: boolean;
+  /** Pin time (unix seconds); 0 or absent: not pinned. */
+  pinned?: number;
+  /** Mute end (unix ms); 0 or absent: not muted. */
+  muteEndTime?: number;
+  name?: string;
 }
 
 export type PresenceState = 'available' | 'unavailable';

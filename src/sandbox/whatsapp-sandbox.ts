@@ -22,6 +22,7 @@ import { Pairing, type LinkResult } from './pairing';
 import {
   SandboxStore,
   type Account,
+  type PhoneChatSettings,
   type PresenceRecord,
   type ReceivedChatState,
   type SentByContact,
@@ -408,6 +409,16 @@ export class WhatsAppSandbox {
     const acc = this.requireAccount(account);
     const delivered = this.contacts.contactPresence(this.ctx.store.contact(contact), acc, state);
     return { delivered };
+  }
+
+  /**
+   * Sets how the account's phone keeps a chat (archived, pinned, muted, name). Devices linked from now on get it
+   * in their history bootstrap (app-state sync, which carries later changes to linked devices, is not simulated).
+   */
+  setPhoneChat(account: string, chatJid: string, settings: PhoneChatSettings): void {
+    const acc = this.requireAccount(account);
+    acc.phoneChats = { ...acc.phoneChats, [chatJid]: { ...settings } };
+    this.ctx.store.markDirty();
   }
 
   /** The account's online state, from the last `<presence>` its devices sent; null if they never sent one. */

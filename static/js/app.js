@@ -1,5 +1,6 @@
 // Boots the console: asks for the API key, then loads every panel and keeps them live over Socket.IO.
 import { api, currentKey, onReachability, onUnauthorized, setKey, storeKey, storedKey } from './api.js';
+import { bindChats, onChatMessageEvent, renderChats } from './chats.js';
 import { bindDashboard, loadDashboard, refreshDashboardPeriodically, renderDashboard } from './dashboard.js';
 import { $, busy, clearNotice, formError, hideNotice, setAfterBusy, showError } from './dom.js';
 import { applyStatic, currentLang, onLangChange, setLang, t } from './i18n.js';
@@ -81,7 +82,10 @@ async function enterConsole(info) {
     onDisconnect: () => setReachable(false),
     onEvent: (name, event) => {
       if (name === 'session.status' || name === 'session.qr') onSessionEvent(name, event);
-      else if (name.startsWith('message.')) onMessageEvent(name, event);
+      else if (name.startsWith('message.')) {
+        onMessageEvent(name, event);
+        onChatMessageEvent(event);
+      }
       else if (name === 'events.dropped') reloadAll().catch(showError);
       onWebhookEvent(name);
     },
@@ -98,6 +102,7 @@ async function start() {
     renderLiveState();
     renderSessions();
     renderMonitor();
+    renderChats();
     renderWebhooks();
     renderRules();
     renderDashboard();
@@ -112,6 +117,7 @@ async function start() {
   });
   bindSessionPanel();
   bindMonitor();
+  bindChats();
   bindWebhooks();
   bindRules(currentSession);
   bindDashboard();

@@ -141,7 +141,8 @@ function renderMedia(m) {
   return el('p', { class: 'msg-media' }, link);
 }
 
-function renderItem(m) {
+/** One message as the monitor draws it (the chat view draws its messages the same way). */
+export function renderMessage(m) {
   const label = t(`tick.${m.status}`);
   const failed = m.status === 'failed';
   return el(
@@ -197,7 +198,7 @@ function sorted() {
 }
 
 export function renderMonitor() {
-  $('#monitor').replaceChildren(...sorted().map(renderItem));
+  $('#monitor').replaceChildren(...sorted().map(renderMessage));
   const filtered = !!(filter.phone || filter.status);
   const empty = $('#monitor-empty');
   empty.hidden = messages.size > 0;

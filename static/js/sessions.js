@@ -2,6 +2,7 @@
 import { api, enc } from './api.js';
 import { $, busy, confirmClick, el, formatPairingCode, formError, notify, showError } from './dom.js';
 import { t } from './i18n.js';
+import { loadChats } from './chats.js';
 import { addMessage, loadMonitor } from './monitor.js';
 import { renderSessionOverview } from './overview.js';
 
@@ -246,7 +247,11 @@ async function select(id) {
   state.current = id;
   rememberSelection(id);
   render();
-  await Promise.all([id && wantsQr(state.sessions.get(id)) ? loadQr(id) : null, loadMonitor(id)]);
+  await Promise.all([
+    id && wantsQr(state.sessions.get(id)) ? loadQr(id) : null,
+    loadMonitor(id),
+    loadChats(id),
+  ]);
 }
 
 /** session.status / session.qr from Socket.IO. */

@@ -333,7 +333,10 @@ describe('npm run db:migrate-to-postgres (migrateToPostgres)', () => {
           db.prepare(`SELECT ${columns} FROM "${table}" ORDER BY ${order}`).all() as Row[]
         ).map((row) =>
           Object.fromEntries(
-            Object.entries(row).map(([k, v]) => [k, booleans.has(`${table}.${k}`) ? v === 1 : v]),
+            Object.entries(row).map(([k, v]) => [
+              k,
+              booleans.has(`${table}.${k}`) && v != null ? v === 1 : v,
+            ]),
           ),
         );
         expect([table, expected.length > 0]).toEqual([table, true]); // every table is exercised

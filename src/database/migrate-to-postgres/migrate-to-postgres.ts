@@ -8,14 +8,15 @@ import { quote, SqliteSource } from './sqlite-source';
 import { planTable, TablePlan, TargetColumn, toTargetValues } from './table-plan';
 
 /**
- * The rollups the PostgreSQL triggers keep from `messages`, `webhook_deliveries` and `webhook_attempts`. Copying
+ * The rollups the PostgreSQL triggers keep from `messages`, `webhook_deliveries` and `webhook_attempts` (and
+ * `chats`, whose counts and newest message the triggers keep from `messages`). Copying
  * those tables fires the triggers, which count every copied row into the rollups. The rollups are therefore
  * copied last: each is emptied first (in the same transaction), then gets SQLite's rows as they are. This needs
  * no privilege beyond owning the tables (`SET session_replication_role = replica` would skip the triggers but
  * needs a superuser, which managed PostgreSQL services do not give). The count check at the end would catch a
  * rollup added later and missing here: the copy would then roll back rather than keep doubled counts.
  */
-export const ROLLUP_TABLES = ['message_stats', 'webhook_delivery_stats', 'webhook_attempt_stats'];
+export const ROLLUP_TABLES = ['message_stats', 'webhook_delivery_stats', 'webhook_attempt_stats', 'chats'];
 
 /**
  * Rows the PostgreSQL migrations write themselves (the seed's auto-reply rule): a target holding only these is

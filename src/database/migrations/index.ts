@@ -9,6 +9,7 @@ import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
 import { MessageChanges1764000010000 } from './1764000010000-MessageChanges';
 import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 import { Contacts1764000011000 } from './1764000011000-Contacts';
+import { Chats1764000012000 } from './1764000012000-Chats';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   MediaFiles1764000009000,
   MessageChanges1764000010000,
   Contacts1764000011000,
+  Chats1764000012000,
 ];

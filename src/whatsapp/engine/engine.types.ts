@@ -247,3 +247,16 @@ export interface BlockedPerson {
   phoneJid: string | null;
   lid: string | null;
 }
+
+/**
+ * What WhatsApp's sync (history sync, app-state sync) says about a chat. A field left out was not part of the
+ * update; null means WhatsApp cleared it.
+ */
+export interface ChatSync {
+  chatJid: string;
+  name?: string | null;
+  archived?: boolean | null;
+  pinned?: boolean | null;
+  /** Muted until then (epoch ms), -1 without end, 0 not muted. */
+  mutedUntil?: number | null;
+}

@@ -3,6 +3,7 @@ import type {
   AccountIdentity,
   BlockedPerson,
   ChatState,
+  ChatSync,
   CloseInfo,
   ContactInfo,
   ContactLookup,
@@ -42,6 +43,8 @@ export interface ConnectionHandlers {
    * answer, history sync), names from the address book, push names, verified business names.
    */
   onContacts?(contacts: ContactInfo[]): void;
+  /** What WhatsApp's sync says about chats: archived, pinned, muted, name. */
+  onChats?(chats: ChatSync[]): void;
 }
 
 /**

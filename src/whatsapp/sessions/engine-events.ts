@@ -1,4 +1,4 @@
-import type { ContactInfo, InboundMessage, PresenceUpdate, Receipt } from '../engine/engine.types';
+import type { ChatSync, ContactInfo, InboundMessage, PresenceUpdate, Receipt } from '../engine/engine.types';
 
 /** In-process events for the messaging module (not part of the public event catalogue). */
 export const ENGINE_MESSAGES = 'engine.messages';
@@ -22,4 +22,10 @@ export const ENGINE_CONTACTS = 'engine.contacts';
 export interface EngineContactsEvent {
   sessionId: string;
   contacts: ContactInfo[];
+}
+
+export const ENGINE_CHATS = 'engine.chats';
+export interface EngineChatsEvent {
+  sessionId: string;
+  chats: ChatSync[];
 }

@@ -9,11 +9,13 @@ import type { CloseInfo, SessionStatus } from '../engine/engine.types';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
 import {
+  ENGINE_CHATS,
   ENGINE_MESSAGES,
   ENGINE_CONTACTS,
   ENGINE_PRESENCE,
   ENGINE_RECEIPTS,
   EngineContactsEvent,
+  EngineChatsEvent,
   EngineMessagesEvent,
   EnginePresenceEvent,
   EngineReceiptsEvent,
@@ -278,6 +280,10 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
           onContacts: (contacts) => {
             if (current())
               this.emitter.emit(ENGINE_CONTACTS, { sessionId: id, contacts } satisfies EngineContactsEvent);
+          },
+          onChats: (chats) => {
+            if (current())
+              this.emitter.emit(ENGINE_CHATS, { sessionId: id, chats } satisfies EngineChatsEvent);
           },
         },
       });

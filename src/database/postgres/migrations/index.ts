@@ -4,6 +4,7 @@ import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe'
 import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
 import { MessageChanges1764000010000 } from './1764000010000-MessageChanges';
 import { Contacts1764000011000 } from './1764000011000-Contacts';
+import { Chats1764000012000 } from './1764000012000-Chats';
 
 /**
  * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
@@ -16,4 +17,5 @@ export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   MediaFiles1764000009000,
   MessageChanges1764000010000,
   Contacts1764000011000,
+  Chats1764000012000,
 ];

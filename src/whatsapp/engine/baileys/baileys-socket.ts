@@ -37,6 +37,7 @@ import { toBaileysContent, toSendOptions } from './content-mapper';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
 import { MappedPresence, toPresence } from './presence-mapper';
+import { BaileysChatLike, toChatSyncs } from './chat-sync-mapper';
 import { ServerAcks } from './server-acks';
 
 /** Baileys' numeric receipt statuses (proto.WebMessageInfo.Status). */
@@ -407,6 +408,14 @@ export async function openBaileysSocket({
   if (handlers.onContacts) watchContacts(sock, handlers.onContacts);
   (sock.ws as any).on('CB:presence', onPresenceNode);
   (sock.ws as any).on('CB:chatstate', onPresenceNode);
+  // Archived, pinned, muted and names of chats, from the history sync and app-state sync.
+  const onChats = (chats: readonly BaileysChatLike[]) => {
+    const mapped = toChatSyncs(chats);
+    if (mapped.length) handlers.onChats?.(mapped);
+  };
+  sock.ev.on('messaging-history.set', ({ chats }) => onChats(chats as BaileysChatLike[]));
+  sock.ev.on('chats.upsert', (chats) => onChats(chats as BaileysChatLike[]));
+  sock.ev.on('chats.update', (chats) => onChats(chats as BaileysChatLike[]));
   // Delivery and read receipts come through storeIncomingReceipts; here only WhatsApp's refusals of a send.
   sock.ev.on('messages.update', (updates) => {
     const failed = toReceipts(updates, (status) => status === 'failed');

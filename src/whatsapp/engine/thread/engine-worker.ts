@@ -126,6 +126,7 @@ function remoteHandlers(cid: number): ConnectionHandlers {
     onClose: notify('onClose'),
     onPresence: notify('onPresence'),
     onContacts: notify('onContacts'),
+    onChats: notify('onChats'),
     onMessages: (messages, live) =>
       requests.request(port, (rid) => hostCall(rid, cid, 'onMessages', [messages, live])),
     onReceipts: (receipts) => requests.request(port, (rid) => hostCall(rid, cid, 'onReceipts', [receipts])),

@@ -40,7 +40,7 @@ export interface KeyWrite {
 }
 
 /** ConnectionHandlers' notifications. */
-export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence' | 'onContacts';
+export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence' | 'onContacts' | 'onChats';
 
 export interface WireError {
   message: string;
