@@ -35,6 +35,8 @@ export interface RecordedMessage {
   quotedId?: string;
   reaction?: { text: string; targetId: string };
   mentions?: string[];
+  /** For a message to a group: the group JID. */
+  group?: string;
   /** Epoch milliseconds when the sandbox received it. */
   at: number;
   receipts: { deliveredAt?: number; readAt?: number };

@@ -4,6 +4,7 @@ import type { ClientConnection, ConnectionHandlers } from './connection';
 import type { ContactActivity } from './contact-activity';
 import { lidJid, pnJid, unixNow, type SandboxContext } from './context';
 import type { Delivery } from './delivery';
+import type { Groups } from './groups';
 import { IqHandlers } from './iq-handlers';
 import type { HandshakeResult } from './noise';
 import type { Outbound } from './outbound';
@@ -25,11 +26,16 @@ export class NodeRouter implements ConnectionHandlers {
     private readonly delivery: Delivery,
     private readonly outbound: Outbound,
     private readonly contacts: ContactActivity,
+    groups?: Groups,
   ) {
-    this.iqs = new IqHandlers(ctx, {
-      onActive: (conn) => this.onActive(conn),
-      onLogout: (conn) => this.onLogout(conn),
-    });
+    this.iqs = new IqHandlers(
+      ctx,
+      {
+        onActive: (conn) => this.onActive(conn),
+        onLogout: (conn) => this.onLogout(conn),
+      },
+      groups,
+    );
   }
 
   async onHandshake(conn: ClientConnection, result: HandshakeResult): Promise<void> {
