@@ -20,6 +20,7 @@ import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MediaModule } from './media/media.module';
 import { ChatsModule } from './chats/chats.module';
+import { GroupsModule } from './groups/groups.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -49,6 +50,7 @@ export class AppModule {
         MessagingModule,
         MediaModule,
         ChatsModule,
+        GroupsModule,
         HealthModule,
         AutoReplyModule,
         SandboxCoreModule,

@@ -12,6 +12,10 @@ export const EVENT_TYPES = [
   'session.status',
   'session.qr',
   'presence.update',
+  'group.join',
+  'group.leave',
+  'group.participants',
+  'group.update',
   'webhook.endpoint_disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -149,6 +149,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @OnEvent('message.status')
   @OnEvent('message.media')
   @OnEvent('presence.update')
+  @OnEvent('group.join')
+  @OnEvent('group.leave')
+  @OnEvent('group.participants')
+  @OnEvent('group.update')
   @OnEvent('webhook.endpoint_disabled')
   onDomainEvent(event: Envelope): void {
     if (event?.type) this.broadcast(event.type, event);

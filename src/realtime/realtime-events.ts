@@ -10,6 +10,10 @@ export const FORWARDED_EVENTS = [
   'message.status',
   'message.media',
   'presence.update',
+  'group.join',
+  'group.leave',
+  'group.participants',
+  'group.update',
   'webhook.endpoint_disabled',
   'webhook.inbound',
 ] as const;

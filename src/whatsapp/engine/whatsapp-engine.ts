@@ -15,6 +15,7 @@ import type {
   SendResult,
   WaVersion,
 } from './engine.types';
+import type { GroupEvent, GroupRequest, GroupResult } from './group.types';
 
 /** What a connection reports; every callback may fire many times. */
 export interface ConnectionHandlers {
@@ -33,6 +34,8 @@ export interface ConnectionHandlers {
   loadSentPayload?(waMessageId: string): Promise<string | undefined>;
   /** A subscribed contact's presence or chat state (see `EngineConnection.subscribePresence`). */
   onPresence?(update: PresenceUpdate): void;
+  /** A group change WhatsApp announced (the account joined or left, participants, subject, settings). */
+  onGroupEvent?(event: GroupEvent): void;
 }
 
 /**
@@ -58,6 +61,8 @@ export interface EngineConnection {
    * long as this connection lives.
    */
   subscribePresence(jid: string): Promise<void>;
+  /** Runs a group request; WhatsApp's refusals reject with `WhatsAppRefused` (engine-errors.ts). */
+  group<R extends GroupRequest>(request: R): Promise<GroupResult<R>>;
   /** Unlinks the device from the account (the phone shows it removed). */
   logout(): Promise<void>;
   /** Closes without unlinking; `onClose` fires with kind `stopped`. */

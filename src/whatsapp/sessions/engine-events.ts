@@ -1,4 +1,5 @@
 import type { InboundMessage, PresenceUpdate, Receipt } from '../engine/engine.types';
+import type { GroupEvent } from '../engine/group.types';
 
 /** In-process events for the messaging module (not part of the public event catalogue). */
 export const ENGINE_MESSAGES = 'engine.messages';
@@ -16,4 +17,9 @@ export const ENGINE_PRESENCE = 'engine.presence';
 export interface EnginePresenceEvent {
   sessionId: string;
   update: PresenceUpdate;
+}
+export const ENGINE_GROUP = 'engine.group';
+export interface EngineGroupEvent {
+  sessionId: string;
+  event: GroupEvent;
 }

@@ -30,6 +30,7 @@ class FakeEngine extends WhatsAppEngine {
       sendChatState: jest.fn(),
       sendPresence: jest.fn(),
       subscribePresence: jest.fn(),
+      group: jest.fn(),
       end() {
         this.ended = true;
         options.handlers.onClose({ kind: 'stopped', code: null, message: 'ended' });

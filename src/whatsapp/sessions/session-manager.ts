@@ -9,9 +9,11 @@ import type { CloseInfo, SessionStatus } from '../engine/engine.types';
 import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
 import {
+  ENGINE_GROUP,
   ENGINE_MESSAGES,
   ENGINE_PRESENCE,
   ENGINE_RECEIPTS,
+  EngineGroupEvent,
   EngineMessagesEvent,
   EnginePresenceEvent,
   EngineReceiptsEvent,
@@ -272,6 +274,10 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
           onPresence: (update) => {
             if (current())
               this.emitter.emit(ENGINE_PRESENCE, { sessionId: id, update } satisfies EnginePresenceEvent);
+          },
+          onGroupEvent: (event) => {
+            if (current())
+              this.emitter.emit(ENGINE_GROUP, { sessionId: id, event } satisfies EngineGroupEvent);
           },
         },
       });

@@ -6,12 +6,12 @@ import type { SessionRuntime } from './session-runtime';
 import { NotConnected, SessionNotFound } from './session.errors';
 
 /**
- * What other modules may do with a session's live connection: send, look numbers up, mark chats read, and show
- * and follow presence.
+ * What other modules may do with a session's live connection: send, look numbers up, mark chats read, show
+ * and follow presence, and manage groups.
  */
 export type SessionConnection = Pick<
   EngineConnection,
-  'send' | 'lookup' | 'markRead' | 'sendChatState' | 'sendPresence' | 'subscribePresence'
+  'send' | 'lookup' | 'markRead' | 'sendChatState' | 'sendPresence' | 'subscribePresence' | 'group'
 >;
 
 /** A session's state as other modules see it: a copy, taken when asked. */

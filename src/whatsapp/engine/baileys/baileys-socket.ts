@@ -32,6 +32,14 @@ import type { BaileysOptions } from './baileys-options';
 import { classifyClose } from './close-classifier';
 import { rethrowAsEngineError } from './engine-error';
 import { toBaileysContent, toSendOptions } from './content-mapper';
+import type { GroupRequest, GroupResult } from '../group.types';
+import {
+  rotateOwnSenderKey,
+  runGroupRequest,
+  toGroupInfo,
+  toParticipantsEvent,
+  toUpdateEvent,
+} from './group-ops';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
 import { MappedPresence, toPresence } from './presence-mapper';
@@ -205,6 +213,10 @@ export class BaileysConnection implements EngineConnection {
     await this.sock.presenceSubscribe(jid).catch(rethrowAsEngineError);
   }
 
+  group<R extends GroupRequest>(request: R): Promise<GroupResult<R>> {
+    return runGroupRequest(this.sock, request);
+  }
+
   /** The person's phone JID and LID, whichever of them the update named, the other looked up. */
   async withIdentities(p: MappedPresence): Promise<PresenceUpdate> {
     const mapping = this.sock.signalRepository.lidMapping;
@@ -368,6 +380,37 @@ export async function openBaileysSocket({
   };
   (sock.ws as any).on('CB:presence', onPresenceNode);
   (sock.ws as any).on('CB:chatstate', onPresenceNode);
+  // Group changes WhatsApp announced, the account's own included.
+  sock.ev.on('groups.upsert', (groups) => {
+    for (const g of groups) {
+      const info = toGroupInfo(g);
+      handlers.onGroupEvent?.({
+        kind: 'join',
+        groupJid: info.jid,
+        subject: info.subject,
+        author: (g as { author?: string }).author ? normalizeJid((g as { author?: string }).author!) : null,
+      });
+    }
+  });
+  sock.ev.on('group-participants.update', (update) => {
+    const me = identityOf(sock);
+    const event = toParticipantsEvent(update, { jid: me.jid, lid: me.lid });
+    if (
+      event.kind === 'participants' &&
+      (event.action === 'remove' || event.action === 'leave') &&
+      !event.includesMe
+    )
+      void rotateOwnSenderKey(sock, update.id).catch((err: Error) =>
+        logger.warn({ err, group: update.id }, 'could not drop the sender key after a removal'),
+      );
+    handlers.onGroupEvent?.(event);
+  });
+  sock.ev.on('groups.update', (updates) => {
+    for (const u of updates) {
+      const event = toUpdateEvent(u);
+      if (event) handlers.onGroupEvent?.(event);
+    }
+  });
   // Delivery and read receipts come through storeIncomingReceipts; here only WhatsApp's refusals of a send.
   sock.ev.on('messages.update', (updates) => {
     const failed = toReceipts(updates, (status) => status === 'failed');

@@ -11,6 +11,7 @@ import { installSignalConsoleFilter } from '../../../common/logging/signal-conso
 import type { AuthStateStore, KeyEntry } from '../auth-state-store';
 import type { OutgoingContent } from '../engine.types';
 import { ConnectionLost } from '../engine-errors';
+import type { GroupRequest } from '../group.types';
 import type { ConnectionHandlers } from '../whatsapp-engine';
 import { BaileysConnection, mediaAgentsFor, openBaileysSocket } from '../baileys/baileys-socket';
 import type { BaileysOptions } from '../baileys/baileys-options';
@@ -125,6 +126,7 @@ function remoteHandlers(cid: number): ConnectionHandlers {
     onOpen: notify('onOpen'),
     onClose: notify('onClose'),
     onPresence: notify('onPresence'),
+    onGroupEvent: notify('onGroupEvent'),
     onMessages: (messages, live) =>
       requests.request(port, (rid) => hostCall(rid, cid, 'onMessages', [messages, live])),
     onReceipts: (receipts) => requests.request(port, (rid) => hostCall(rid, cid, 'onReceipts', [receipts])),
@@ -161,6 +163,8 @@ function call(conn: BaileysConnection, method: ConnectionMethod, args: unknown[]
       return conn.sendPresence(...(args as Parameters<BaileysConnection['sendPresence']>));
     case 'subscribePresence':
       return conn.subscribePresence(...(args as Parameters<BaileysConnection['subscribePresence']>));
+    case 'group':
+      return conn.group(args[0] as GroupRequest);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { KeyEntry } from '../auth-state-store';
 import type { WaVersion } from '../engine.types';
-import { ConnectionLost, NoProfileName } from '../engine-errors';
+import { ConnectionLost, NoProfileName, WhatsAppRefused } from '../engine-errors';
 import type { BaileysOptions } from '../baileys/baileys-options';
 
 /** Socket settings that can cross a thread (the media agents are rebuilt there from `mediaCa`). */
@@ -21,7 +21,8 @@ export type ConnectionMethod =
   | 'markRead'
   | 'sendChatState'
   | 'sendPresence'
-  | 'subscribePresence';
+  | 'subscribePresence'
+  | 'group';
 
 /**
  * What the engine thread asks of the API thread: the AuthStateStore, ConnectionHandlers.loadSentPayload, and
@@ -37,11 +38,11 @@ export interface KeyWrite {
 }
 
 /** ConnectionHandlers' notifications. */
-export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence';
+export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence' | 'onGroupEvent';
 
 export interface WireError {
   message: string;
-  /** `ConnectionLost` and `NoProfileName` arrive as one again; other errors as an Error of that name. */
+  /** `ConnectionLost`, `NoProfileName` and `WhatsAppRefused` arrive as one again; other errors as an Error of that name. */
   name: string;
 }
 
@@ -81,6 +82,7 @@ export function toWire(err: unknown): WireError {
 export function fromWire(wire: WireError): Error {
   if (wire.name === 'ConnectionLost') return new ConnectionLost(wire.message);
   if (wire.name === 'NoProfileName') return new NoProfileName(wire.message);
+  if (wire.name === 'WhatsAppRefused') return WhatsAppRefused.fromMessage(wire.message);
   const err = new Error(wire.message);
   err.name = wire.name;
   return err;
