@@ -19,6 +19,11 @@ const TAGS: [name: string, description: string][] = [
     'Read receipts for incoming messages, typing and recording indicators, the online state, and ' +
       "subscriptions to people's presence (`presence.update` events)",
   ],
+  [
+    'groups',
+    'Groups of the account: list, create, inspect, change subject, description and settings, manage ' +
+      'participants, invite links, join and leave (`group.*` events)',
+  ],
   ['auto-reply', 'Rules that answer incoming messages, and a dry run'],
   ['seed-compatible', "The original gateway's routes and response shapes, on the `default` session"],
   [

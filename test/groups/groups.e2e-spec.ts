@@ -206,4 +206,33 @@ describe('groups end to end (sandbox, real Baileys)', () => {
     expect(leave.status).toBe(200);
     await waitEvent('group.leave', (d) => d.group === theirs && d.reason === 'left', 'group.leave');
   });
+
+  it('the ping rule does not answer in a group at its default scope; scoped to the group it does', async () => {
+    const rule = await t.get('/api/auto-reply-rules/rule_default_ping');
+    expect(rule.body).toMatchObject({ chatTypes: ['direct'], groups: [] });
+    const first = await t.sandbox.groupSend(group, A, { text: 'ping' });
+    await waitEvent('message.received', (d) => d.waMessageId === first.id, 'the first ping');
+    const scoped = await t
+      .http()
+      .patch('/api/auto-reply-rules/rule_default_ping')
+      .set('X-API-Key', t.apiKey)
+      .send({ groups: [group] });
+    expect(scoped.status).toBe(200);
+    const second = await t.sandbox.groupSend(group, A, { text: 'ping' });
+    const pong = await t.sandbox.waitForReceived(A, (m) => m.text === 'pong' && m.group === group, 20_000);
+    expect(pong.group).toBe(group);
+    const replies = await waitUntil(
+      async () => {
+        const res = await t.get(
+          `/api/sessions/default/messages?chat=${encodeURIComponent(group)}&direction=out`,
+        );
+        const auto = res.body.items.filter((m: any) => m.source === 'auto_reply');
+        return auto.length ? auto : null;
+      },
+      { ...DEADLINE, what: 'the pong stored' },
+    );
+    expect(replies).toHaveLength(1);
+    expect(replies[0].waMessageId).toBe(pong.id);
+    expect(second.id).not.toBe(first.id);
+  });
 });

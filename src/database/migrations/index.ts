@@ -7,6 +7,7 @@ import { SessionsStopped1764000006000 } from './1764000006000-SessionsStopped';
 import { StatsRollups1764000007000 } from './1764000007000-StatsRollups';
 import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
 import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
+import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   StatsRollups1764000007000,
   MessagesReadByMe1764000008000,
   MediaFiles1764000009000,
+  AutoReplyGroups1764000013000,
 ];

@@ -2,6 +2,7 @@ import { InitialSchema1764000007000 } from './1764000007000-InitialSchema';
 import { StatsRollupTriggers1764000007001 } from './1764000007001-StatsRollupTriggers';
 import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
+import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
 
 /**
  * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
@@ -12,4 +13,5 @@ export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   StatsRollupTriggers1764000007001,
   MessagesReadByMe1764000008000,
   MediaFiles1764000009000,
+  AutoReplyGroups1764000013000,
 ];
