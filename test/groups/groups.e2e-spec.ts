@@ -148,14 +148,22 @@ describe('groups end to end (sandbox, real Baileys)', () => {
   });
 
   it("a member's subject change and a member leaving arrive as events", async () => {
-    t.sandbox.groupSetSubject(group, A, 'Pelanggan VIP');
+    // Through the sandbox's control API, as the console's sandbox panel drives it.
+    const renamed = await t
+      .http()
+      .put(`/api/sandbox/groups/${group}/subject`)
+      .set('X-API-Key', t.apiKey)
+      .send({ actor: A, subject: 'Pelanggan VIP' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.subject).toBe('Pelanggan VIP');
     const update = await waitEvent(
       'group.update',
       (d) => d.group === group && !!d.changes.subject,
       'subject',
     );
     expect(update.data).toMatchObject({ changes: { subject: 'Pelanggan VIP' }, by: { phone: A } });
-    t.sandbox.groupLeave(group, B);
+    expect((await t.post(`/api/sandbox/groups/${group}/leave`, { phone: B })).status).toBe(200);
+    expect((await t.post(`/api/sandbox/groups/${group}/leave`, { phone: B })).status).toBe(403);
     const left = await waitEvent('group.participants', (d) => d.action === 'leave', 'B leaving');
     expect(left.data).toMatchObject({
       group,
