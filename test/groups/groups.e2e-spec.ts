@@ -81,6 +81,24 @@ describe('groups end to end (sandbox, real Baileys)', () => {
     }
   });
 
+  it("keeps each member's delivery and read receipt of a group message", async () => {
+    const sent = await send({ type: 'text', text: 'Siapa yang sudah baca?' });
+    const read = await waitUntil(
+      async () => {
+        const res = await t.get(`/api/sessions/default/messages/${sent.body.id}`);
+        const receipts = res.body.receipts ?? [];
+        return receipts.length === 3 && receipts.every((r: any) => r.readAt) ? res.body : null;
+      },
+      { ...DEADLINE, what: 'read receipts of the three members' },
+    );
+    expect(read.status).toBe('read');
+    expect(read.receipts.map((r: any) => r.phone).sort()).toEqual([A, B, C].sort());
+    for (const r of read.receipts) {
+      expect(r.participant).toBe(jid(r.phone));
+      expect(Date.parse(r.deliveredAt)).toBeLessThanOrEqual(Date.parse(r.readAt));
+    }
+  });
+
   it("a member's message arrives once, with the group and the participant", async () => {
     const { id } = await t.sandbox.groupSend(
       group,

@@ -8,6 +8,7 @@ import { StatsRollups1764000007000 } from './1764000007000-StatsRollups';
 import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
 import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
+import { MessageReceipts1764000013001 } from './1764000013001-MessageReceipts';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   MessagesReadByMe1764000008000,
   MediaFiles1764000009000,
   AutoReplyGroups1764000013000,
+  MessageReceipts1764000013001,
 ];

@@ -3,6 +3,7 @@ import { StatsRollupTriggers1764000007001 } from './1764000007001-StatsRollupTri
 import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
 import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
+import { MessageReceipts1764000013001 } from './1764000013001-MessageReceipts';
 
 /**
  * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
@@ -14,4 +15,5 @@ export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   MessagesReadByMe1764000008000,
   MediaFiles1764000009000,
   AutoReplyGroups1764000013000,
+  MessageReceipts1764000013001,
 ];

@@ -411,6 +411,30 @@ export async function openBaileysSocket({
       if (event) handlers.onGroupEvent?.(event);
     }
   });
+  // Group members' receipts of our messages, one per member (Baileys does not hand them to storeIncomingReceipts).
+  sock.ev.on('message-receipt.update', (updates) => {
+    const receipts: Receipt[] = [];
+    for (const { key, receipt } of updates) {
+      if (!key.id || !key.fromMe || !receipt.userJid) continue;
+      const status: ReceiptStatus | null = receipt.playedTimestamp
+        ? 'played'
+        : receipt.readTimestamp
+          ? 'read'
+          : receipt.receiptTimestamp
+            ? 'delivered'
+            : null;
+      if (!status) continue;
+      const t = receipt.playedTimestamp ?? receipt.readTimestamp ?? receipt.receiptTimestamp;
+      receipts.push({
+        waMessageId: key.id,
+        chatJid: normalizeJid(key.remoteJid ?? ''),
+        status,
+        timestamp: Number(t ?? Math.floor(Date.now() / 1000)),
+        participantJid: normalizeJid(receipt.userJid),
+      });
+    }
+    if (receipts.length) void handlers.onReceipts(receipts).catch(() => undefined);
+  });
   // Delivery and read receipts come through storeIncomingReceipts; here only WhatsApp's refusals of a send.
   sock.ev.on('messages.update', (updates) => {
     const failed = toReceipts(updates, (status) => status === 'failed');
