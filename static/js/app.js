@@ -5,6 +5,7 @@ import { $, busy, clearNotice, formError, hideNotice, setAfterBusy, showError } 
 import { applyStatic, currentLang, onLangChange, setLang, t } from './i18n.js';
 import { connectLive, disconnectLive, liveConnected, renderLiveState } from './live.js';
 import { bindMonitor, onMessageEvent, renderMonitor } from './monitor.js';
+import { bindGroups, renderGroups } from './groups.js';
 import { bindRules, loadRules, renderRules } from './rules.js';
 import {
   bindSessionPanel,
@@ -100,6 +101,7 @@ async function start() {
     renderMonitor();
     renderWebhooks();
     renderRules();
+    renderGroups();
     renderDashboard();
   });
   $('#notice-close').addEventListener('click', hideNotice);
@@ -114,6 +116,7 @@ async function start() {
   bindMonitor();
   bindWebhooks();
   bindRules(currentSession);
+  bindGroups(currentSession);
   bindDashboard();
 
   $('#key-form').addEventListener('submit', (e) => {
