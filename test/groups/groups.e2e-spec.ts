@@ -119,6 +119,12 @@ describe('groups end to end (sandbox, real Baileys)', () => {
     );
     expect(stored.body.items.filter((m: any) => m.waMessageId === id)).toHaveLength(1);
     expect(events('message.received').filter((e) => e.data.waMessageId === id)).toHaveLength(1);
+
+    // A reply quotes the member's message; the members see the quote.
+    const reply = await send({ type: 'text', text: 'Terima kasih', quotedMessageId: event.data.id });
+    expect(reply.status).toBe(202);
+    const got = await t.sandbox.waitForReceived(A, (m) => m.id === reply.body.waMessageId, 20_000);
+    expect(got).toMatchObject({ quotedId: id, group });
   });
 
   it('adds, removes and promotes with events; the removed member gets nothing new, the added one does', async () => {
