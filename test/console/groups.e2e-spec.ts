@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { SandboxApp } from '../support/sandbox-app';
 import { enterKey, screenshot } from './browser';
 import { useConsole, WAIT } from './console-fixture';
+import { waitUntil } from '../support/wait';
 
 const A = '6281150000101';
 const B = '6281150000102';
@@ -44,5 +45,21 @@ describe('console: groups (headless Chromium against the sandbox)', () => {
     await page.click('[data-testid="group-send-btn"]');
     const got = await t.sandbox.waitForReceived(B, (m) => m.text === 'Halo dari konsol', 20_000);
     expect(got.group).toBe(group);
+
+    // The sandbox panel: a member writes in the group; the gateway stores it with the group and the member.
+    await page.fill('#sim-phone', A);
+    await page.fill('#sim-text', 'Balasan dari anggota');
+    await page.fill('#sim-group', group);
+    await page.click('#sim-send-btn');
+    const stored = await waitUntil(
+      async () => {
+        const res = await t.get(
+          `/api/sessions/default/messages?chat=${encodeURIComponent(group)}&direction=in`,
+        );
+        return res.body.items.find((m: any) => m.text === 'Balasan dari anggota') ?? null;
+      },
+      { timeoutMs: 20_000, what: "the member's group message stored" },
+    );
+    expect(stored).toMatchObject({ chatType: 'group', from: { phone: A } });
   });
 });
