@@ -33,13 +33,7 @@ import { classifyClose } from './close-classifier';
 import { rethrowAsEngineError } from './engine-error';
 import { toBaileysContent, toSendOptions } from './content-mapper';
 import type { GroupRequest, GroupResult } from '../group.types';
-import {
-  rotateOwnSenderKey,
-  runGroupRequest,
-  toGroupInfo,
-  toParticipantsEvent,
-  toUpdateEvent,
-} from './group-ops';
+import { onGroupChanges, runGroupRequest } from './group-ops';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
 import { MappedPresence, toPresence } from './presence-mapper';
@@ -381,36 +375,7 @@ export async function openBaileysSocket({
   (sock.ws as any).on('CB:presence', onPresenceNode);
   (sock.ws as any).on('CB:chatstate', onPresenceNode);
   // Group changes WhatsApp announced, the account's own included.
-  sock.ev.on('groups.upsert', (groups) => {
-    for (const g of groups) {
-      const info = toGroupInfo(g);
-      handlers.onGroupEvent?.({
-        kind: 'join',
-        groupJid: info.jid,
-        subject: info.subject,
-        author: (g as { author?: string }).author ? normalizeJid((g as { author?: string }).author!) : null,
-      });
-    }
-  });
-  sock.ev.on('group-participants.update', (update) => {
-    const me = identityOf(sock);
-    const event = toParticipantsEvent(update, { jid: me.jid, lid: me.lid });
-    if (
-      event.kind === 'participants' &&
-      (event.action === 'remove' || event.action === 'leave') &&
-      !event.includesMe
-    )
-      void rotateOwnSenderKey(sock, update.id).catch((err: Error) =>
-        logger.warn({ err, group: update.id }, 'could not drop the sender key after a removal'),
-      );
-    handlers.onGroupEvent?.(event);
-  });
-  sock.ev.on('groups.update', (updates) => {
-    for (const u of updates) {
-      const event = toUpdateEvent(u);
-      if (event) handlers.onGroupEvent?.(event);
-    }
-  });
+  onGroupChanges(sock, handlers, logger);
   // Group members' receipts of our messages, one per member (Baileys does not hand them to storeIncomingReceipts).
   sock.ev.on('message-receipt.update', (updates) => {
     const receipts: Receipt[] = [];

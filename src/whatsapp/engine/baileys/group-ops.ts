@@ -5,7 +5,9 @@ import {
   type GroupParticipant as BaileysParticipant,
   type WASocket,
 } from '@whiskeysockets/baileys';
+import type pino from 'pino';
 import { WhatsAppRefused } from '../engine-errors';
+import type { ConnectionHandlers } from '../whatsapp-engine';
 import type {
   GroupEvent,
   GroupInfo,
@@ -178,4 +180,45 @@ export async function rotateOwnSenderKey(sock: WASocket, groupJid: string): Prom
     names[`${groupJid}::${user}::${decoded.device ?? 0}`] = null;
   }
   await sock.authState.keys.set({ 'sender-key': names, 'sender-key-memory': { [groupJid]: null } });
+}
+
+/**
+ * Hands the group changes WhatsApp announces (the account's own included) to the connection's handlers: a group
+ * the account joined or created, participant changes, subject, description and settings. After someone else left
+ * or was removed, the account's sender key for the group is dropped first (see rotateOwnSenderKey).
+ */
+export function onGroupChanges(sock: WASocket, handlers: ConnectionHandlers, logger: pino.Logger): void {
+  sock.ev.on('groups.upsert', (groups) => {
+    for (const g of groups) {
+      const author = (g as { author?: string }).author;
+      handlers.onGroupEvent?.({
+        kind: 'join',
+        groupJid: g.id,
+        subject: g.subject ?? null,
+        author: author ? normalizeJid(author) : null,
+      });
+    }
+  });
+  sock.ev.on('group-participants.update', (update) => {
+    const me = sock.user;
+    const event = toParticipantsEvent(update, {
+      jid: normalizeJid(me?.id ?? ''),
+      lid: lidOf(me?.lid ?? null),
+    });
+    if (
+      event.kind === 'participants' &&
+      (event.action === 'remove' || event.action === 'leave') &&
+      !event.includesMe
+    )
+      void rotateOwnSenderKey(sock, update.id).catch((err: Error) =>
+        logger.warn({ err, group: update.id }, 'could not drop the sender key after a removal'),
+      );
+    handlers.onGroupEvent?.(event);
+  });
+  sock.ev.on('groups.update', (updates) => {
+    for (const u of updates) {
+      const event = toUpdateEvent(u);
+      if (event) handlers.onGroupEvent?.(event);
+    }
+  });
 }
