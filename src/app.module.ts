@@ -21,6 +21,7 @@ import { MessagingModule } from './messaging/messaging.module';
 import { MediaModule } from './media/media.module';
 import { ChatsModule } from './chats/chats.module';
 import { ContactsModule } from './contacts/contacts.module';
+import { GroupsModule } from './groups/groups.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { AutoReplyModule } from './auto-reply/auto-reply.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -51,6 +52,7 @@ export class AppModule {
         MediaModule,
         ChatsModule,
         ContactsModule,
+        GroupsModule,
         HealthModule,
         AutoReplyModule,
         SandboxCoreModule,

@@ -30,6 +30,19 @@ const TAGS: [name: string, description: string][] = [
     'The people each session knows (phone number, LID, names), profile pictures, blocking and the block ' +
       'list; `contact.mapped` events when a LID gets its phone number',
   ],
+  [
+    'groups',
+    'Groups of the account: list, create, inspect, change subject, description and settings, manage ' +
+      'participants, invite links, join and leave. Send to a group with `POST .../messages` (`to`: the group ' +
+      'JID, `mentions`: phones). Group changes are events (webhooks and Socket.IO), `data` with `session`, ' +
+      '`group` and `by` (who did it): `group.join` (the account was added or created it), `group.leave` ' +
+      '(`reason`: `left` or `removed`), `group.participants` (`action`: add, remove, promote, demote, leave; ' +
+      '`participants`), `group.update` (`changes`: subject, description, announcementOnly, locked, ' +
+      'approvalRequired, inviteCode). Example: `{"type":"group.participants","session":"default","data":' +
+      '{"session":"default","group":"120363000000000001@g.us","action":"add","participants":' +
+      '[{"jid":"6281234567892@s.whatsapp.net","phone":"6281234567892","lid":null}],' +
+      '"by":{"jid":"6280000000001@s.whatsapp.net","phone":"6280000000001"}}}`',
+  ],
   ['auto-reply', 'Rules that answer incoming messages, and a dry run'],
   ['seed-compatible', "The original gateway's routes and response shapes, on the `default` session"],
   [

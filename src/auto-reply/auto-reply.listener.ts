@@ -80,6 +80,7 @@ export class AutoReplyListener {
     const decision = await this.rules.evaluate({
       session,
       chatType: msg.chatType,
+      chat: msg.chat,
       text: msg.text,
       pushName: msg.from?.pushName ?? null,
       phone: msg.from?.phone ?? null,

@@ -39,6 +39,10 @@ export class AutoReplyRuleEntity {
   @Column({ name: 'chat_types', type: 'text', transformer: jsonList })
   chatTypes: RuleChatType[];
 
+  /** Group JIDs the rule answers in; empty = every group when `chatTypes` has `group` (see rule-scope.ts). */
+  @Column({ type: 'text', transformer: jsonList })
+  groups: string[];
+
   /** Lower numbers are evaluated first; ties go to the older rule. */
   @Column({ type: 'integer' })
   priority: number;

@@ -64,7 +64,8 @@ export class AutoReplyRulesController {
   async test(@Body() dto: TestAutoReplyDto): Promise<TestAutoReplyResponse> {
     const decision = await this.rules.evaluate({
       session: dto.session ?? 'default',
-      chatType: dto.chatType ?? 'direct',
+      chatType: dto.group ? 'group' : (dto.chatType ?? 'direct'),
+      chat: dto.group ?? null,
       text: dto.text,
       pushName: dto.pushName ?? null,
       phone: dto.phone ?? null,

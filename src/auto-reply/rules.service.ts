@@ -8,11 +8,14 @@ import { UpdateAutoReplyRuleDto } from './dto/update-rule.dto';
 import { PLACEHOLDERS, renderReply, unknownPlaceholders } from './reply-template';
 import { compileMatcher, PatternError, TextMatcher } from './rule-matcher';
 import { AutoReplyRuleEntity, RuleChatType } from './rule.entity';
+import { inScope } from './rule-scope';
 
 /** What rule evaluation needs to know about an incoming message. */
 export interface IncomingText {
   session: string;
   chatType: string;
+  /** The chat's JID (a group's, for group messages). */
+  chat: string | null;
   text: string;
   pushName: string | null;
   phone: string | null;
@@ -32,6 +35,7 @@ const DEFAULTS = {
   caseSensitive: false,
   sessions: ['*'],
   chatTypes: ['direct'] as RuleChatType[],
+  groups: [] as string[],
   priority: 100,
   enabled: true,
   cooldownSeconds: 0,
@@ -100,7 +104,7 @@ export class AutoReplyRulesService {
   async evaluate(input: IncomingText): Promise<RuleDecision | null> {
     for (const { rule, matches } of await this.activeRules()) {
       if (!rule.sessions.includes('*') && !rule.sessions.includes(input.session)) continue;
-      if (!(rule.chatTypes as string[]).includes(input.chatType)) continue;
+      if (!inScope(rule, input.chatType, input.chat)) continue;
       if (!matches(input.text)) continue;
       const reply = renderReply(rule.reply, {
         name: input.pushName || input.phone || '',

@@ -17,6 +17,10 @@ export const EVENT_TYPES = [
   'session.qr',
   'presence.update',
   'contact.mapped',
+  'group.join',
+  'group.leave',
+  'group.participants',
+  'group.update',
   'webhook.endpoint_disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

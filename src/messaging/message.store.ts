@@ -138,6 +138,37 @@ export class MessageStore {
   }
 
   /** The row of a WhatsApp message id in one direction (`in`, or `out` for what the account sent). */
+  /** A group member's delivery or read receipt of a message we sent; a time once set stays. */
+  *participantReceipt(messageId: string, participant: string, status: MessageStatus, at: number): Sql<void> {
+    const read = status === 'read' || status === 'played' ? at : null;
+    yield* run(
+      `INSERT INTO message_receipts (message_id, participant, delivered_at, read_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (message_id, participant) DO UPDATE SET
+         delivered_at = COALESCE(message_receipts.delivered_at, excluded.delivered_at),
+         read_at = COALESCE(message_receipts.read_at, excluded.read_at)`,
+      [messageId, participant, at, read],
+    );
+  }
+
+  /** The group members' receipts of a message, oldest delivery first. */
+  participantReceipts(
+    messageId: string,
+  ): Promise<{ participant: string; deliveredAt: number | null; readAt: number | null }[]> {
+    return this.sql.read(function* () {
+      const rows = yield* all<{ participant: string; delivered_at: unknown; read_at: unknown }>(
+        `SELECT participant, delivered_at, read_at FROM message_receipts WHERE message_id = ?
+          ORDER BY delivered_at, participant`,
+        [messageId],
+      );
+      const ms = (v: unknown) => (v == null ? null : Number(v));
+      return rows.map((r) => ({
+        participant: r.participant,
+        deliveredAt: ms(r.delivered_at),
+        readAt: ms(r.read_at),
+      }));
+    });
+  }
+
   *byWaId(sessionId: string, waMessageId: string, direction: 'in' | 'out'): Sql<MessageEntity | null> {
     const raw = yield* get<Record<string, unknown>>(
       `SELECT * FROM messages WHERE session_id = ? AND wa_message_id = ? AND direction = ?`,

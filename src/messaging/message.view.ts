@@ -9,6 +9,14 @@ export class MessageSenderView {
   @ApiProperty({ type: String, example: 'Budi', nullable: true }) pushName: string | null;
 }
 
+/** A group member's receipts of a message we sent to the group. */
+export class ParticipantReceiptView {
+  @ApiProperty({ example: '6281234567890@s.whatsapp.net' }) participant: string;
+  @ApiProperty({ type: String, nullable: true, example: '6281234567890' }) phone: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
+}
+
 /**
  * A message as the API, webhooks (`data` of message.received / message.sent) and Socket.IO show it.
  * Timestamps are ISO strings; `null` when the step has not happened.
@@ -96,6 +104,14 @@ export class MessageView {
       'When it was deleted for everyone (its text and details are removed unless MESSAGES_KEEP_REVOKED_CONTENT)',
   })
   revokedAt: string | null;
+  @ApiPropertyOptional({
+    type: ParticipantReceiptView,
+    isArray: true,
+    description:
+      'GET of one message sent to a group: each member whose receipt WhatsApp relayed (the status follows the ' +
+      'first member)',
+  })
+  receipts?: ParticipantReceiptView[];
 }
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());

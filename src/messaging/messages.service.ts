@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, ListMessagesQuery, MessagePage } from './dt
 import type { SendMessageDto } from './dto/send-message.dto';
 import { MessageStore } from './message.store';
 import { MessageView, toMessageView } from './message.view';
-import { fieldToJid, toJid } from './recipient';
+import { fieldToJid, phoneOfJid, toJid } from './recipient';
 import { toStoredRequest } from './send/content-builder';
 import { MessageQueueService } from './send/message-queue.service';
 
@@ -105,7 +105,19 @@ export class MessagesService {
     if (!this.sessions.has(sessionId)) throw new SessionNotFound(sessionId);
     const row = await this.store.find(sessionId, messageId);
     if (!row) throw new NotFoundError('Message', messageId);
-    return toMessageView(row);
+    const view = toMessageView(row);
+    if (row.chatType !== 'group' || row.direction !== 'out') return view;
+    const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+    const receipts = await this.store.participantReceipts(row.id);
+    return {
+      ...view,
+      receipts: receipts.map((r) => ({
+        participant: r.participant,
+        phone: phoneOfJid(r.participant),
+        deliveredAt: iso(r.deliveredAt),
+        readAt: iso(r.readAt),
+      })),
+    };
   }
 
   async lookup(sessionId: string, phone: string) {

@@ -154,6 +154,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @OnEvent('poll.vote')
   @OnEvent('presence.update')
   @OnEvent('contact.mapped')
+  @OnEvent('group.join')
+  @OnEvent('group.leave')
+  @OnEvent('group.participants')
+  @OnEvent('group.update')
   @OnEvent('webhook.endpoint_disabled')
   onDomainEvent(event: Envelope): void {
     if (event?.type) this.broadcast(event.type, event);

@@ -15,6 +15,10 @@ export const FORWARDED_EVENTS = [
   'poll.vote',
   'presence.update',
   'contact.mapped',
+  'group.join',
+  'group.leave',
+  'group.participants',
+  'group.update',
   'webhook.endpoint_disabled',
   'webhook.inbound',
 ] as const;

@@ -2,7 +2,14 @@ import { deflateSync } from 'node:zlib';
 import { generateMessageIDV2, proto, type BinaryNode } from '@whiskeysockets/baileys';
 import type { ClientConnection } from './connection';
 import { lidJid, pnJid, type SandboxContext } from './context';
-import type { Account, CompanionDevice, QueuedMessage, QueuedReceipt, QueuedStanza } from './sandbox-store';
+import type {
+  Account,
+  CompanionDevice,
+  QueuedMessage,
+  QueuedNotification,
+  QueuedReceipt,
+  QueuedStanza,
+} from './sandbox-store';
 import { pub33, type DeviceBundle } from './signal-party';
 
 /**
@@ -34,6 +41,18 @@ export class Delivery {
   async toAccount(account: Account, message: QueuedMessage): Promise<void> {
     await Promise.all(
       [...account.companions.values()].map((companion) => this.enqueue(account, companion, message)),
+    );
+  }
+
+  /** Queues the message for one companion (group messages differ per device: the sender key goes to some). */
+  toCompanion(account: Account, companion: CompanionDevice, message: QueuedMessage): Promise<void> {
+    return this.enqueue(account, companion, message);
+  }
+
+  /** Queues a group notification for every linked companion of the account. */
+  async notificationToAccount(account: Account, notification: QueuedNotification): Promise<void> {
+    await Promise.all(
+      [...account.companions.values()].map((companion) => this.enqueue(account, companion, notification)),
     );
   }
 
@@ -96,6 +115,7 @@ export class Delivery {
     contactPhone: string,
     ids: string[],
     type: 'delivered' | 'read',
+    group?: string,
   ): Promise<void> {
     const receipt: QueuedReceipt = {
       kind: 'receipt',
@@ -104,6 +124,7 @@ export class Delivery {
       ids,
       type,
       t: Date.now(),
+      ...(group ? { group } : {}),
     };
     await Promise.all(
       [...account.companions.values()].map((companion) => this.enqueue(account, companion, receipt)),
@@ -114,7 +135,9 @@ export class Delivery {
   onAck(account: Account, companion: CompanionDevice, node: BinaryNode): void {
     const { id, type } = node.attrs;
     if (node.attrs.class === 'message')
-      this.acknowledge(account, companion, (s) => !isReceipt(s) && s.id === id);
+      this.acknowledge(account, companion, (s) => isMessage(s) && s.id === id);
+    if (node.attrs.class === 'notification')
+      this.acknowledge(account, companion, (s) => s.kind === 'notification' && s.id === id);
     if (node.attrs.class === 'receipt')
       this.acknowledge(
         account,
@@ -133,7 +156,7 @@ export class Delivery {
   ): void {
     if (type === 'retry') return;
     const acked = new Set(ids);
-    this.acknowledge(account, companion, (s) => !isReceipt(s) && acked.has(s.id));
+    this.acknowledge(account, companion, (s) => isMessage(s) && acked.has(s.id));
   }
 
   /** While on, acknowledgements from the account's devices are dropped, as if lost on the way. */
@@ -184,6 +207,11 @@ export class Delivery {
     const run = (this.chains.get(key) ?? Promise.resolve()).then(() => {
       if (!conn.isOpen) return; // still queued: the next login delivers it
       if (isReceipt(stanza)) return conn.sendNode(receiptNode(stanza, offline));
+      if (stanza.kind === 'notification')
+        return conn.sendNode({
+          ...stanza.node,
+          attrs: { ...stanza.node.attrs, ...(offline ? { offline: '1' } : {}) },
+        });
       return this.encryptAndSend(conn, account, companion, stanza, offline);
     });
     const settled = run.catch(() => undefined);
@@ -201,6 +229,7 @@ export class Delivery {
     message: QueuedMessage,
     offline: boolean,
   ): Promise<void> {
+    if (message.group) return this.sendGroupMessage(conn, account, companion, message, offline);
     const party = message.fromPhone ? account.phoneSignal : this.ctx.store.contact(message.from).signal;
     const { type, ciphertext } = await party.encrypt(account.phone, companion.deviceId, message.message, () =>
       this.bundleOf(companion),
@@ -231,6 +260,47 @@ export class Delivery {
     this.ctx.store.markDirty();
   }
 
+  /**
+   * A member's group message as WhatsApp relays it: from the group with the member as `participant`, the
+   * member's sender-key distribution message in a pkmsg/msg when this device lacks the key, then the `skmsg`.
+   */
+  private async sendGroupMessage(
+    conn: ClientConnection,
+    account: Account,
+    companion: CompanionDevice,
+    message: QueuedMessage,
+    offline: boolean,
+  ): Promise<void> {
+    const group = message.group!;
+    const content: BinaryNode[] = [];
+    if (group.skdm) {
+      const distribution = proto.Message.encode({
+        senderKeyDistributionMessage: { groupId: group.jid, axolotlSenderKeyDistributionMessage: group.skdm },
+      }).finish();
+      const party = this.ctx.store.contact(message.from).signal;
+      const { type, ciphertext } = await party.encrypt(
+        account.phone,
+        companion.deviceId,
+        Buffer.from(distribution),
+        () => this.bundleOf(companion),
+      );
+      content.push({ tag: 'enc', attrs: { v: '2', type }, content: ciphertext });
+    }
+    content.push({ tag: 'enc', attrs: { v: '2', type: 'skmsg' }, content: group.skmsg });
+    const decoded = proto.Message.decode(message.message);
+    const attrs: Record<string, string> = {
+      from: group.jid,
+      participant: pnJid(message.from),
+      id: message.id,
+      t: String(Math.floor(message.t / 1000)),
+      type: decoded.conversation || decoded.extendedTextMessage ? 'text' : 'media',
+    };
+    if (message.pushName) attrs.notify = message.pushName;
+    if (offline) attrs.offline = '1';
+    conn.sendNode({ tag: 'message', attrs, content });
+    this.ctx.store.markDirty();
+  }
+
   /** The companion's bundle from its registration and uploads; each one-time prekey is handed out once. */
   private bundleOf(companion: CompanionDevice): DeviceBundle {
     const [preKeyId] = Object.keys(companion.oneTimePreKeys);
@@ -252,13 +322,16 @@ export class Delivery {
 }
 
 const isReceipt = (s: QueuedStanza): s is QueuedReceipt => s.kind === 'receipt';
+const isMessage = (s: QueuedStanza): s is QueuedMessage => s.kind === undefined || s.kind === 'message';
 
 /** `<receipt>` as WhatsApp relays a contact's receipt; more than one id go into `<list>`. */
 function receiptNode(receipt: QueuedReceipt, offline: boolean): BinaryNode {
   return {
     tag: 'receipt',
     attrs: {
-      from: pnJid(receipt.from),
+      ...(receipt.group
+        ? { from: receipt.group, participant: pnJid(receipt.from) }
+        : { from: pnJid(receipt.from) }),
       id: receipt.id,
       t: String(Math.floor(receipt.t / 1000)),
       ...(receipt.type === 'read' ? { type: 'read' } : {}),

@@ -3,6 +3,8 @@ import { getBinaryNodeChild, jidDecode, type BinaryNode } from '@whiskeysockets/
 import type { ClientConnection } from './connection';
 import type { ContactProfiles } from './contact-profile';
 import { lidJid, pnJid, unixNow, type SandboxContext } from './context';
+import { answerGroupIq } from './group-iq';
+import { GroupError, type Groups } from './groups';
 import { isAccount, resolveUser } from './outbound';
 import type { Account, CompanionDevice } from './sandbox-store';
 import { buildKeyIndexList } from './simulated-phone';
@@ -34,6 +36,7 @@ export class IqHandlers {
     private readonly ctx: SandboxContext,
     private readonly profiles: ContactProfiles,
     private readonly callbacks: IqCallbacks,
+    private readonly groups?: Groups,
   ) {}
 
   async handle(
@@ -46,6 +49,23 @@ export class IqHandlers {
     const [child] = children(iq);
     const result = (content?: BinaryNode[]): void =>
       conn.sendNode({ tag: 'iq', attrs: { from: 's.whatsapp.net', type: 'result', id }, content });
+    const error = (code: number, text: string): void =>
+      conn.sendNode({
+        tag: 'iq',
+        attrs: { from: iq.attrs.to ?? 's.whatsapp.net', type: 'error', id },
+        content: [{ tag: 'error', attrs: { code: String(code), text } }],
+      });
+    if (xmlns === 'w:g2' && this.groups) {
+      try {
+        return result(answerGroupIq(this.groups, account, iq));
+      } catch (err) {
+        if (err instanceof GroupError) return error(err.code, err.text);
+        throw err;
+      }
+    }
+    // Groups have no picture in the sandbox: WhatsApp answers item-not-found for a chat without one.
+    if (xmlns === 'w:profile:picture' && iq.attrs.target?.endsWith('@g.us'))
+      return error(404, 'item-not-found');
 
     switch (`${xmlns}/${child?.tag}`) {
       case 'encrypt/count':

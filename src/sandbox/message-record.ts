@@ -43,6 +43,8 @@ export interface RecordedMessage {
   edits?: { text: string; at: number }[];
   /** The sender deleted it for everyone (epoch ms): its text is gone. */
   revokedAt?: number;
+  /** For a message to a group: the group JID. */
+  group?: string;
   /** Epoch milliseconds when the sandbox received it. */
   at: number;
   receipts: { deliveredAt?: number; readAt?: number };

@@ -5,6 +5,7 @@ import type { ContactActivity } from './contact-activity';
 import { lidJid, pnJid, unixNow, type SandboxContext } from './context';
 import type { Delivery } from './delivery';
 import type { ContactProfiles } from './contact-profile';
+import type { Groups } from './groups';
 import { IqHandlers } from './iq-handlers';
 import type { HandshakeResult } from './noise';
 import type { Outbound } from './outbound';
@@ -27,11 +28,17 @@ export class NodeRouter implements ConnectionHandlers {
     private readonly outbound: Outbound,
     private readonly contacts: ContactActivity,
     profiles: ContactProfiles,
+    groups?: Groups,
   ) {
-    this.iqs = new IqHandlers(ctx, profiles, {
-      onActive: (conn) => this.onActive(conn),
-      onLogout: (conn) => this.onLogout(conn),
-    });
+    this.iqs = new IqHandlers(
+      ctx,
+      profiles,
+      {
+        onActive: (conn) => this.onActive(conn),
+        onLogout: (conn) => this.onLogout(conn),
+      },
+      groups,
+    );
   }
 
   async onHandshake(conn: ClientConnection, result: HandshakeResult): Promise<void> {

@@ -7,7 +7,7 @@ import { applyToReceived } from './contact-changes';
 import { describeMessage, findMedia, unwrapMessage, type RecordedMessage } from './message-record';
 import type { Account, Contact } from './sandbox-store';
 
-interface EncTarget {
+export interface EncTarget {
   jid: string;
   enc: BinaryNode;
 }
@@ -39,6 +39,9 @@ export class Outbound {
   private readonly dropping = new Set<string>();
   private readonly droppedCount = new Map<string, number>();
 
+  /** Relays a message to a group (set by GroupRelay): per-device sender keys in `targets`, then the skmsg. */
+  groupRelay?: (account: Account, deviceId: number, node: BinaryNode, targets: EncTarget[]) => Promise<void>;
+
   constructor(
     private readonly ctx: SandboxContext,
     private readonly delivery: Delivery,
@@ -62,7 +65,8 @@ export class Outbound {
       }
     }
     try {
-      for (const target of targets) await this.decryptOne(account, deviceId, id, target);
+      if (to?.endsWith('@g.us') && this.groupRelay) await this.groupRelay(account, deviceId, node, targets);
+      else for (const target of targets) await this.decryptOne(account, deviceId, id, target);
     } catch (err) {
       // WhatsApp's server stores what it relays without reading it: a message the sandbox could not record is
       // still acknowledged (the sender waits for that ack before it counts the message as sent).
@@ -100,30 +104,58 @@ export class Outbound {
   }
 
   private async decryptOne(account: Account, deviceId: number, id: string, target: EncTarget): Promise<void> {
+    const decrypted = await this.decryptTarget(account, deviceId, id, target);
+    // The copy for the account's own phone keeps that session in step; only contacts record messages.
+    if (!decrypted || isAccount(decrypted.recipient)) return;
+    await this.recordFor(
+      account,
+      deviceId,
+      id,
+      decrypted.recipient,
+      proto.Message.decode(decrypted.plaintext),
+    );
+  }
+
+  /** Decrypts one `pkmsg`/`msg` addressed to a contact or the account's own phone; undefined if not possible. */
+  async decryptTarget(
+    account: Account,
+    deviceId: number,
+    id: string,
+    target: EncTarget,
+  ): Promise<{ recipient: Account | Contact; plaintext: Buffer } | undefined> {
     const decoded = jidDecode(target.jid);
-    if (!decoded || !(target.enc.content instanceof Uint8Array)) return;
+    if (!decoded || !(target.enc.content instanceof Uint8Array)) return undefined;
     const recipient = resolveUser(this.ctx, decoded.user, decoded.server);
     const type = target.enc.attrs.type;
-    if (type !== 'pkmsg' && type !== 'msg') return; // group sender-key messages are not simulated
-    if (!recipient || (isAccount(recipient) && (recipient !== account || decoded.device))) return;
+    if (type !== 'pkmsg' && type !== 'msg') return undefined;
+    if (!recipient || (isAccount(recipient) && (recipient !== account || decoded.device))) return undefined;
     const party = isAccount(recipient) ? recipient.phoneSignal : recipient.signal;
-    let plaintext: Buffer;
     try {
-      plaintext = await party.decrypt(account.phone, deviceId, type, Buffer.from(target.enc.content));
+      const plaintext = await party.decrypt(account.phone, deviceId, type, Buffer.from(target.enc.content));
+      return { recipient, plaintext };
     } catch (err) {
       this.ctx.log('warn', 'could not decrypt outbound message', {
         id,
         to: target.jid,
         err: (err as Error).message,
       });
-      return;
+      return undefined;
     } finally {
       this.ctx.store.markDirty();
     }
-    // The copy for the account's own phone keeps that session in step; only contacts record messages.
-    if (isAccount(recipient)) return;
-    const message = proto.Message.decode(plaintext);
+  }
+
+  /** Records what the contact received (once per id), emits `message` (or `duplicate`) and schedules receipts. */
+  async recordFor(
+    account: Account,
+    deviceId: number,
+    id: string,
+    recipient: Contact,
+    message: proto.IMessage,
+    group?: string,
+  ): Promise<void> {
     const described = describeMessage(id, account.phone, deviceId, message);
+    if (group) described.group = group;
     await this.attachMedia(described, message);
     const { record, duplicate } = this.ctx.store.recordReceived(recipient, described);
     if (duplicate) {
@@ -156,7 +188,7 @@ export class Outbound {
         });
       }
     }
-    if (record.kind !== 'protocol') this.scheduleReceipts(account, recipient, record);
+    if (record.kind !== 'protocol') this.scheduleReceipts(account, recipient, record, group);
   }
 
   private async attachMedia(record: RecordedMessage, message: proto.IMessage): Promise<void> {
@@ -177,18 +209,29 @@ export class Outbound {
   }
 
   /** Automatic receipts from the contact; timers only, so the receive loop never waits on them. */
-  private scheduleReceipts(account: Account, contact: Contact, record: RecordedMessage): void {
+  private scheduleReceipts(
+    account: Account,
+    contact: Contact,
+    record: RecordedMessage,
+    group?: string,
+  ): void {
     const timing = this.ctx.options.receipts;
     if (!timing) return;
     setTimeout(
-      () => this.receipt(account, contact, [record.id], 'delivered'),
+      () => this.receipt(account, contact, [record.id], 'delivered', group),
       timing.deliveredAfterMs,
     ).unref();
-    setTimeout(() => this.receipt(account, contact, [record.id], 'read'), timing.readAfterMs).unref();
+    setTimeout(() => this.receipt(account, contact, [record.id], 'read', group), timing.readAfterMs).unref();
   }
 
   /** Marks the contact's copies and queues the receipt for every companion of the account. */
-  receipt(account: Account, contact: Contact, ids: string[], type: 'delivered' | 'read'): void {
+  receipt(
+    account: Account,
+    contact: Contact,
+    ids: string[],
+    type: 'delivered' | 'read',
+    group?: string,
+  ): void {
     const now = Date.now();
     for (const record of contact.received) {
       if (!ids.includes(record.id)) continue;
@@ -197,7 +240,7 @@ export class Outbound {
     }
     this.ctx.store.markDirty();
     this.delivery
-      .receiptToAccount(account, contact.phone, ids, type)
+      .receiptToAccount(account, contact.phone, ids, type, group)
       .catch((err: Error) => this.ctx.log('warn', 'could not deliver a receipt', { err: err.message }));
     this.ctx.events.emit('receipt', {
       direction: 'to-account',
@@ -205,6 +248,7 @@ export class Outbound {
       contact: contact.phone,
       ids,
       type,
+      ...(group ? { group } : {}),
     });
   }
 }

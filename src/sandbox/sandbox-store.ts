@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { BufferJSON } from '@whiskeysockets/baileys';
+import { BufferJSON, type BinaryNode } from '@whiskeysockets/baileys';
 import type { RecordedMessage } from './message-record';
+import type { SandboxGroup } from './group-model';
+import type { SenderKeyState } from './sender-keys';
 import { SignalParty, type SignalPartyState } from './signal-party';
 import type { KeyPair32 } from './simulated-phone';
 import { prepareStateDir, writeFileDurably } from './state-file';
@@ -27,6 +29,19 @@ export interface QueuedMessage {
    */
   addressing?: 'lid';
   senderPn?: boolean;
+  /**
+   * A member's group message: the group JID, the `skmsg` encrypted once for everyone, and the sender-key
+   * distribution message when this device does not hold the member's key yet (sent in a pkmsg/msg beside it).
+   */
+  group?: { jid: string; skmsg: Buffer; skdm?: Buffer };
+}
+
+/** A `<notification>` (group changes, `w:gp2`) the device has not acknowledged yet; built when queued. */
+export interface QueuedNotification {
+  kind: 'notification';
+  id: string;
+  node: BinaryNode;
+  t: number;
 }
 
 /** A contact's delivery or read receipt for messages the account sent, not yet acknowledged by the device. */
@@ -39,10 +54,12 @@ export interface QueuedReceipt {
   ids: string[];
   type: 'delivered' | 'read';
   t: number;
+  /** A group member's receipt: the group JID (the contact is then the participant). */
+  group?: string;
 }
 
 /** A stanza WhatsApp keeps for a device until the device acknowledges it. */
-export type QueuedStanza = QueuedMessage | QueuedReceipt;
+export type QueuedStanza = QueuedMessage | QueuedReceipt | QueuedNotification;
 
 /** A linked companion (a Baileys client), from its registration payload and its prekey uploads. */
 export interface CompanionDevice {
@@ -132,6 +149,10 @@ export interface Contact {
   presence?: PresenceRecord;
   /** The id of its profile picture; none: WhatsApp answers item-not-found. */
   picture?: string;
+  /** Its Signal sender keys (groups): its own per group and the ones members distributed to it. */
+  senderKeys?: SenderKeyState;
+  /** Refuses to be added to groups (WhatsApp's "who can add me to groups" privacy): adds answer 403. */
+  refusesGroupAdd?: boolean;
 }
 
 interface PersistedState {
@@ -145,6 +166,8 @@ interface PersistedState {
     companions: (CompanionDevice & { offlineQueue?: QueuedMessage[] })[];
   })[];
   contacts: (Omit<Contact, 'signal'> & { signal: SignalPartyState })[];
+  /** State files written before groups were simulated have none. */
+  groups?: SandboxGroup[];
 }
 
 /** How long a failed save waits before it is tried again. */
@@ -161,6 +184,8 @@ export class SandboxStore {
   readonly contacts = new Map<string, Contact>();
   /** Explicit setRegistered() choices; otherwise the default rule applies. */
   readonly registrationOverrides = new Map<string, boolean>();
+  /** Groups by JID (`<digits>@g.us`). */
+  readonly groups = new Map<string, SandboxGroup>();
   tls?: { key: string; cert: string };
   /**
    * Saves so far: their wall time (writes wait for a busy event loop too), the CPU time spent serialising on the
@@ -319,6 +344,7 @@ export class SandboxStore {
         companions: [...a.companions.values()],
       })),
       contacts: [...this.contacts.values()].map((c) => ({ ...c, signal: c.signal.toState() })),
+      groups: [...this.groups.values()],
     };
   }
 
@@ -344,6 +370,7 @@ export class SandboxStore {
       for (const r of c.received) r.timesReceived ??= 1; // files written before repeats were counted
       this.contacts.set(c.phone, { ...c, signal: SignalParty.fromState(c.signal) });
     }
+    for (const g of state.groups ?? []) this.groups.set(g.jid, g);
     this.log('info', 'sandbox state restored', {
       accounts: this.accounts.size,
       contacts: this.contacts.size,

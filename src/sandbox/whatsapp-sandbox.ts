@@ -14,6 +14,9 @@ import { pnJid, Registry, type ReceiptTiming, type SandboxContext } from './cont
 import { Delivery } from './delivery';
 import { editMessage, pollVoteMessage, reactionMessage, revokeMessage } from './contact-changes';
 import { buildMediaMessage, type ContactMedia } from './contact-media';
+import type { SandboxGroup } from './group-model';
+import { GroupRelay } from './group-relay';
+import { Groups, type ParticipantAction, type ParticipantResult } from './groups';
 import { generateTls, MediaServer } from './media-server';
 import type { RecordedMessage } from './message-record';
 import { NodeRouter } from './node-router';
@@ -79,7 +82,7 @@ export interface AccountInfo {
 
 /** A stanza a device has not acknowledged yet, as deviceQueue() shows it. */
 export interface QueuedStanzaView {
-  kind: 'message' | 'receipt';
+  kind: 'message' | 'receipt' | 'notification';
   /** The message id, or for a receipt the first of `ids`. */
   id: string;
   /** A contact's digits, or the account's own for a message from its phone. */
@@ -137,6 +140,8 @@ export class WhatsAppSandbox {
   private readonly outbound: Outbound;
   private readonly contacts: ContactActivity;
   private readonly profiles: ContactProfiles;
+  private readonly groupStore: Groups;
+  private readonly groupRelay: GroupRelay;
 
   private constructor(
     private readonly http: Server,
@@ -166,6 +171,8 @@ export class WhatsAppSandbox {
     this.outbound = new Outbound(this.ctx, this.delivery);
     this.contacts = new ContactActivity(this.ctx);
     this.profiles = new ContactProfiles(this.ctx);
+    this.groupStore = new Groups(this.ctx, this.delivery);
+    this.groupRelay = new GroupRelay(this.ctx, this.groupStore, this.outbound, this.delivery);
     const router = new NodeRouter(
       this.ctx,
       this.pairing,
@@ -173,6 +180,7 @@ export class WhatsAppSandbox {
       this.outbound,
       this.contacts,
       this.profiles,
+      this.groupStore,
     );
     wss.on('connection', (ws) => new ClientConnection(ws, router, log));
   }
@@ -506,6 +514,8 @@ export class WhatsAppSandbox {
       stanzas: c.queue.map((s): QueuedStanzaView => {
         if (s.kind === 'receipt')
           return { kind: 'receipt', id: s.id, from: s.from, t: s.t, ids: [...s.ids], type: s.type };
+        if (s.kind === 'notification')
+          return { kind: 'notification', id: s.id, from: s.node.attrs.from, t: s.t };
         const m = proto.Message.decode(s.message);
         const text =
           m.conversation ?? m.deviceSentMessage?.message?.conversation ?? m.extendedTextMessage?.text;
@@ -579,6 +589,64 @@ export class WhatsAppSandbox {
       this.events.on('message', onMessage);
     });
     return have();
+  }
+
+  /**
+   * A simulated contact creates a group with these members (accounts or contacts); the accounts' devices get
+   * the `create` notification. Answers the group and each member's outcome (403 when its privacy refuses).
+   */
+  createGroup(
+    creator: string,
+    subject: string,
+    members: string[],
+  ): { group: SandboxGroup; results: ParticipantResult[] } {
+    this.ctx.store.contact(creator);
+    const { group, results } = this.groupStore.create(creator, subject, members);
+    return { group: structuredClone(group), results };
+  }
+
+  /** The group as the server keeps it, or undefined. */
+  group(jid: string): SandboxGroup | undefined {
+    const g = this.ctx.store.groups.get(jid);
+    return g ? structuredClone(g) : undefined;
+  }
+
+  /** A member (a contact, an admin for changes) adds, removes, promotes or demotes members. */
+  groupParticipants(
+    jid: string,
+    actor: string,
+    action: ParticipantAction,
+    phones: string[],
+  ): ParticipantResult[] {
+    return this.groupStore.participants(jid, actor, action, phones);
+  }
+
+  /** A member leaves the group. */
+  groupLeave(jid: string, phone: string): void {
+    this.groupStore.leave(jid, phone);
+  }
+
+  /** A member changes the subject (refused unless an admin when the group info is locked). */
+  groupSetSubject(jid: string, actor: string, subject: string): void {
+    this.groupStore.setSubject(jid, actor, subject);
+  }
+
+  /** A simulated member writes to the group (a text or a file, as contactSend). */
+  async groupSend(
+    jid: string,
+    from: string,
+    content: ContactContent,
+    opts: { pushName?: string; id?: string } = {},
+  ): Promise<{ id: string }> {
+    const id = opts.id ?? generateMessageIDV2();
+    const message = await this.buildContent(content, id);
+    return this.groupRelay.memberSend(jid, from, message, { ...opts, id });
+  }
+
+  /** The contact refuses (true) or allows being added to groups (WhatsApp's group privacy setting). */
+  setGroupAddPrivacy(phone: string, refuses: boolean): void {
+    this.ctx.store.contact(phone).refusesGroupAdd = refuses;
+    this.ctx.store.markDirty();
   }
 
   private requireAccount(phone: string): Account {

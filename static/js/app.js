@@ -6,6 +6,7 @@ import { $, busy, clearNotice, formError, hideNotice, setAfterBusy, showError } 
 import { applyStatic, currentLang, onLangChange, setLang, t } from './i18n.js';
 import { connectLive, disconnectLive, liveConnected, renderLiveState } from './live.js';
 import { bindMonitor, onMessageEvent, renderMonitor } from './monitor.js';
+import { bindGroups, renderGroups } from './groups.js';
 import { bindRules, loadRules, renderRules } from './rules.js';
 import {
   bindSessionPanel,
@@ -105,6 +106,7 @@ async function start() {
     renderChats();
     renderWebhooks();
     renderRules();
+    renderGroups();
     renderDashboard();
   });
   $('#notice-close').addEventListener('click', hideNotice);
@@ -120,6 +122,7 @@ async function start() {
   bindChats();
   bindWebhooks();
   bindRules(currentSession);
+  bindGroups(currentSession);
   bindDashboard();
 
   $('#key-form').addEventListener('submit', (e) => {

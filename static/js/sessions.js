@@ -402,10 +402,18 @@ export function bindSessionPanel() {
     busy(
       $('#sim-send-btn'),
       async () => {
-        await api.post(`/api/sandbox/contacts/${enc(digits(form.phone.value))}/messages`, {
-          text: form.text.value,
-          session: state.current,
-        });
+        const group = form.group.value.trim();
+        // With a group, the contact writes there as a member (sender-key encrypted, as WhatsApp does).
+        if (group)
+          await api.post(`/api/sandbox/groups/${enc(group)}/messages`, {
+            from: digits(form.phone.value),
+            text: form.text.value,
+          });
+        else
+          await api.post(`/api/sandbox/contacts/${enc(digits(form.phone.value))}/messages`, {
+            text: form.text.value,
+            session: state.current,
+          });
         form.text.value = '';
         notify(t('sim.sent'));
       },

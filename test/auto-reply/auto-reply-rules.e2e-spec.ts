@@ -119,8 +119,19 @@ describe('auto-reply rules API', () => {
       })
       .expect(201);
     expect((await dryRun({ text: 'ping' })).body.reply).toBe('early');
-    // chatTypes defaults to direct only: in a group the next rule (the default ping rule) answers.
-    expect((await dryRun({ text: 'ping', chatType: 'group' })).body.reply).toBe('pong');
+    // chatTypes defaults to direct only, the default ping rule's too: in a group no rule answers.
+    expect((await dryRun({ text: 'ping', chatType: 'group' })).body.matched).toBe(false);
+    // Scoped to a group, the ping rule answers there and in no other group.
+    const group = '120363000000000001@g.us';
+    await api()
+      .patch('/api/auto-reply-rules/rule_default_ping', { groups: [group] })
+      .expect(200);
+    expect((await dryRun({ text: 'ping', group })).body.reply).toBe('pong');
+    expect((await dryRun({ text: 'ping', group: '120363000000000002@g.us' })).body.matched).toBe(false);
+    await api()
+      .patch('/api/auto-reply-rules/rule_default_ping', { groups: ['6281234567890@s.whatsapp.net'] })
+      .expect(400);
+    await api().patch('/api/auto-reply-rules/rule_default_ping', { groups: [] }).expect(200);
 
     await api().patch(`/api/auto-reply-rules/${early.body.id}`, { enabled: false }).expect(200);
     expect((await dryRun({ text: 'ping' })).body.reply).toBe('pong');

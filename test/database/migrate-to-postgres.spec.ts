@@ -256,6 +256,18 @@ async function buildSource(): Promise<string> {
       created_at: T0 + 4,
       updated_at: T0 + 4,
     });
+    insert(db, 'message_receipts', {
+      message_id: 'msg_out_group',
+      participant: '6281234567890@s.whatsapp.net',
+      delivered_at: T0,
+      read_at: T0 + 5,
+    });
+    insert(db, 'message_receipts', {
+      message_id: 'msg_out_group',
+      participant: '6281234567891@s.whatsapp.net',
+      delivered_at: T0 + 1,
+      read_at: null,
+    });
   } finally {
     db.close();
   }

@@ -26,6 +26,7 @@ describeEachEngine('AutoReplyRulesService storage', (db) => {
   const incoming = (o: Partial<IncomingText> = {}): IncomingText => ({
     session: 's1',
     chatType: 'direct',
+    chat: null,
     text: 'are you open?',
     pushName: 'Ann',
     phone: '15550001111',

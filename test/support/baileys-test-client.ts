@@ -19,6 +19,10 @@ const TRACKED_EVENTS = [
   'messages.upsert',
   'messages.update',
   'messaging-history.set',
+  'groups.upsert',
+  'groups.update',
+  'group-participants.update',
+  'message-receipt.update',
 ] as const satisfies (keyof BaileysEventMap)[];
 
 type Tracked = (typeof TRACKED_EVENTS)[number];

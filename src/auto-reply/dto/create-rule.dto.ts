@@ -16,7 +16,7 @@ import {
 import { PLACEHOLDERS } from '../reply-template';
 import { MATCH_KINDS, MatchKind } from '../rule-matcher';
 import type { RuleChatType } from '../rule.entity';
-import { NOT_BLANK, OptionalNotNull, RULE_CHAT_TYPES, SESSION_OR_ANY } from './rule-fields';
+import { GROUP_JID, NOT_BLANK, OptionalNotNull, RULE_CHAT_TYPES, SESSION_OR_ANY } from './rule-fields';
 
 const placeholders = PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ');
 
@@ -79,7 +79,9 @@ export class CreateAutoReplyRuleDto {
     isArray: true,
     default: ['direct'],
     example: ['direct', 'group'],
-    description: 'Chats the rule answers in. Status broadcasts and channels are never answered.',
+    description:
+      'Chats the rule answers in: `direct` (one-to-one chats) and/or `group` (every group). Status broadcasts and ' +
+      'channels are never answered.',
   })
   @OptionalNotNull()
   @IsArray()
@@ -90,6 +92,22 @@ export class CreateAutoReplyRuleDto {
     message: 'chatTypes must contain only "direct" and/or "group"',
   })
   chatTypes?: RuleChatType[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    default: [],
+    example: ['120363000000000001@g.us'],
+    description:
+      'Answer in these groups only (group JIDs), whatever `chatTypes` says about groups; direct chats still ' +
+      'follow `chatTypes`. Empty: every group when `chatTypes` has `group`, else no group.',
+  })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(GROUP_JID, { each: true, message: 'groups must hold group JIDs (<id>@g.us)' })
+  groups?: string[];
 
   @ApiPropertyOptional({
     default: 100,

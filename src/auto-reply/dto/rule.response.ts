@@ -13,6 +13,13 @@ export class AutoReplyRuleResponse {
   @ApiProperty({ type: [String], example: ['*'] }) sessions: string[];
   @ApiProperty({ enum: RULE_CHAT_TYPES, isArray: true, example: ['direct', 'group'] })
   chatTypes: RuleChatType[];
+  @ApiProperty({
+    type: [String],
+    example: [],
+    description:
+      'Groups the rule answers in (JIDs); empty: every group if `chatTypes` has `group`, else none',
+  })
+  groups: string[];
   @ApiProperty({ example: 100 }) priority: number;
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ example: 0 }) cooldownSeconds: number;
@@ -30,6 +37,7 @@ export function toRuleResponse(r: AutoReplyRuleEntity): AutoReplyRuleResponse {
     reply: r.reply,
     sessions: r.sessions,
     chatTypes: r.chatTypes,
+    groups: r.groups ?? [],
     priority: r.priority,
     enabled: r.enabled,
     cooldownSeconds: r.cooldownSeconds,

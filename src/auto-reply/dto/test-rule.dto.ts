@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import type { RuleChatType } from '../rule.entity';
 import { AutoReplyRuleResponse } from './rule.response';
-import { OptionalNotNull, RULE_CHAT_TYPES } from './rule-fields';
+import { GROUP_JID, OptionalNotNull, RULE_CHAT_TYPES } from './rule-fields';
 
 /** A message to evaluate the saved rules against, without sending anything. */
 export class TestAutoReplyDto {
@@ -21,6 +21,12 @@ export class TestAutoReplyDto {
   @OptionalNotNull()
   @IsIn(RULE_CHAT_TYPES as unknown as string[], { message: 'chatType must be "direct" or "group"' })
   chatType?: RuleChatType;
+
+  @ApiPropertyOptional({ example: '120363000000000001@g.us', description: 'The group, for a group message' })
+  @OptionalNotNull()
+  @IsString()
+  @Matches(GROUP_JID, { message: 'group must be a group JID (<id>@g.us)' })
+  group?: string;
 
   @ApiPropertyOptional({ example: 'Budi', description: "The sender's push name, for {{name}}" })
   @OptionalNotNull()

@@ -21,6 +21,13 @@ export const ERROR_DOCS = {
     description: 'Missing or wrong API key',
     example: { error: 'Unauthorized', details: 'Invalid API key' },
   },
+  403: {
+    description: 'Not allowed: the account lacks the rights (e.g. not a group admin)',
+    example: {
+      error: 'Not allowed',
+      details: 'The account lacks the rights in the group: only admins may do this',
+    },
+  },
   404: {
     description: 'Not found',
     example: { error: 'Session not found', details: 'No session with id "sales"' },

@@ -10,6 +10,8 @@ import { MessageChanges1764000010000 } from './1764000010000-MessageChanges';
 import { MessagesReadByMe1764000008000 } from './1764000008000-MessagesReadByMe';
 import { Contacts1764000011000 } from './1764000011000-Contacts';
 import { Chats1764000012000 } from './1764000012000-Chats';
+import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
+import { MessageReceipts1764000013001 } from './1764000013001-MessageReceipts';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -24,4 +26,6 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   MessageChanges1764000010000,
   Contacts1764000011000,
   Chats1764000012000,
+  AutoReplyGroups1764000013000,
+  MessageReceipts1764000013001,
 ];

@@ -11,6 +11,7 @@ import { MessageQueueService } from '../send/message-queue.service';
 
 /**
  * Delivery and read receipts move a sent message forward (never backwards), each a `message.status` event.
+ * In a group each member's receipt is kept (`message_receipts`), and the message's status follows the first.
  * A receipt can come for a message still `queued` or `sending`: its first send reached WhatsApp but its
  * acknowledgement was not processed (a crash, a lost connection). It settles the message, which then leaves
  * the send queue and is not sent again.
@@ -40,6 +41,13 @@ export class ReceiptsService {
     for (const r of receipts) {
       const row = yield* this.store.byWaId(sessionId, r.waMessageId, 'out');
       if (!row) continue;
+      if (r.participantJid && r.status !== 'failed')
+        yield* this.store.participantReceipt(
+          row.id,
+          r.participantJid,
+          r.status,
+          r.timestamp * 1000 || Date.now(),
+        );
       const next: MessageStatus = r.status;
       const previous = row.status;
       if (next !== 'failed' && STATUS_RANK[next] <= STATUS_RANK[previous]) continue;

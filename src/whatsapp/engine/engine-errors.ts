@@ -10,3 +10,21 @@ export class ConnectionLost extends Error {
 export class NoProfileName extends Error {
   override readonly name = 'NoProfileName';
 }
+
+/** WhatsApp refused a request with a status code (e.g. 404 no such group, 403 not an admin, 401 not a member). */
+export class WhatsAppRefused extends Error {
+  override readonly name = 'WhatsAppRefused';
+
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(`${code} ${reason}`);
+  }
+
+  /** Back from its message (`<code> <reason>`), after it crossed a thread. */
+  static fromMessage(message: string): WhatsAppRefused {
+    const [code, ...reason] = message.split(' ');
+    return new WhatsAppRefused(Number(code), reason.join(' '));
+  }
+}

@@ -171,6 +171,8 @@ export interface Receipt {
   status: ReceiptStatus;
   timestamp: number;
   error?: string;
+  /** A group member's receipt: who (their JID). */
+  participantJid?: string | null;
 }
 
 export interface ContactLookup {

@@ -20,6 +20,7 @@ import type {
   SendResult,
   WaVersion,
 } from './engine.types';
+import type { GroupEvent, GroupRequest, GroupResult } from './group.types';
 
 /** What a connection reports; every callback may fire many times. */
 export interface ConnectionHandlers {
@@ -45,6 +46,8 @@ export interface ConnectionHandlers {
   onContacts?(contacts: ContactInfo[]): void;
   /** What WhatsApp's sync says about chats: archived, pinned, muted, name. */
   onChats?(chats: ChatSync[]): void;
+  /** A group change WhatsApp announced (the account joined or left, participants, subject, settings). */
+  onGroupEvent?(event: GroupEvent): void;
 }
 
 /**
@@ -76,6 +79,8 @@ export interface EngineConnection {
   setBlocked(jid: string, blocked: boolean): Promise<void>;
   /** The account's block list. */
   blocklist(): Promise<BlockedPerson[]>;
+  /** Runs a group request; WhatsApp's refusals reject with `WhatsAppRefused` (engine-errors.ts). */
+  group<R extends GroupRequest>(request: R): Promise<GroupResult<R>>;
   /** Unlinks the device from the account (the phone shows it removed). */
   logout(): Promise<void>;
   /** Closes without unlinking; `onClose` fires with kind `stopped`. */

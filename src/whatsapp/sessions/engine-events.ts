@@ -1,4 +1,5 @@
 import type { ChatSync, ContactInfo, InboundMessage, PresenceUpdate, Receipt } from '../engine/engine.types';
+import type { GroupEvent } from '../engine/group.types';
 
 /** In-process events for the messaging module (not part of the public event catalogue). */
 export const ENGINE_MESSAGES = 'engine.messages';
@@ -28,4 +29,10 @@ export const ENGINE_CHATS = 'engine.chats';
 export interface EngineChatsEvent {
   sessionId: string;
   chats: ChatSync[];
+}
+
+export const ENGINE_GROUP = 'engine.group';
+export interface EngineGroupEvent {
+  sessionId: string;
+  event: GroupEvent;
 }

@@ -37,6 +37,7 @@ class FakeEngine extends WhatsAppEngine {
       profilePicture: jest.fn(),
       setBlocked: jest.fn(),
       blocklist: jest.fn(),
+      group: jest.fn(),
       end() {
         this.ended = true;
         options.handlers.onClose({ kind: 'stopped', code: null, message: 'ended' });

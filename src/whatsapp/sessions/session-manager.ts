@@ -10,12 +10,14 @@ import { WhatsAppEngine } from '../engine/whatsapp-engine';
 import { backoffDelay } from './backoff';
 import {
   ENGINE_CHATS,
+  ENGINE_GROUP,
   ENGINE_MESSAGES,
   ENGINE_CONTACTS,
   ENGINE_PRESENCE,
   ENGINE_RECEIPTS,
   EngineContactsEvent,
   EngineChatsEvent,
+  EngineGroupEvent,
   EngineMessagesEvent,
   EnginePresenceEvent,
   EngineReceiptsEvent,
@@ -284,6 +286,10 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
           onChats: (chats) => {
             if (current())
               this.emitter.emit(ENGINE_CHATS, { sessionId: id, chats } satisfies EngineChatsEvent);
+          },
+          onGroupEvent: (event) => {
+            if (current())
+              this.emitter.emit(ENGINE_GROUP, { sessionId: id, event } satisfies EngineGroupEvent);
           },
         },
       });

@@ -7,7 +7,7 @@ import { NotConnected, SessionNotFound } from './session.errors';
 
 /**
  * What other modules may do with a session's live connection: send, look numbers up, mark chats read, show
- * and follow presence, read profile pictures and the block list, block and unblock.
+ * and follow presence, read profile pictures and the block list, block and unblock, and manage groups.
  */
 export type SessionConnection = Pick<
   EngineConnection,
@@ -20,6 +20,7 @@ export type SessionConnection = Pick<
   | 'profilePicture'
   | 'setBlocked'
   | 'blocklist'
+  | 'group'
 >;
 
 /** A session's state as other modules see it: a copy, taken when asked. */

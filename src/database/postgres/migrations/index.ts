@@ -5,6 +5,8 @@ import { MediaFiles1764000009000 } from './1764000009000-MediaFiles';
 import { MessageChanges1764000010000 } from './1764000010000-MessageChanges';
 import { Contacts1764000011000 } from './1764000011000-Contacts';
 import { Chats1764000012000 } from './1764000012000-Chats';
+import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
+import { MessageReceipts1764000013001 } from './1764000013001-MessageReceipts';
 
 /**
  * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
@@ -18,4 +20,6 @@ export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   MessageChanges1764000010000,
   Contacts1764000011000,
   Chats1764000012000,
+  AutoReplyGroups1764000013000,
+  MessageReceipts1764000013001,
 ];

@@ -34,6 +34,8 @@ import { classifyClose } from './close-classifier';
 import { watchContacts } from './contact-events';
 import { rethrowAsEngineError } from './engine-error';
 import { toBaileysContent, toSendOptions } from './content-mapper';
+import type { GroupRequest, GroupResult } from '../group.types';
+import { onGroupChanges, runGroupRequest } from './group-ops';
 import { lidOf, normalizeJid, phoneOf } from './jid';
 import { toInboundMessage } from './message-mapper';
 import { MappedPresence, toPresence } from './presence-mapper';
@@ -244,6 +246,10 @@ export class BaileysConnection implements EngineConnection {
     );
   }
 
+  group<R extends GroupRequest>(request: R): Promise<GroupResult<R>> {
+    return runGroupRequest(this.sock, request);
+  }
+
   /** The person's phone JID and LID, whichever of them the update named, the other looked up. */
   async withIdentities(p: MappedPresence): Promise<PresenceUpdate> {
     const mapping = this.sock.signalRepository.lidMapping;
@@ -416,6 +422,32 @@ export async function openBaileysSocket({
   sock.ev.on('messaging-history.set', ({ chats }) => onChats(chats as BaileysChatLike[]));
   sock.ev.on('chats.upsert', (chats) => onChats(chats as BaileysChatLike[]));
   sock.ev.on('chats.update', (chats) => onChats(chats as BaileysChatLike[]));
+  // Group changes WhatsApp announced, the account's own included.
+  onGroupChanges(sock, handlers, logger);
+  // Group members' receipts of our messages, one per member (Baileys does not hand them to storeIncomingReceipts).
+  sock.ev.on('message-receipt.update', (updates) => {
+    const receipts: Receipt[] = [];
+    for (const { key, receipt } of updates) {
+      if (!key.id || !key.fromMe || !receipt.userJid) continue;
+      const status: ReceiptStatus | null = receipt.playedTimestamp
+        ? 'played'
+        : receipt.readTimestamp
+          ? 'read'
+          : receipt.receiptTimestamp
+            ? 'delivered'
+            : null;
+      if (!status) continue;
+      const t = receipt.playedTimestamp ?? receipt.readTimestamp ?? receipt.receiptTimestamp;
+      receipts.push({
+        waMessageId: key.id,
+        chatJid: normalizeJid(key.remoteJid ?? ''),
+        status,
+        timestamp: Number(t ?? Math.floor(Date.now() / 1000)),
+        participantJid: normalizeJid(receipt.userJid),
+      });
+    }
+    if (receipts.length) void handlers.onReceipts(receipts).catch(() => undefined);
+  });
   // Delivery and read receipts come through storeIncomingReceipts; here only WhatsApp's refusals of a send.
   sock.ev.on('messages.update', (updates) => {
     const failed = toReceipts(updates, (status) => status === 'failed');

@@ -15,6 +15,7 @@ import type {
   SendResult,
 } from '../engine.types';
 import { ConnectionLost } from '../engine-errors';
+import type { GroupRequest, GroupResult } from '../group.types';
 import type { ConnectionHandlers, ConnectOptions, EngineConnection } from '../whatsapp-engine';
 import { BAILEYS_OPTIONS, BaileysOptions } from '../baileys/baileys-options';
 import { ACTIVITY_SLOTS } from '../baileys/baileys-socket';
@@ -103,6 +104,10 @@ class ThreadConnection implements EngineConnection {
 
   blocklist(): Promise<BlockedPerson[]> {
     return this.thread.call(this.cid, 'blocklist', []);
+  }
+
+  group<R extends GroupRequest>(request: R): Promise<GroupResult<R>> {
+    return this.thread.call(this.cid, 'group', [request]);
   }
 
   end(): void {

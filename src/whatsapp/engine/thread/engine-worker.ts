@@ -11,6 +11,7 @@ import { installSignalConsoleFilter } from '../../../common/logging/signal-conso
 import type { AuthStateStore, KeyEntry } from '../auth-state-store';
 import type { OutgoingContent } from '../engine.types';
 import { ConnectionLost } from '../engine-errors';
+import type { GroupRequest } from '../group.types';
 import type { ConnectionHandlers } from '../whatsapp-engine';
 import { BaileysConnection, mediaAgentsFor, openBaileysSocket } from '../baileys/baileys-socket';
 import type { BaileysOptions } from '../baileys/baileys-options';
@@ -127,6 +128,7 @@ function remoteHandlers(cid: number): ConnectionHandlers {
     onPresence: notify('onPresence'),
     onContacts: notify('onContacts'),
     onChats: notify('onChats'),
+    onGroupEvent: notify('onGroupEvent'),
     onMessages: (messages, live) =>
       requests.request(port, (rid) => hostCall(rid, cid, 'onMessages', [messages, live])),
     onReceipts: (receipts) => requests.request(port, (rid) => hostCall(rid, cid, 'onReceipts', [receipts])),
@@ -169,6 +171,8 @@ function call(conn: BaileysConnection, method: ConnectionMethod, args: unknown[]
       return conn.setBlocked(...(args as Parameters<BaileysConnection['setBlocked']>));
     case 'blocklist':
       return conn.blocklist();
+    case 'group':
+      return conn.group(args[0] as GroupRequest);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { KeyEntry } from '../auth-state-store';
 import type { WaVersion } from '../engine.types';
-import { ConnectionLost, NoProfileName } from '../engine-errors';
+import { ConnectionLost, NoProfileName, WhatsAppRefused } from '../engine-errors';
 import type { BaileysOptions } from '../baileys/baileys-options';
 
 /** Socket settings that can cross a thread (the media agents are rebuilt there from `mediaCa`). */
@@ -24,7 +24,8 @@ export type ConnectionMethod =
   | 'subscribePresence'
   | 'profilePicture'
   | 'setBlocked'
-  | 'blocklist';
+  | 'blocklist'
+  | 'group';
 
 /**
  * What the engine thread asks of the API thread: the AuthStateStore, ConnectionHandlers.loadSentPayload, and
@@ -40,11 +41,12 @@ export interface KeyWrite {
 }
 
 /** ConnectionHandlers' notifications. */
-export type HandlerName = 'onQr' | 'onOpen' | 'onClose' | 'onPresence' | 'onContacts' | 'onChats';
+export type HandlerName =
+  'onQr' | 'onOpen' | 'onClose' | 'onPresence' | 'onContacts' | 'onChats' | 'onGroupEvent';
 
 export interface WireError {
   message: string;
-  /** `ConnectionLost` and `NoProfileName` arrive as one again; other errors as an Error of that name. */
+  /** `ConnectionLost`, `NoProfileName` and `WhatsAppRefused` arrive as one again; other errors as an Error of that name. */
   name: string;
 }
 
@@ -84,6 +86,7 @@ export function toWire(err: unknown): WireError {
 export function fromWire(wire: WireError): Error {
   if (wire.name === 'ConnectionLost') return new ConnectionLost(wire.message);
   if (wire.name === 'NoProfileName') return new NoProfileName(wire.message);
+  if (wire.name === 'WhatsAppRefused') return WhatsAppRefused.fromMessage(wire.message);
   const err = new Error(wire.message);
   err.name = wire.name;
   return err;
