@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery } from '../../common/dto/page.query';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { ContactRow } from '../contact.store';
 
-export class ListContactsQuery {
+export class ListContactsQuery extends PageQuery {
   @ApiPropertyOptional({
     example: 'budi',
     description: 'Part of a name, push name or verified name (any case), of the phone number, or of the LID',
@@ -13,19 +13,6 @@ export class ListContactsQuery {
   @MinLength(1)
   @MaxLength(100)
   search?: string;
-
-  @ApiPropertyOptional({ example: 50, description: '1-500, default 50' })
-  @IsOptional()
-  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'cursor must be a nextCursor value from a previous page' })
-  cursor?: string;
 }
 
 export class ContactView {

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../../common/dto/page.query';
+import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MessageView } from '../message.view';
 
-export class ListMessagesQuery {
+export class ListMessagesQuery extends PageQuery {
   @ApiPropertyOptional({ example: '6281234567890', description: 'Chat: digits or a JID' })
   @IsOptional()
   @IsString()
@@ -31,19 +31,6 @@ export class ListMessagesQuery {
   @IsOptional()
   @IsISO8601()
   until?: string;
-
-  @ApiPropertyOptional({ example: 50, description: '1-500, default 50' })
-  @IsOptional()
-  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'cursor must be a nextCursor value from a previous page' })
-  cursor?: string;
 }
 
 export class MessagePage {
