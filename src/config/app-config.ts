@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import { parseTrustProxy } from '../common/http/trust-proxy';
 import { toBool, toInt, toNumber, toOptionalString } from './env-transforms';
-import { MediaConfig } from './media-config';
+import { ClusterConfig } from './cluster-config';
 import type { DatabaseSettings } from './database-settings';
 
 const CIDR_LIST = /^\s*$|^\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?\s*)*$/;
@@ -45,7 +45,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * Every setting of the gateway. Each property is named after its environment variable (see `.env.example`);
  * `loadConfig()` is the only place that reads `process.env`. Defaults live here and nowhere else.
  */
-export class AppConfig extends MediaConfig {
+export class AppConfig extends ClusterConfig {
   @Transform(toInt)
   @IsInt()
   @Min(0)
