@@ -17,6 +17,7 @@ import { InfoController } from './info/info.controller';
 import { SandboxCoreModule } from './sandbox/control/sandbox-core.module';
 import { SandboxControlModule } from './sandbox/control/sandbox-control.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
+import { ClusterCoreModule, ClusterNodeModule } from './cluster/cluster-node.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MediaModule } from './media/media.module';
 import { ChatsModule } from './chats/chats.module';
@@ -45,6 +46,7 @@ export class AppModule {
         AuthModule,
         SecretsModule,
         DatabaseModule,
+        ClusterCoreModule,
         EventsModule,
         // Express tries routes in the order they were registered (module by module): the busiest routes, sending
         // and receiving messages, come first.
@@ -57,6 +59,7 @@ export class AppModule {
         AutoReplyModule,
         SandboxCoreModule,
         WhatsAppModule,
+        ClusterNodeModule,
         ...(config.SANDBOX ? [SandboxControlModule, WebhookInspectorModule] : []),
         RealtimeModule,
         WebhooksModule,

@@ -63,7 +63,7 @@ function incoming(overrides: Partial<MessageView> = {}): MessageView {
 
 function setup(rules: AutoReplyRuleEntity[], config: Partial<AppConfig> = {}) {
   const repo = { find: async () => rules.filter((r) => r.enabled) };
-  const service = new AutoReplyRulesService(repo as any);
+  const service = new AutoReplyRulesService(repo as any, new AppConfig());
   const sender = new FakeSender();
   const cfg = Object.assign(new AppConfig(), config);
   const listener = new AutoReplyListener(

@@ -1,3 +1,4 @@
+import { AppConfig } from '../config/app-config';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -42,20 +43,29 @@ const DEFAULTS = {
 };
 const SAFE_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
 /** Evaluation order: lowest priority number first, then the older rule. */
+/** How long PostgreSQL's rules are trusted without a look at the table (changes made on another node). */
+const SHARED_RULES_TTL_MS = 1000;
+
 const ORDER = { priority: 'ASC', createdAt: 'ASC', id: 'ASC' } as const;
 
 /**
  * Auto-reply rules: storage, validation (patterns and templates are checked when saved) and evaluation. Enabled
- * rules are kept compiled in memory, in evaluation order, and reloaded after every change.
+ * rules are kept compiled in memory, in evaluation order, and reloaded after every change. On PostgreSQL they
+ * are also reloaded when older than a second: another node of the cluster may have changed them.
  */
 @Injectable()
 export class AutoReplyRulesService {
   private readonly logger = new Logger(AutoReplyRulesService.name);
   private compiled: Promise<CompiledRule[]> | null = null;
+  private loadedAt = 0;
+  private readonly shared: boolean;
 
   constructor(
     @InjectRepository(AutoReplyRuleEntity) private readonly repo: Repository<AutoReplyRuleEntity>,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.shared = config.database?.engine === 'postgres';
+  }
 
   list(): Promise<AutoReplyRuleEntity[]> {
     return this.repo.find({ order: ORDER });
@@ -122,7 +132,9 @@ export class AutoReplyRulesService {
   }
 
   private activeRules(): Promise<CompiledRule[]> {
+    if (this.shared && performance.now() - this.loadedAt > SHARED_RULES_TTL_MS) this.compiled = null;
     if (!this.compiled) {
+      this.loadedAt = performance.now();
       const loading = this.load();
       this.compiled = loading;
       // A failed load is not cached: the next message tries again.

@@ -15,6 +15,8 @@ export abstract class SessionOwners {
   /** This process's node id; null when not in a cluster (SQLite). */
   abstract readonly nodeId: string | null;
   abstract locate(sessionId: string): Promise<SessionLocation>;
+  /** The owner's node id as last seen (no database read); null when none is known or not in a cluster. */
+  abstract ownerOf(sessionId: string): string | null;
 }
 
 /** Every session is served here: the single-process gateway. */
@@ -22,5 +24,8 @@ export class LocalSessionOwners extends SessionOwners {
   readonly nodeId = null;
   locate(): Promise<SessionLocation> {
     return Promise.resolve({ kind: 'local' });
+  }
+  ownerOf(): string | null {
+    return null;
   }
 }

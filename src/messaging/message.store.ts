@@ -226,6 +226,13 @@ export class MessageStore {
     return r.affected ?? 0;
   }
 
+  /** Rows of one session caught mid-send by its previous owner, queued again (inside a write). */
+  *requeueSession(sessionId: string): Sql<number> {
+    return yield* run(`UPDATE messages SET status = 'queued' WHERE session_id = ? AND status = 'sending'`, [
+      sessionId,
+    ]);
+  }
+
   async pendingCounts(): Promise<Map<string, number>> {
     const rows = await this.repo
       .createQueryBuilder('m')

@@ -3,6 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config';
 import { HEALTH_INDICATORS, HealthIndicatorRegistry } from '../health/health-indicator.registry';
 import { SessionManager } from './sessions/session-manager';
+import { SessionOwnership } from './sessions/session-ownership';
 
 /**
  * /health's WhatsApp check: every session's status. Unhealthy only when a linked session cannot get back:
@@ -15,6 +16,7 @@ export class WhatsAppHealthIndicator implements OnModuleInit {
     private readonly manager: SessionManager,
     private readonly indicator: HealthIndicatorService,
     private readonly config: AppConfig,
+    private readonly ownership: SessionOwnership,
     @Inject(HEALTH_INDICATORS) private readonly registry: HealthIndicatorRegistry,
   ) {}
 
@@ -27,6 +29,8 @@ export class WhatsAppHealthIndicator implements OnModuleInit {
     const reasons: Record<string, string> = {};
     const failing: string[] = [];
     for (const rt of this.manager.list()) {
+      // In a cluster, each node answers for the sessions it runs (the others' are theirs: see the cluster check).
+      if (!this.ownership.mayRun(rt.id)) continue;
       sessions[rt.id] = rt.status;
       if (rt.status !== 'connected' && rt.reason) reasons[rt.id] = rt.reason;
       const stuck =

@@ -1,4 +1,5 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
+import { AppConfig } from '../../src/config/app-config';
 import { AutoReplyRuleEntity } from '../../src/auto-reply/rule.entity';
 import { AutoReplyRulesService, IncomingText } from '../../src/auto-reply/rules.service';
 import type { CreateAutoReplyRuleDto } from '../../src/auto-reply/dto/create-rule.dto';
@@ -14,7 +15,10 @@ describeEachEngine('AutoReplyRulesService storage', (db) => {
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
   let rules: AutoReplyRulesService;
   beforeEach(() => {
-    rules = new AutoReplyRulesService(db().dataSource.getRepository(AutoReplyRuleEntity));
+    rules = new AutoReplyRulesService(
+      db().dataSource.getRepository(AutoReplyRuleEntity),
+      Object.assign(new AppConfig(), { database: { engine: db().sql.engine } }),
+    );
   });
   const rule = (o: Partial<CreateAutoReplyRuleDto> = {}): CreateAutoReplyRuleDto => ({
     name: 'hours',

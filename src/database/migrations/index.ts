@@ -12,6 +12,7 @@ import { Contacts1764000011000 } from './1764000011000-Contacts';
 import { Chats1764000012000 } from './1764000012000-Chats';
 import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
 import { MessageReceipts1764000013001 } from './1764000013001-MessageReceipts';
+import { Cluster1764000014000 } from './1764000014000-Cluster';
 /** Every migration, oldest first. */
 export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   WhatsappSessions1764000001000,
@@ -28,4 +29,5 @@ export const MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   Chats1764000012000,
   AutoReplyGroups1764000013000,
   MessageReceipts1764000013001,
+  Cluster1764000014000,
 ];

@@ -1,5 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { CLUSTER_ADOPTING, CLUSTER_QUEUE, CLUSTER_QUEUED_ELSEWHERE, ClusterSessionEvent } from '../../cluster/cluster-events';
+import { SessionFence } from '../../cluster/session-fence';
 import { DomainError } from '../../common/errors/domain-error';
 import type { EngineConnection } from '../../whatsapp/engine/whatsapp-engine';
 import { AppConfig } from '../../config/app-config';
@@ -71,12 +73,15 @@ export class MessageQueueService
     private readonly config: AppConfig,
     private readonly media: MediaDownloads,
     private readonly recipients: RecipientCheck,
+    private readonly fence: SessionFence,
+    private readonly emitter: EventEmitter2,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const interrupted = await this.store.requeueInterrupted();
+    // In a cluster, each session's interrupted sends are queued again by the node that takes it (see `adopting`).
+    const interrupted = this.fence.clustered ? 0 : await this.store.requeueInterrupted();
     if (interrupted)
       this.logger.warn(`${interrupted} message(s) were mid-send at the last stop; they are queued again`);
     for (const [id, n] of await this.store.pendingCounts()) this.pending.set(id, n);
@@ -99,6 +104,26 @@ export class MessageQueueService
   onSessionStatus(event: DomainEvent<{ session: string; status: string }>): void {
     if (event.data.status === 'connected') this.kick(event.data.session);
     else this.wakers.get(event.data.session)?.();
+  }
+
+  /** In a cluster: this node takes the session; what its previous owner was sending goes back to the queue first. */
+  @OnEvent(CLUSTER_ADOPTING, { async: true, promisify: true })
+  async adopting(event: ClusterSessionEvent): Promise<void> {
+    const { store, fence } = this;
+    const id = event.session;
+    const interrupted = await store.write(function* () {
+      yield* fence.check(id);
+      return yield* store.requeueSession(id);
+    });
+    if (interrupted) this.logger.warn(`[${id}] ${interrupted} message(s) were mid-send on the previous owner; queued again`);
+    const counts = await store.pendingCounts();
+    this.pending.set(id, counts.get(id) ?? 0);
+  }
+
+  /** In a cluster: sends were queued for a session this node owns (on another node, or seen by polling). */
+  @OnEvent(CLUSTER_QUEUE)
+  onClusterQueue(event: ClusterSessionEvent): void {
+    this.kick(event.session);
   }
 
   /**
@@ -194,7 +219,8 @@ export class MessageQueueService
       if (existing) return toMessageView(existing);
     }
     this.pending.set(sessionId, this.depth(sessionId) + 1);
-    this.kick(sessionId);
+    if (this.fence.holds(sessionId)) this.kick(sessionId);
+    else this.emitter.emit(CLUSTER_QUEUED_ELSEWHERE, { session: sessionId } satisfies ClusterSessionEvent);
     return toMessageView(row as MessageEntity);
   }
 
@@ -265,7 +291,8 @@ export class MessageQueueService
     try {
       while (!this.stopping) {
         if (this.again.delete(sessionId)) exhausted = false;
-        const conn = this.sessions.openConnection(sessionId);
+        // In a cluster, only while this node holds the session's lease (by its own clock: see LeaseTable).
+        const conn = this.fence.holds(sessionId) ? this.sessions.openConnection(sessionId) : null;
         if (!conn) return;
         const next = inFlight.length < window ? nextSendable(claimed, ready) : -1;
         if (next >= 0 || (inFlight.length < window && !exhausted && claimed.length < SEND_LOOKAHEAD)) {
@@ -299,9 +326,13 @@ export class MessageQueueService
           continue;
         }
         if (inFlight.length < window && !exhausted && claimed.length < SEND_LOOKAHEAD) {
-          const rows = pipelined
-            ? await this.store.write(() => this.store.claimChunk(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES))
-            : await this.store.write(() => this.store.claimNext(sessionId)).then((r) => (r ? [r] : []));
+          const { store, fence } = this;
+          const rows = await store.write(function* () {
+            yield* fence.check(sessionId);
+            if (pipelined) return yield* store.claimChunk(sessionId, SEND_CHUNK, SEND_CHUNK_BYTES);
+            const row = yield* store.claimNext(sessionId);
+            return row ? [row] : [];
+          });
           if (!rows.length) exhausted = true;
           for (const row of rows) {
             this.startDownload(row, downloads, poke);
@@ -417,8 +448,10 @@ export class MessageQueueService
    * back the attempt its claim counted; `tried` are those that were.
    */
   private requeue(rows: MessageEntity[], tried: Set<MessageEntity>): Promise<void> {
-    const store = this.store;
+    const { store, fence } = this;
+    const sessionId = rows[0].sessionId;
     return store.write(function* () {
+      yield* fence.check(sessionId);
       for (const row of rows) {
         const attempts = tried.has(row) ? row.attempts : row.attempts - 1;
         yield* store.update(row.seq, { status: 'queued', attempts }, 'sending');
@@ -444,8 +477,9 @@ export class MessageQueueService
     // The id was chosen when the message was queued; setting it again would rewrite its unique index entry.
     if (result.waMessageId !== row.waMessageId) sent.waMessageId = result.waMessageId;
     const patch: Partial<MessageEntity> = { status: 'sent', ...sent };
-    const { store, events } = this;
+    const { store, events, fence } = this;
     const event = await store.write(function* () {
+      yield* fence.check(row.sessionId);
       if (row.type === 'reaction') yield* putOwnReaction(store, row, sent.sentAt!);
       if (!(yield* store.update(row.seq, patch, 'sending'))) {
         yield* store.update(row.seq, sent);
@@ -463,8 +497,10 @@ export class MessageQueueService
   private async fail(row: MessageEntity, previous: 'queued' | 'sending', reason: string): Promise<boolean> {
     const now = Date.now();
     const expected = row.status === 'sending' ? 'sending' : 'queued';
-    const { store, events } = this;
+    const { store, events, fence } = this;
     const event = await store.write(function* () {
+      // A send's failure is its owner's to record; a queued row past its expiry may fail on any node.
+      if (expected === 'sending') yield* fence.check(row.sessionId);
       const patch = { status: 'failed' as const, error: reason, failedAt: now };
       if (!(yield* store.update(row.seq, patch, expected))) return null;
       Object.assign(row, patch);

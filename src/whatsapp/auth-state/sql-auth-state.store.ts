@@ -1,6 +1,7 @@
 import type { AuthStateStore, KeyEntry } from '../engine/auth-state-store';
 import { all, execute, get, run, Sql, SqlDatabase } from '../../database/sql/sql';
 import { FieldCipher, secretContext } from '../../secrets/field-cipher';
+import { NoFence, SessionFence } from '../../cluster/session-fence';
 
 /** Ids per statement: SQLite limits bound parameters, and 812 pre-keys arrive in one write at first login. */
 const CHUNK = 200;
@@ -20,12 +21,16 @@ const PENDING = new WeakMap<SqlDatabase, Map<string, Promise<void>>>();
  * Values are encrypted here, at the store's boundary, with the data key (see `FieldCipher`; plain text when no
  * key is set), each bound to its row: the engine's key cache above keeps decrypted values, so a message costs
  * the encryption of the keys it writes, and a decryption only for a key not in the cache.
+ *
+ * In a cluster every write is fenced by the session's lease (see `SessionFence`): a node that lost the session
+ * cannot change the credentials or keys its new owner uses.
  */
 export class SqlAuthStateStore implements AuthStateStore {
   constructor(
     private readonly sql: SqlDatabase,
     private readonly sessionId: string,
     private readonly cipher: FieldCipher,
+    private readonly fence: SessionFence = new NoFence(),
   ) {}
 
   private credsContext(): string {
@@ -45,13 +50,15 @@ export class SqlAuthStateStore implements AuthStateStore {
 
   async writeCreds(value: string): Promise<void> {
     const sealed = this.cipher.seal(value, this.credsContext());
-    await this.sql.write(() =>
-      execute(
+    const { fence, sessionId } = this;
+    await this.sql.write(function* () {
+      yield* fence.check(sessionId);
+      yield* execute(
         'INSERT INTO auth_creds (session_id, value, updated_at) VALUES (?, ?, ?) ' +
           'ON CONFLICT (session_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-        [this.sessionId, sealed, Date.now()],
-      ),
-    );
+        [sessionId, sealed, Date.now()],
+      );
+    });
   }
 
   async readKeys(type: string, ids: string[]): Promise<Map<string, string>> {
@@ -95,6 +102,7 @@ export class SqlAuthStateStore implements AuthStateStore {
   }
 
   private *upsertKeys(entries: KeyEntry[]): Sql<void> {
+    yield* this.fence.check(this.sessionId);
     for (const e of entries) {
       if (e.value === null)
         yield* execute('DELETE FROM auth_keys WHERE session_id = ? AND type = ? AND id = ?', [
@@ -113,8 +121,9 @@ export class SqlAuthStateStore implements AuthStateStore {
 
   async clear(): Promise<void> {
     PENDING.get(this.sql)?.delete(this.sessionId);
-    const session = this.sessionId;
+    const { fence, sessionId: session } = this;
     await this.sql.write(function* () {
+      yield* fence.check(session);
       yield* run('DELETE FROM auth_keys WHERE session_id = ?', [session]);
       yield* run('DELETE FROM auth_creds WHERE session_id = ?', [session]);
     });

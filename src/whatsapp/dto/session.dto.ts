@@ -43,11 +43,18 @@ export class SessionView {
   })
   stopped: boolean;
   @ApiProperty({ example: 0, description: 'Messages waiting in the send queue' }) queueDepth: number;
+  @ApiProperty({
+    example: 'n1',
+    nullable: true,
+    type: String,
+    description: 'In a cluster, the node that runs the session (null while it has no live owner); null on SQLite',
+  })
+  owner: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }
 
-export function toSessionView(rt: SessionRuntime, queueDepth = 0): SessionView {
+export function toSessionView(rt: SessionRuntime, queueDepth = 0, owner: string | null = null): SessionView {
   return {
     id: rt.id,
     status: rt.status,
@@ -59,6 +66,7 @@ export function toSessionView(rt: SessionRuntime, queueDepth = 0): SessionView {
     reason: rt.reason,
     stopped: rt.stopped,
     queueDepth,
+    owner,
     createdAt: new Date(rt.createdAt).toISOString(),
     updatedAt: new Date(rt.updatedAt).toISOString(),
   };

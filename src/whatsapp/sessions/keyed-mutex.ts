@@ -15,4 +15,9 @@ export class KeyedMutex {
     });
     return result;
   }
+
+  /** Whether a task of `key` is running or waiting. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
 }

@@ -1,3 +1,5 @@
+import { NoFence } from '../../cluster/session-fence';
+import { AllSessionsOwned } from './session-ownership';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppConfig } from '../../config/app-config';
 import { FieldCipher } from '../../secrets/field-cipher';
@@ -98,6 +100,8 @@ function setup(overrides: Partial<AppConfig> = {}) {
     cipher,
     versions,
     sentPayloads as SentPayloads,
+    new AllSessionsOwned(),
+    new NoFence(),
   );
   return { engine, manager, sentPayloads };
 }

@@ -31,6 +31,9 @@ import { SessionStore } from './session.store';
 import { formatWaVersion } from '../version/wa-web-version';
 import { WaVersionService } from '../version/wa-version.service';
 import { SqlDatabase } from '../../database/sql/sql';
+import { SessionFence } from '../../cluster/session-fence';
+import { SessionOwnership } from './session-ownership';
+import type { SessionEntity } from './session.entity';
 
 /**
  * Owns every session's connection lifecycle: start at boot, QR and pairing, reconnect with backoff, the
@@ -43,6 +46,9 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   private readonly mutex = new KeyedMutex();
   private watchdog: NodeJS.Timeout | null = null;
   private shuttingDown = false;
+  private markLoaded!: () => void;
+  /** Resolves once the sessions are loaded at boot (the cluster's keeper starts from there). */
+  readonly loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
 
   constructor(
     private readonly engine: WhatsAppEngine,
@@ -54,6 +60,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     private readonly cipher: FieldCipher,
     private readonly versions: WaVersionService,
     private readonly sentPayloads: SentPayloads,
+    private readonly ownership: SessionOwnership,
+    private readonly fence: SessionFence,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,21 +69,19 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const rows = await this.store.all();
     for (const row of rows) {
       const rt = this.runtime(row.id);
-      rt.createdAt = row.createdAt;
+      this.copyRow(rt, row);
       rt.status = row.status === 'logged_out' ? 'logged_out' : 'disconnected';
-      rt.reason = row.reason;
-      rt.me = row.phone
-        ? { phone: row.phone, jid: `${row.phone}@s.whatsapp.net`, lid: row.lid, name: row.name }
-        : null;
       rt.linked = await this.engine.isLinked(this.authStore(row.id));
-      rt.stopped = Boolean(row.stopped);
     }
+    this.markLoaded();
     // Linked sessions reconnect and `default` shows its QR at once, as the seed did. Connections open in
-    // parallel so boot time does not grow with the number of sessions.
-    for (const rt of this.runtimes.values()) {
-      if (rt.stopped) continue;
-      if (rt.linked || rt.id === DEFAULT_SESSION) void this.start(rt.id).catch(() => undefined);
-    }
+    // parallel so boot time does not grow with the number of sessions. In a cluster, the lease keeper starts
+    // the sessions this node takes (see `resume`).
+    if (!this.ownership.placed)
+      for (const rt of this.runtimes.values()) {
+        if (rt.stopped) continue;
+        if (rt.linked || rt.id === DEFAULT_SESSION) void this.start(rt.id).catch(() => undefined);
+      }
     const interval = this.config.WA_WATCHDOG_INTERVAL_MS;
     if (interval > 0) {
       this.watchdog = setInterval(() => this.checkConnections(), interval);
@@ -91,7 +97,89 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   }
 
   authStore(id: string): SqlAuthStateStore {
-    return new SqlAuthStateStore(this.sql, id, this.cipher);
+    return new SqlAuthStateStore(this.sql, id, this.cipher, this.fence);
+  }
+
+  private copyRow(rt: SessionRuntime, row: SessionEntity): void {
+    rt.createdAt = row.createdAt;
+    rt.reason = row.reason;
+    rt.me = row.phone
+      ? { phone: row.phone, jid: `${row.phone}@s.whatsapp.net`, lid: row.lid, name: row.name }
+      : null;
+    rt.stopped = Boolean(row.stopped);
+  }
+
+  /**
+   * In a cluster: a session whose lease this node just took opens here, as at boot (linked ones and `default`),
+   * from what its previous owner left in the database.
+   */
+  resume(id: string): Promise<void> {
+    return this.mutex.run(id, async () => {
+      const row = await this.store.find(id);
+      if (!row) return;
+      const rt = this.runtime(id);
+      this.copyRow(rt, row);
+      rt.linked = await this.engine.isLinked(this.authStore(id));
+      rt.qr = null;
+      rt.blocker = null;
+      rt.pairingAttempts = 0;
+      rt.reconnectAttempts = 0;
+      rt.status = row.status === 'logged_out' && !rt.linked ? 'logged_out' : 'disconnected';
+      if (!rt.stopped && (rt.linked || id === DEFAULT_SESSION)) await this.doStart(id);
+    });
+  }
+
+  /**
+   * In a cluster: this node no longer owns the session (moved, taken over, or the lease is running out). Its
+   * connection closes without unlinking, and nothing about it is recorded or announced: that is its new
+   * owner's to do.
+   */
+  relinquish(id: string): Promise<void> {
+    return this.mutex.run(id, async () => {
+      const rt = this.runtimes.get(id);
+      if (!rt) return;
+      rt.clearReconnect();
+      const conn = rt.conn;
+      if (conn) {
+        rt.intent = 'stop';
+        conn.end();
+        await rt.waitForClose(5000);
+        if (rt.conn === conn) {
+          rt.conn = null;
+          rt.generation++;
+        }
+      }
+      rt.qr = null;
+      rt.status = 'disconnected';
+      rt.reason = 'Owned by another node';
+    });
+  }
+
+  /**
+   * In a cluster: sessions are read again from the database; those run elsewhere show what their owner
+   * recorded, sessions created elsewhere appear and deleted ones go.
+   */
+  async refreshFromStore(runsHere: (id: string) => boolean): Promise<void> {
+    const rows = await this.store.all();
+    const ids = new Set(rows.map((r) => r.id));
+    for (const row of rows) {
+      if (runsHere(row.id)) continue;
+      const known = this.runtimes.get(row.id);
+      if (known && (known.conn || this.mutex.busy(row.id))) continue;
+      const rt = known ?? this.runtime(row.id);
+      this.copyRow(rt, row);
+      rt.status = row.status as SessionStatus;
+      rt.linked = row.phone !== null;
+      rt.updatedAt = row.updatedAt;
+    }
+    for (const id of [...this.runtimes.keys()])
+      if (!ids.has(id) && !runsHere(id) && !this.mutex.busy(id)) this.runtimes.delete(id);
+  }
+
+  /** Whether the session can be handed to another node now: not while a QR waits for its scan. */
+  movable(id: string): boolean {
+    const rt = this.runtimes.get(id);
+    return !rt || !(rt.status === 'qr_ready' || (rt.status === 'starting' && !rt.linked));
   }
 
   has(id: string): boolean {
@@ -110,6 +198,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   async create(id: string): Promise<SessionRuntime> {
     await this.store.ensure(id);
     const rt = this.runtime(id);
+    await this.ownership.created(id);
     void this.start(id).catch(() => undefined);
     return rt;
   }
@@ -244,7 +333,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const rt = this.runtime(id);
     rt.clearReconnect();
     // Stopped on request: only startOnRequest (or restart) opens it again, not a reconnect or a pairing.
-    if (rt.conn || this.shuttingDown || rt.stopped) return;
+    if (rt.conn || this.shuttingDown || rt.stopped || !this.ownership.mayRun(id)) return;
     const generation = ++rt.generation;
     rt.intent = null;
     rt.startedAt = Date.now();
@@ -486,6 +575,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     if (previous === status && rt.reason === reason) return;
     rt.status = status;
     rt.reason = reason;
+    // In a cluster, a session this node no longer owns is its new owner's to record and announce.
+    if (!this.ownership.mayRun(rt.id)) return;
     if (previous !== status) void this.store.saveStatus(rt.id, status, reason).catch(() => undefined);
     const data = { session: rt.id, status, previousStatus: previous, reason, phone: rt.me?.phone ?? null };
     void this.events.publish(newEvent('session.status', rt.id, data)).catch(() => undefined);

@@ -23,6 +23,10 @@ export class SessionStore {
       .execute();
   }
 
+  find(id: string): Promise<SessionEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
   async exists(id: string): Promise<boolean> {
     return (await this.repo.countBy({ id })) > 0;
   }

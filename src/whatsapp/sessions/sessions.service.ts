@@ -5,6 +5,7 @@ import { QrView, SessionView, toSessionView } from '../dto/session.dto';
 import { qrDataUrl } from '../qr-image';
 import { DEFAULT_SESSION } from './default-session';
 import { QueueDepths } from './message-ports';
+import { SessionOwners } from '../../cluster/session-owners';
 import { SessionManager } from './session-manager';
 import { QrNotAvailable, SessionNotFound } from './session.errors';
 import type { SessionRuntime } from './session-runtime';
@@ -16,6 +17,7 @@ export class SessionsService {
     private readonly manager: SessionManager,
     private readonly config: AppConfig,
     private readonly queues: QueueDepths,
+    private readonly owners: SessionOwners,
   ) {}
 
   runtime(id: string): SessionRuntime {
@@ -25,11 +27,11 @@ export class SessionsService {
   }
 
   view(id: string): SessionView {
-    return toSessionView(this.runtime(id), this.queueDepth(id));
+    return toSessionView(this.runtime(id), this.queueDepth(id), this.owners.ownerOf(id));
   }
 
   list(): SessionView[] {
-    return this.manager.list().map((rt) => toSessionView(rt, this.queueDepth(rt.id)));
+    return this.manager.list().map((rt) => toSessionView(rt, this.queueDepth(rt.id), this.owners.ownerOf(rt.id)));
   }
 
   private queueDepth(id: string): number {

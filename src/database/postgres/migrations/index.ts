@@ -7,6 +7,7 @@ import { Contacts1764000011000 } from './1764000011000-Contacts';
 import { Chats1764000012000 } from './1764000012000-Chats';
 import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
 import { MessageReceipts1764000013001 } from './1764000013001-MessageReceipts';
+import { Cluster1764000014000 } from './1764000014000-Cluster';
 
 /**
  * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
@@ -22,4 +23,5 @@ export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   Chats1764000012000,
   AutoReplyGroups1764000013000,
   MessageReceipts1764000013001,
+  Cluster1764000014000,
 ];
