@@ -12,7 +12,9 @@ export class ClusterModule {
     return {
       module: ClusterModule,
       providers: [
-        owners ? { provide: SessionOwners, useValue: owners } : { provide: SessionOwners, useClass: LocalSessionOwners },
+        owners
+          ? { provide: SessionOwners, useValue: owners }
+          : { provide: SessionOwners, useClass: LocalSessionOwners },
       ],
       exports: [SessionOwners],
     };

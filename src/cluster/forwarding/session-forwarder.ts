@@ -64,7 +64,8 @@ export class SessionForwarder implements OnApplicationShutdown {
   ) {
     // The longest wait of a live call: GET qr waits up to WA_QR_WAIT_MS for a code, the seed send up to
     // SEED_SEND_TIMEOUT_MS for WhatsApp's acknowledgement; the owner answers those itself, with room to spare.
-    const answerTimeout = Math.max(config.WA_QR_WAIT_MS, config.SEED_SEND_TIMEOUT_MS, LIVE_QUERY_TIMEOUT_MS) + 10_000;
+    const answerTimeout =
+      Math.max(config.WA_QR_WAIT_MS, config.SEED_SEND_TIMEOUT_MS, LIVE_QUERY_TIMEOUT_MS) + 10_000;
     this.agent = new Agent({
       connect: { timeout: CONNECT_TIMEOUT_MS },
       headersTimeout: answerTimeout,
@@ -105,7 +106,10 @@ export class SessionForwarder implements OnApplicationShutdown {
     const from = req.headers[FORWARDED_BY];
     if (from !== undefined) {
       // The forwarding node thought this one was the owner; sending it on could go round in circles.
-      return this.moving(res, `Node ${String(from)} forwarded this request here, but session "${session}" is not served by this node`);
+      return this.moving(
+        res,
+        `Node ${String(from)} forwarded this request here, but session "${session}" is not served by this node`,
+      );
     }
     if (where.kind === 'none') {
       return this.moving(res, `Session "${session}" has no node serving it right now`);
