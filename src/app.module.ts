@@ -17,7 +17,7 @@ import { InfoController } from './info/info.controller';
 import { SandboxCoreModule } from './sandbox/control/sandbox-core.module';
 import { SandboxControlModule } from './sandbox/control/sandbox-control.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
-import { ClusterCoreModule, ClusterNodeModule } from './cluster/cluster-node.module';
+import { ClusterNodeModule } from './cluster/cluster-node.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MediaModule } from './media/media.module';
 import { ChatsModule } from './chats/chats.module';
@@ -30,10 +30,19 @@ import { WebhookInspectorModule } from './webhook-inspector/webhook-inspector.mo
 import { BackupModule } from './backup/backup.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { StatsModule } from './stats/stats.module';
+import { ClusterModule } from './cluster/cluster.module';
+import { ForwardingModule } from './cluster/forwarding/forwarding.module';
+import type { SessionOwners } from './cluster/session-owners';
+
+/** What a test may put in place of the real thing. */
+export interface AppModuleOptions {
+  /** Which node owns which session (default: the cluster module's own). */
+  sessionOwners?: SessionOwners;
+}
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -46,7 +55,8 @@ export class AppModule {
         AuthModule,
         SecretsModule,
         DatabaseModule,
-        ClusterCoreModule,
+        ClusterModule.forRoot(options.sessionOwners),
+        ForwardingModule,
         EventsModule,
         // Express tries routes in the order they were registered (module by module): the busiest routes, sending
         // and receiving messages, come first.

@@ -5,7 +5,8 @@ import type { NextFunction, Request, Response } from 'express';
 import cors from 'cors';
 import * as express from 'express';
 import * as path from 'node:path';
-import { AppModule } from './app.module';
+import { AppModule, AppModuleOptions } from './app.module';
+import { SessionForwarder } from './cluster/forwarding/session-forwarder';
 import { AppConfig, LOG_LEVELS } from './config/app-config';
 import { createAppLogger } from './common/logging/app-logger';
 import { installRequestBodies } from './common/http/request-bodies';
@@ -35,12 +36,18 @@ function corsOrigin(setting: string): boolean | string[] {
   return list.length ? list : false;
 }
 
-/** Builds the whole application (used by main.ts and by the tests, so both run the same stack). */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+/**
+ * Builds the whole application (used by main.ts and by the tests, so both run the same stack); `options` only
+ * for tests.
+ */
+export async function createApp(
+  config: AppConfig,
+  options: AppModuleOptions = {},
+): Promise<NestExpressApplication> {
   // Everything the gateway writes (database, generated keys, sandbox state) is for its own user only.
   restrictNewFiles();
   const logger = createAppLogger(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
     logger: logger.service,
     abortOnError: false,
@@ -65,6 +72,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     res.setHeader('Vary', 'Origin');
     next();
   });
+  // In a cluster, calls needing a session's live connection go to the node that owns it, body unread.
+  const forwarder = app.get(SessionForwarder);
+  if (forwarder.enabled) app.use(forwarder.middleware());
   installRequestBodies(app, config);
   app.useGlobalPipes(validationPipe());
   // The console's files. API paths never reach the file system: serving static files checks the disk for every

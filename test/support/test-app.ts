@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import request from 'supertest';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
+import type { SessionOwners } from '../../src/cluster/session-owners';
 import { createApp } from '../../src/create-app';
 import { databaseEnv } from './test-engine';
 
@@ -29,12 +30,13 @@ export function tempDir(prefix = 'gw-test-'): string {
  * Boots the real application (same factory as main.ts) on a real SQLite file in `dir` (or a PostgreSQL
  * database of its own, see `test-engine.ts`) and a random port.
  * Pass the same `dir` again to simulate a restart on the same database; `host` is the address it listens on
- * (`url` is always its loopback address).
+ * (`url` is always its loopback address); `sessionOwners` stands in for the cluster's (a node told that another
+ * node owns a session).
  */
 export async function startTestApp(
   env: Record<string, string> = {},
   dir = tempDir(),
-  { host = '127.0.0.1' }: { host?: string } = {},
+  { host = '127.0.0.1', sessionOwners }: { host?: string; sessionOwners?: SessionOwners } = {},
 ): Promise<TestApp> {
   const config = loadConfig(
     {
@@ -50,7 +52,7 @@ export async function startTestApp(
     },
     path.join(dir, '.env-none'),
   );
-  const app = await createApp(config);
+  const app = await createApp(config, { sessionOwners });
   await app.listen(0, host);
   const address = app.getHttpServer().address() as import('node:net').AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
