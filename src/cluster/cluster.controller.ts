@@ -16,7 +16,7 @@ import { BadRequestError, ConflictError, DomainError } from '../common/errors/do
 import { ErrorResponse } from '../common/errors/error-response';
 import { AppConfig } from '../config/app-config';
 import { SessionNotFound } from '../whatsapp/sessions/session.errors';
-import { SessionManager } from '../whatsapp/sessions/session-manager';
+import { SessionHosting } from '../whatsapp/sessions/session-hosting';
 import { ClusterView, toClusterView } from './cluster.view';
 import { LeaseKeeper } from './leases/lease-keeper';
 import { LeaseStore } from './leases/lease.store';
@@ -46,7 +46,7 @@ export class ClusterController {
     private readonly table: LeaseTable,
     private readonly store: LeaseStore,
     private readonly keeper: LeaseKeeper,
-    private readonly manager: SessionManager,
+    private readonly manager: SessionHosting,
     private readonly config: AppConfig,
   ) {}
 

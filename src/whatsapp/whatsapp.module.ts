@@ -13,6 +13,7 @@ import { SessionManager } from './sessions/session-manager';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionStore } from './sessions/session.store';
 import { SessionsController } from './sessions/sessions.controller';
+import { SessionHosting } from './sessions/session-hosting';
 import { SessionsFacade } from './sessions/sessions.facade';
 import { SessionsService } from './sessions/sessions.service';
 import { resolveLogFormat } from '../common/logging/pino-logger';
@@ -34,6 +35,7 @@ export function engineThread(config: AppConfig): 'worker' | 'main' {
   imports: [TypeOrmModule.forFeature([SessionEntity]), TerminusModule],
   controllers: [SessionsController, SeedSessionController],
   providers: [
+    SessionHosting,
     {
       provide: BAILEYS_OPTIONS,
       inject: [AppConfig, SandboxHost],
@@ -65,6 +67,6 @@ export function engineThread(config: AppConfig): 'worker' | 'main' {
     WhatsAppHealthIndicator,
   ],
   // Other modules reach sessions through the facade only.
-  exports: [SessionsFacade, WhatsAppEngine],
+  exports: [SessionsFacade, WhatsAppEngine, SessionHosting],
 })
 export class WhatsAppModule {}

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { AppConfig } from '../../config/app-config';
 import { all, SqlDatabase } from '../../database/sql/sql';
-import { SessionManager } from '../../whatsapp/sessions/session-manager';
+import { SessionHosting } from '../../whatsapp/sessions/session-hosting';
 import { ClusterBus, ClusterSignal } from '../cluster-bus';
 import { CLUSTER_ADOPTING, CLUSTER_QUEUE, CLUSTER_QUEUED_ELSEWHERE, ClusterSessionEvent } from '../cluster-events';
 import { NodeIdentity } from '../node-identity';
@@ -34,7 +34,7 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly table: LeaseTable,
     private readonly store: LeaseStore,
     private readonly identity: NodeIdentity,
-    private readonly manager: SessionManager,
+    private readonly manager: SessionHosting,
     private readonly bus: ClusterBus,
     private readonly emitter: EventEmitter2,
     private readonly config: AppConfig,
@@ -68,7 +68,7 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.table.clustered) return;
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
-    await this.manager.beforeApplicationShutdown();
+    await this.manager.closeAll();
     await Promise.allSettled(this.table.heldSessions().map((l) => this.store.release(l.sessionId, this.identity.id, l.epoch)));
     for (const l of this.table.heldSessions()) this.table.drop(l.sessionId);
     await this.store.stopped(this.identity.id).catch(() => undefined);
