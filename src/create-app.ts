@@ -76,7 +76,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       ? consoleFiles(req, res, next)
       : next(),
   );
-  app.useWebSocketAdapter(new RealtimeIoAdapter(app, corsOrigin(config.CORS_ORIGINS)));
+  app.useWebSocketAdapter(
+    new RealtimeIoAdapter(app, corsOrigin(config.CORS_ORIGINS), config.database, config.NODE_ID),
+  );
   setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
