@@ -86,7 +86,9 @@ export async function createApp(
       ? consoleFiles(req, res, next)
       : next(),
   );
-  app.useWebSocketAdapter(new RealtimeIoAdapter(app, corsOrigin(config.CORS_ORIGINS)));
+  app.useWebSocketAdapter(
+    new RealtimeIoAdapter(app, corsOrigin(config.CORS_ORIGINS), config.database, config.NODE_ID),
+  );
   setupOpenApi(app);
   app.enableShutdownHooks();
   return app;

@@ -11,13 +11,14 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import { normalizeIp } from '@nestjs/throttler';
+import { PostgresAdapter } from '@socket.io/postgres-adapter';
 import type { Server, Socket } from 'socket.io';
 import { ApiKeyService } from '../common/auth/api-key.service';
 import { clientAddress, parseTrustProxy, trustFunction } from '../common/http/trust-proxy';
 import { AppConfig } from '../config/app-config';
 import { HandshakeLimiter } from './handshake-limiter';
 import { BackpressureLimits, DEFAULT_LIMITS, EngineConnLike, isLagging } from './backpressure';
-import { DROPPED_EVENT } from './realtime-events';
+import { DROPPED_EVENT, RELAYED_EVENT } from './realtime-events';
 import { ALL_ROOM, parseSessions, roomsFor, sessionRoom } from './session-rooms';
 import { refusal } from './socket-auth';
 
@@ -58,6 +59,9 @@ export type SubscribeAck =
  *   a client that chose none receives every session.
  * - Slow clients: an event for a client whose send buffer is full is dropped for that client only; once it
  *   has caught up it gets one `events.dropped` {dropped, since} and should re-read state over REST.
+ * - Cluster (PostgreSQL): each event is delivered to this node's clients and handed once to the other nodes
+ *   (Socket.IO's server-side emit over the PostgreSQL adapter), whose gateways deliver it to their own clients
+ *   with their own rooms and slow-client rule. So a client receives every node's events, each once.
  */
 @WebSocketGateway()
 export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -70,6 +74,8 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
   @WebSocketServer() server: Server;
 
+  /** Whether the other nodes of a cluster are to be handed each event (Socket.IO runs on the PostgreSQL adapter). */
+  private relaying = false;
   private readonly limiter: HandshakeLimiter;
   private readonly trust: (addr: string, i: number) => boolean;
 
@@ -104,6 +110,8 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       }
       next(refuse(refused.error, refused.details));
     });
+    this.relaying = server.sockets.adapter instanceof PostgresAdapter;
+    if (this.relaying) server.on(RELAYED_EVENT, (name: unknown, json: unknown) => this.onRelayed(name, json));
   }
 
   handleConnection(socket: Socket): void {
@@ -168,9 +176,27 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.broadcast('webhook.inbound', event);
   }
 
-  /** Sends `event` to every client interested in its session, skipping (and counting) the lagging ones. */
+  /** Sends `event` to every client interested in its session, on this node and the others of a cluster. */
   broadcast(name: string, event: Envelope): void {
     if (!this.server) return;
+    this.deliver(name, event);
+    // As JSON text, so that the other nodes' clients get exactly what this node's get (Socket.IO's parser also
+    // serialises with JSON.stringify; the adapter would carry `undefined` as null, a Date as a Date).
+    if (this.relaying) this.server.serverSideEmit(RELAYED_EVENT, name, JSON.stringify(event));
+  }
+
+  /** An event another node handed over: for this node's clients only (it is not handed on again). */
+  private onRelayed(name: unknown, json: unknown): void {
+    if (typeof name !== 'string' || typeof json !== 'string') return;
+    try {
+      this.deliver(name, JSON.parse(json) as Envelope);
+    } catch (err) {
+      this.logger.warn(`Dropped an event relayed by another node: ${(err as Error).message}`);
+    }
+  }
+
+  /** Sends `event` to this node's clients interested in its session, skipping (and counting) the lagging ones. */
+  private deliver(name: string, event: Envelope): void {
     const rooms = roomsFor(event.session);
     const recipients = this.recipients(rooms);
     const skip: string[] = [];
@@ -185,7 +211,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       }
     }
     if (skip.length === recipients.size) return;
-    const target = rooms.length ? this.server.to(rooms) : this.server;
+    // `local`: through the PostgreSQL adapter, a room broadcast would also reach the other nodes' clients, which
+    // their own gateways serve (the event is relayed to them as a whole, see `broadcast`).
+    const local = this.server.local;
+    const target = rooms.length ? local.to(rooms) : local;
     (skip.length ? target.except(skip) : target).emit(name, event);
   }
 

@@ -26,3 +26,9 @@ export type ForwardedEvent = (typeof FORWARDED_EVENTS)[number];
 
 /** Sent by the server to a client that had events dropped while it was lagging, once it has caught up. */
 export const DROPPED_EVENT = 'events.dropped';
+
+/**
+ * Between the nodes of a cluster (Socket.IO's server-side emit, never sent to clients): `(name, eventJson)`, an
+ * event one node produced, for the others to deliver to their clients.
+ */
+export const RELAYED_EVENT = 'wa-gateway:relayed-event';

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import { POSTGRES_ONLY_TABLES } from '../../src/database/postgres/migrations';
 import { migrateUnderLock, postgresDataSourceOptions } from '../../src/database/postgres/postgres-options';
 import { freshPostgresDatabase, TestDatabase } from '../support/postgres';
 
@@ -108,7 +109,21 @@ async function sqliteSchema(ds: DataSource): Promise<Schema> {
   return schema;
 }
 
+/** PostgreSQL's schema but its POSTGRES_ONLY_TABLES (checked on their own below). */
 async function postgresSchema(ds: DataSource): Promise<Schema> {
+  const schema = await wholePostgresSchema(ds);
+  const shared = <T extends { table: string }>(list: T[]) =>
+    list.filter((x) => !POSTGRES_ONLY_TABLES.includes(x.table));
+  for (const table of POSTGRES_ONLY_TABLES) delete schema.columns[table];
+  return {
+    columns: schema.columns,
+    indexes: shared(schema.indexes),
+    keys: shared(schema.keys),
+    foreignKeys: shared(schema.foreignKeys),
+  };
+}
+
+async function wholePostgresSchema(ds: DataSource): Promise<Schema> {
   const schema: Schema = { columns: {}, indexes: [], keys: [], foreignKeys: [] };
   const columns: { table_name: string; column_name: string; data_type: string; is_nullable: string }[] =
     await ds.query(`SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
@@ -226,6 +241,18 @@ describe('PostgreSQL migrations, against SQLite', () => {
     expect(pg.indexes).toEqual(lite.indexes);
     expect(pg.keys).toEqual(lite.keys);
     expect(pg.foreignKeys).toEqual(lite.foreignKeys);
+  });
+
+  it('add only the Socket.IO adapter table of their own', async () => {
+    const whole = await wholePostgresSchema(postgres);
+    const lite = await sqliteSchema(sqlite);
+    expect(Object.keys(whole.columns).filter((t) => !(t in lite.columns))).toEqual([...POSTGRES_ONLY_TABLES]);
+    // The columns @socket.io/postgres-adapter reads and writes.
+    expect(whole.columns.socket_io_attachments.map((c) => `${c.name} ${c.type}`)).toEqual([
+      'id bigint',
+      'created_at timestamp with time zone',
+      'payload bytea',
+    ]);
   });
 
   it('seed the same auto-reply rule', async () => {

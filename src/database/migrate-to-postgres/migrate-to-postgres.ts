@@ -1,6 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import type { PostgresSettings } from '../../config/database-settings';
 import { describeDatabaseError } from '../postgres/describe-database-error';
+import { POSTGRES_ONLY_TABLES } from '../postgres/migrations';
 import { migrateUnderLock, postgresDataSourceOptions } from '../postgres/postgres-options';
 import { copyOrder } from './copy-order';
 import { CountMismatch, MigrationRefused } from './migration-errors';
@@ -145,7 +146,7 @@ async function copyAll(source: SqliteSource, runner: QueryRunner, batchSize: num
   return counts;
 }
 
-/** The target's columns per table (the tables of its current schema, TypeORM's own left out). */
+/** The target's columns per table (the tables of its current schema; TypeORM's own and POSTGRES_ONLY_TABLES left out). */
 async function targetColumns(runner: QueryRunner): Promise<Map<string, TargetColumn[]>> {
   const rows: { table_name: string; column_name: string; data_type: string; identity: boolean }[] =
     await runner.query(
@@ -154,8 +155,9 @@ async function targetColumns(runner: QueryRunner): Promise<Map<string, TargetCol
       FROM information_schema.columns c
       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
       WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-        AND c.table_name NOT IN ('migrations', 'typeorm_metadata')
+        AND c.table_name NOT IN ('migrations', 'typeorm_metadata') AND c.table_name <> ALL($1)
       ORDER BY c.table_name, c.ordinal_position`,
+      [POSTGRES_ONLY_TABLES],
     );
   const tables = new Map<string, TargetColumn[]>();
   for (const r of rows) {

@@ -8,6 +8,7 @@ import { Chats1764000012000 } from './1764000012000-Chats';
 import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
 import { MessageReceipts1764000013001 } from './1764000013001-MessageReceipts';
 import { Cluster1764000014000 } from './1764000014000-Cluster';
+import { SOCKET_IO_ATTACHMENTS, SocketIoAttachments1764000015000 } from './1764000015000-SocketIoAttachments';
 
 /**
  * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
@@ -24,4 +25,8 @@ export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   AutoReplyGroups1764000013000,
   MessageReceipts1764000013001,
   Cluster1764000014000,
+  SocketIoAttachments1764000015000,
 ];
+
+/** Tables of PostgreSQL that SQLite does not have: not gateway data (never copied, compared or backed up as such). */
+export const POSTGRES_ONLY_TABLES: readonly string[] = [SOCKET_IO_ATTACHMENTS];
