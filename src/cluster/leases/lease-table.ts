@@ -125,13 +125,17 @@ export class LeaseTable implements SessionFence, SessionOwnership, SessionOwners
   async locate(sessionId: string): Promise<SessionLocation> {
     if (!this.clustered || this.holds(sessionId)) return { kind: 'local' };
     const [row] = await this.sql.read(() =>
-      all<{ owner: string; url: string | null }>(
-        `SELECT l.owner, n.url FROM session_leases l JOIN cluster_nodes n ON n.id = l.owner
-          WHERE l.session_id = ? AND l.expires_at > ${DB_NOW} AND n.stopped_at IS NULL`,
+      all<{ owner: string | null; url: string | null }>(
+        `SELECT n.id AS owner, n.url FROM sessions s
+           LEFT JOIN session_leases l ON l.session_id = s.id AND l.expires_at > ${DB_NOW}
+           LEFT JOIN cluster_nodes n ON n.id = l.owner AND n.stopped_at IS NULL
+          WHERE s.id = ?`,
         [sessionId],
       ),
     );
-    if (!row || !row.url || row.owner === this.identity.id) return { kind: 'none' };
+    // An unknown session is answered here (its 404).
+    if (!row) return { kind: 'local' };
+    if (!row.owner || !row.url || row.owner === this.identity.id) return { kind: 'none' };
     return { kind: 'remote', node: row.owner, url: row.url };
   }
 }
