@@ -15,6 +15,7 @@ const EXPECTED: Record<string, 'local' | 'owner'> = {
   'POST /api/sessions/:id/stop': 'owner',
   'POST /api/sessions/:id/start': 'owner',
   'POST /api/sessions/:id/restart': 'owner',
+  'POST /api/sessions/:id/move': 'owner',
   'POST /api/sessions/:session/messages': 'local',
   'GET /api/sessions/:session/messages': 'local',
   'GET /api/sessions/:session/messages/:messageId': 'local',
