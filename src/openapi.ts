@@ -51,6 +51,12 @@ const TAGS: [name: string, description: string][] = [
   ],
   ['stats', 'Message, receipt and webhook figures per hour or day, for the dashboard'],
   ['metrics', 'Prometheus metrics (text format)'],
+  [
+    'cluster',
+    'Several gateway nodes on one PostgreSQL: the nodes, which node owns each session (its lease), and moving ' +
+      'a session to another node. Any node answers any call; calls that need the live connection are forwarded ' +
+      'to the owner',
+  ],
   ['info', 'Version and mode of this gateway'],
   ['health', 'Liveness of the database, memory and WhatsApp sessions (public)'],
 ];

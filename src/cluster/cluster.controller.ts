@@ -53,7 +53,8 @@ export class ClusterController {
   @Get('cluster')
   @ApiOperation({
     summary: 'The nodes of the cluster and who owns each session',
-    description: 'Nodes with their heartbeat age, capacity and owned sessions; each session with its owner and lease.',
+    description:
+      'Nodes with their heartbeat age, capacity and owned sessions; each session with its owner and lease.',
   })
   @ApiOkResponse({ type: ClusterView })
   @ApiConflictResponse({ type: ErrorResponse, description: 'Not a cluster (SQLite)' })
@@ -78,15 +79,20 @@ export class ClusterController {
   async move(@Param('id') id: string, @Body() dto: MoveSessionDto): Promise<MoveView> {
     if (!this.table.clustered) throw notClustered();
     if (!this.manager.has(id)) throw new SessionNotFound(id);
-    if (dto.node === this.table.nodeId) throw new ConflictError('Already there', `Session "${id}" runs on ${dto.node}`);
+    if (dto.node === this.table.nodeId)
+      throw new ConflictError('Already there', `Session "${id}" runs on ${dto.node}`);
     if (!this.table.holds(id))
       throw new DomainError(503, 'Session is being moved', `Session "${id}" has no live owner right now`);
     const view = toClusterView(await this.store.snapshot(), this.table.nodeId!, this.config.CLUSTER_LEASE_MS);
     const target = view.nodes.find((n) => n.id === dto.node);
     if (!target) throw new BadRequestError('Unknown node', `No node "${dto.node}" in the cluster`);
-    if (!target.live) throw new BadRequestError('Node not live', `Node "${dto.node}" has no recent heartbeat`);
+    if (!target.live)
+      throw new BadRequestError('Node not live', `Node "${dto.node}" has no recent heartbeat`);
     if (target.sessions >= target.maxSessions)
-      throw new BadRequestError('Node full', `Node "${dto.node}" owns ${target.sessions} of ${target.maxSessions}`);
+      throw new BadRequestError(
+        'Node full',
+        `Node "${dto.node}" owns ${target.sessions} of ${target.maxSessions}`,
+      );
     const moved = await this.keeper.move(id, dto.node);
     return { session: id, ...moved };
   }

@@ -34,6 +34,8 @@ export class ClusterHealthIndicator implements OnModuleInit {
       nodes: Object.fromEntries(view.nodes.map((n) => [n.id, n.live ? 'live' : 'down'])),
       unowned: view.sessions.filter((s) => !s.owner).length,
     };
-    return me?.live ? check.up(details) : check.down({ ...details, reason: 'this node has no recent heartbeat' });
+    return me?.live
+      ? check.up(details)
+      : check.down({ ...details, reason: 'this node has no recent heartbeat' });
   }
 }

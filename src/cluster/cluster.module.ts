@@ -24,7 +24,9 @@ export class ClusterModule {
         LeaseTable,
         { provide: SessionFence, useExisting: LeaseTable },
         { provide: SessionOwnership, useExisting: LeaseTable },
-        owners ? { provide: SessionOwners, useValue: owners } : { provide: SessionOwners, useExisting: LeaseTable },
+        owners
+          ? { provide: SessionOwners, useValue: owners }
+          : { provide: SessionOwners, useExisting: LeaseTable },
       ],
       exports: [NodeIdentity, LeaseStore, LeaseTable, SessionFence, SessionOwnership, SessionOwners],
     };

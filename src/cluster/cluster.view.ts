@@ -5,7 +5,8 @@ export class ClusterNodeView {
   @ApiProperty({ example: 'n1' }) id: string;
   @ApiProperty({ example: 'http://10.0.0.11:5000', nullable: true, type: String }) url: string | null;
   @ApiProperty({ example: 1000 }) maxSessions: number;
-  @ApiProperty({ example: true, description: 'Heartbeat within the lease lifetime, and not stopped' }) live: boolean;
+  @ApiProperty({ example: true, description: 'Heartbeat within the lease lifetime, and not stopped' })
+  live: boolean;
   @ApiProperty({ example: 850, description: 'Since its last heartbeat (ms)' }) heartbeatAgeMs: number;
   @ApiProperty({ example: '2026-12-03T04:00:00.000Z' }) startedAt: string;
   @ApiProperty({ example: 10, description: 'Sessions it owns (valid leases)' }) sessions: number;
@@ -13,7 +14,12 @@ export class ClusterNodeView {
 
 export class ClusterLeaseView {
   @ApiProperty({ example: 'default' }) id: string;
-  @ApiProperty({ example: 'n1', nullable: true, type: String, description: 'Null: no live owner (being moved)' })
+  @ApiProperty({
+    example: 'n1',
+    nullable: true,
+    type: String,
+    description: 'Null: no live owner (being moved)',
+  })
   owner: string | null;
   @ApiProperty({ example: 3, description: 'Grows by one each time the session changes hands' }) epoch: number;
   @ApiProperty({ example: 120000, description: 'Since the current owner took it (ms)' }) leaseAgeMs: number;

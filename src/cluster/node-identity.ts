@@ -35,7 +35,9 @@ export class NodeIdentity {
   /** `NODE_URL`, else this machine's name and the port the server listens on (null until it listens). */
   get url(): string | null {
     if (this.config.NODE_URL) return this.config.NODE_URL.replace(/\/+$/, '');
-    const server = this.http.httpAdapter?.getHttpServer?.() as { address?: () => AddressInfo | string | null };
+    const server = this.http.httpAdapter?.getHttpServer?.() as {
+      address?: () => AddressInfo | string | null;
+    };
     const address = server?.address?.();
     if (!address || typeof address === 'string') return null;
     const host = ['0.0.0.0', '::'].includes(this.config.HOST) ? os.hostname() : this.config.HOST;

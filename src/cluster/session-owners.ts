@@ -3,9 +3,7 @@
  * (its lease expired and no node has taken it yet, or it is being moved).
  */
 export type SessionLocation =
-  | { kind: 'local' }
-  | { kind: 'remote'; node: string; url: string }
-  | { kind: 'none' };
+  { kind: 'local' } | { kind: 'remote'; node: string; url: string } | { kind: 'none' };
 
 /**
  * Which node owns a session. A single gateway (SQLite, or PostgreSQL without other nodes) owns every session;

@@ -12,7 +12,9 @@ export class ClusterConfig extends MediaConfig {
   @Transform(toOptionalString)
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'NODE_ID must be 1-63 letters, digits, ".", "_" or "-"' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+    message: 'NODE_ID must be 1-63 letters, digits, ".", "_" or "-"',
+  })
   NODE_ID?: string;
 
   /** The URL other nodes reach this one at (calls that need the session's live connection are forwarded there). */

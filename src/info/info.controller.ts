@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedRespo
 import { ErrorResponse } from '../common/errors/error-response';
 import { AppConfig } from '../config/app-config';
 import { EVENT_TYPES } from '../events/domain-event';
+import { SessionOwners } from '../cluster/session-owners';
 
 const pkg = require('../../package.json') as { name: string; version: string };
 
@@ -28,12 +29,22 @@ export class InfoResponse {
     description: 'The database engine (SQLite by default, PostgreSQL with DATABASE_URL); never its location',
   })
   database: 'sqlite' | 'postgres';
+  @ApiProperty({
+    example: 'n1',
+    nullable: true,
+    type: String,
+    description: 'On PostgreSQL, this node of the cluster (see GET /api/cluster); null on SQLite',
+  })
+  node: string | null;
 }
 
 @ApiTags('info')
 @Controller('api/info')
 export class InfoController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly owners: SessionOwners,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Gateway version and mode; also a cheap way to check that an API key works' })
@@ -48,6 +59,7 @@ export class InfoController {
       serverTime: new Date().toISOString(),
       webhookEvents: [...EVENT_TYPES],
       database: this.config.database.engine,
+      node: this.owners.nodeId,
     };
   }
 }

@@ -110,6 +110,8 @@ function renderStatus() {
     );
   }
   if (s && s.reason && s.status !== 'connected') detail.push(t('status.reason', { reason: s.reason }));
+  // In a cluster, the node that runs the session (null on a single gateway).
+  if (s && s.owner) detail.push(t('status.owner', { node: s.owner }));
   $('#status-detail').textContent = detail.join(' — ');
 }
 
@@ -263,7 +265,7 @@ export function onSessionEvent(name, event) {
   if (name === 'session.status') {
     const d = event.data || {};
     const next = {
-      ...(known || { id, name: null, qr: null, queueDepth: 0 }),
+      ...(known || { id, name: null, qr: null, queueDepth: 0, owner: null }),
       status: d.status,
       connected: d.status === 'connected',
       reason: d.reason ?? null,

@@ -63,7 +63,10 @@ describe('web console: webhook endpoints and auto-reply rules (headless Chromium
 
     hook.status = 200;
     await page.click(`${failed} [data-testid="delivery-retry"]`);
-    await page.waitForSelector(`${item} li[data-testid="delivery"][data-id="${failedId}"][data-status="delivered"]`, WAIT);
+    await page.waitForSelector(
+      `${item} li[data-testid="delivery"][data-id="${failedId}"][data-status="delivered"]`,
+      WAIT,
+    );
     // A success clears it.
     await page.waitForSelector(`${item}[data-failing="false"]`, WAIT);
     expect(await page.$(`${item} [data-testid="webhook-state"]`)).toBeNull();

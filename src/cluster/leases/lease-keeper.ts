@@ -4,7 +4,12 @@ import { AppConfig } from '../../config/app-config';
 import { all, SqlDatabase } from '../../database/sql/sql';
 import { SessionHosting } from '../../whatsapp/sessions/session-hosting';
 import { ClusterBus, ClusterSignal } from '../cluster-bus';
-import { CLUSTER_ADOPTING, CLUSTER_QUEUE, CLUSTER_QUEUED_ELSEWHERE, ClusterSessionEvent } from '../cluster-events';
+import {
+  CLUSTER_ADOPTING,
+  CLUSTER_QUEUE,
+  CLUSTER_QUEUED_ELSEWHERE,
+  ClusterSessionEvent,
+} from '../cluster-events';
 import { NodeIdentity } from '../node-identity';
 import { LeaseStore } from './lease.store';
 import { LeaseTable } from './lease-table';
@@ -69,7 +74,9 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     await this.manager.closeAll();
-    await Promise.allSettled(this.table.heldSessions().map((l) => this.store.release(l.sessionId, this.identity.id, l.epoch)));
+    await Promise.allSettled(
+      this.table.heldSessions().map((l) => this.store.release(l.sessionId, this.identity.id, l.epoch)),
+    );
     for (const l of this.table.heldSessions()) this.table.drop(l.sessionId);
     await this.store.stopped(this.identity.id).catch(() => undefined);
     this.bus.notify({ t: 'placement' });
@@ -82,7 +89,13 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     if (epoch === null) throw new Error(`session ${sessionId} is not owned by this node`);
     this.table.drop(sessionId);
     await this.manager.relinquish(sessionId);
-    const moved = await this.store.transfer(sessionId, this.identity.id, epoch, node, this.config.CLUSTER_LEASE_MS);
+    const moved = await this.store.transfer(
+      sessionId,
+      this.identity.id,
+      epoch,
+      node,
+      this.config.CLUSTER_LEASE_MS,
+    );
     if (moved === null) this.logger.warn(`[${sessionId}] the lease changed hands during the move`);
     this.bus.notify({ t: 'leases', node });
     this.logger.log(`[${sessionId}] moved to node ${node}`);
@@ -97,7 +110,8 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   private every(ms: number, task: () => Promise<void>): void {
     const timer = setInterval(() => {
-      if (!this.stopping) void task().catch((err) => this.logger.warn(`cluster task failed: ${(err as Error).message}`));
+      if (!this.stopping)
+        void task().catch((err) => this.logger.warn(`cluster task failed: ${(err as Error).message}`));
     }, ms);
     timer.unref();
     this.timers.push(timer);
@@ -106,7 +120,8 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
   private onSignal(signal: ClusterSignal): void {
     if (this.stopping) return;
     if (signal.t === 'placement') void this.place().catch(() => undefined);
-    else if (signal.t === 'leases' && signal.node === this.identity.id) void this.renew().catch(() => undefined);
+    else if (signal.t === 'leases' && signal.node === this.identity.id)
+      void this.renew().catch(() => undefined);
     else if (signal.t === 'queue' && this.table.holds(signal.session))
       this.emitter.emit(CLUSTER_QUEUE, { session: signal.session });
   }
@@ -137,7 +152,8 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
       else await this.lose(l.sessionId, 'its lease was taken or ended');
     }
     for (const l of await this.store.held(this.identity.id)) {
-      if (this.table.epochOf(l.sessionId) === null && !this.stopping) await this.adopt(l.sessionId, l.epoch, sentAt);
+      if (this.table.epochOf(l.sessionId) === null && !this.stopping)
+        await this.adopt(l.sessionId, l.epoch, sentAt);
     }
     await this.wakeQueues();
   }
@@ -145,9 +161,12 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
   /** The polling side of queue signals: owned sessions with queued sends are drained. */
   private async wakeQueues(): Promise<void> {
     const rows = await this.sql.read(() =>
-      all<{ sessionId: string }>(`SELECT DISTINCT session_id AS "sessionId" FROM messages WHERE status = 'queued'`),
+      all<{ sessionId: string }>(
+        `SELECT DISTINCT session_id AS "sessionId" FROM messages WHERE status = 'queued'`,
+      ),
     );
-    for (const { sessionId } of rows) if (this.table.holds(sessionId)) this.emitter.emit(CLUSTER_QUEUE, { session: sessionId });
+    for (const { sessionId } of rows)
+      if (this.table.holds(sessionId)) this.emitter.emit(CLUSTER_QUEUE, { session: sessionId });
   }
 
   /** Leases past their local validity: the connection closes now, before the table lets another node take it. */

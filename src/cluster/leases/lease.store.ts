@@ -74,7 +74,11 @@ export class LeaseStore {
   }
 
   /** Extends each lease still held at its epoch; answers those renewed (the others are lost). */
-  renew(nodeId: string, leases: { sessionId: string; epoch: number }[], leaseMs: number): Promise<Set<string>> {
+  renew(
+    nodeId: string,
+    leases: { sessionId: string; epoch: number }[],
+    leaseMs: number,
+  ): Promise<Set<string>> {
     return this.sql.read(function* () {
       const renewed = new Set<string>();
       for (const l of leases) {
@@ -110,7 +114,13 @@ export class LeaseStore {
   }
 
   /** Hands the lease to another node at once (a move): a new epoch for it. Answers that epoch, or null. */
-  transfer(sessionId: string, from: string, epoch: number, to: string, leaseMs: number): Promise<number | null> {
+  transfer(
+    sessionId: string,
+    from: string,
+    epoch: number,
+    to: string,
+    leaseMs: number,
+  ): Promise<number | null> {
     return this.sql
       .write(() =>
         get<{ epoch: unknown }>(

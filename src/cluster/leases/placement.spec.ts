@@ -87,7 +87,10 @@ describe('placementPlan', () => {
       leases: mine.map((s) => lease(s, 'n1')),
       sessions: mine,
     };
-    const plan = placementPlan(snapshot, { ...input('n1', mine), movable: (id) => id !== 's0' && id !== 's1' });
+    const plan = placementPlan(snapshot, {
+      ...input('n1', mine),
+      movable: (id) => id !== 's0' && id !== 's1',
+    });
     expect(plan.release).toHaveLength(1);
     expect(['s2', 's3']).toContain(plan.release[0]);
   });

@@ -32,7 +32,11 @@ export interface PlacementPlan {
  * compare-and-swap, so two nodes choosing the same session is harmless. The order is shuffled so that nodes
  * looking at once mostly choose different sessions.
  */
-export function placementPlan(snapshot: ClusterSnapshot, input: PlacementInput, random = Math.random): PlacementPlan {
+export function placementPlan(
+  snapshot: ClusterSnapshot,
+  input: PlacementInput,
+  random = Math.random,
+): PlacementPlan {
   const live = snapshot.nodes.filter(
     (n) => n.stoppedAt === null && snapshot.now - n.heartbeatAt < input.liveAfterMs,
   );
@@ -57,7 +61,10 @@ export function placementPlan(snapshot: ClusterSnapshot, input: PlacementInput, 
   const over = mine.size - (share + 1);
   const someoneHasRoom = [...load].some(([id, n]) => id !== input.nodeId && n < share);
   if (over > 0 && someoneHasRoom && free.length === 0) {
-    release = shuffle([...mine].filter((id) => sessions.has(id) && input.movable(id)), random).slice(0, over);
+    release = shuffle(
+      [...mine].filter((id) => sessions.has(id) && input.movable(id)),
+      random,
+    ).slice(0, over);
   }
   return { claim, release, share, owners };
 }

@@ -1,6 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
-import { CLUSTER_ADOPTING, CLUSTER_QUEUE, CLUSTER_QUEUED_ELSEWHERE, ClusterSessionEvent } from '../../cluster/cluster-events';
+import {
+  CLUSTER_ADOPTING,
+  CLUSTER_QUEUE,
+  CLUSTER_QUEUED_ELSEWHERE,
+  ClusterSessionEvent,
+} from '../../cluster/cluster-events';
 import { SessionFence } from '../../cluster/session-fence';
 import { DomainError } from '../../common/errors/domain-error';
 import type { EngineConnection } from '../../whatsapp/engine/whatsapp-engine';
@@ -115,7 +120,8 @@ export class MessageQueueService
       yield* fence.check(id);
       return yield* store.requeueSession(id);
     });
-    if (interrupted) this.logger.warn(`[${id}] ${interrupted} message(s) were mid-send on the previous owner; queued again`);
+    if (interrupted)
+      this.logger.warn(`[${id}] ${interrupted} message(s) were mid-send on the previous owner; queued again`);
     const counts = await store.pendingCounts();
     this.pending.set(id, counts.get(id) ?? 0);
   }

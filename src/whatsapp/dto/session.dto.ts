@@ -47,7 +47,8 @@ export class SessionView {
     example: 'n1',
     nullable: true,
     type: String,
-    description: 'In a cluster, the node that runs the session (null while it has no live owner); null on SQLite',
+    description:
+      'In a cluster, the node that runs the session (null while it has no live owner); null on SQLite',
   })
   owner: string | null;
   @ApiProperty() createdAt: string;

@@ -31,7 +31,9 @@ export class SessionsService {
   }
 
   list(): SessionView[] {
-    return this.manager.list().map((rt) => toSessionView(rt, this.queueDepth(rt.id), this.owners.ownerOf(rt.id)));
+    return this.manager
+      .list()
+      .map((rt) => toSessionView(rt, this.queueDepth(rt.id), this.owners.ownerOf(rt.id)));
   }
 
   private queueDepth(id: string): number {
