@@ -27,7 +27,6 @@ export abstract class SessionFence {
 /** The single gateway: it owns every session. */
 export class NoFence extends SessionFence {
   readonly clustered = false;
-  // eslint-disable-next-line require-yield
   *check(): Sql<void> {
     return;
   }
