@@ -92,12 +92,12 @@ export class TestCluster {
     return node;
   }
 
-  /** Running nodes, optionally without some (e.g. one about to be killed). */
+  /** Running, unfrozen nodes, optionally without some (e.g. one about to be killed). */
   running(except: string[] = []): GatewayNode[] {
-    return this.nodes.filter((n) => n.running && !except.includes(n.id));
+    return this.nodes.filter((n) => n.responsive && !except.includes(n.id));
   }
 
-  /** A running node to ask (the first). */
+  /** A running, unfrozen node to ask (the first). */
   anyNode(except: string[] = []): GatewayNode {
     const node = this.running(except)[0];
     if (!node) throw new Error('no node is running');
@@ -136,6 +136,20 @@ export class TestCluster {
   async owners(via?: GatewayNode): Promise<Record<string, string | null>> {
     const view = await this.view(via);
     return Object.fromEntries(view.sessions.map((s) => [s.id, s.owner]));
+  }
+
+  /** POST /api/sessions/:id/move {node} (needs the cluster core); expects 202. */
+  async move(id: string, to: string, via = this.anyNode()): Promise<void> {
+    const res = await via.post(`/api/sessions/${encodeURIComponent(id)}/move`, { node: to });
+    if (res.status !== 202) throw new Error(`move ${id} to ${to} via ${via.id}: ${res.status} ${res.text}`);
+  }
+
+  /** Waits until the session is owned by `node` (or by none, with null); answers the owners map. */
+  waitForOwner(id: string, node: string | null, opts: { timeoutMs?: number } = {}) {
+    return this.waitForOwners((o) => (o[id] ?? null) === node, {
+      ...opts,
+      what: `session ${id} to be owned by ${node ?? 'no node'}`,
+    });
   }
 
   /** Waits until `predicate` holds for the owners map; answers that map. */

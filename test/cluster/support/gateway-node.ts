@@ -8,6 +8,7 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 const MAIN = path.join(ROOT, 'src', 'main.ts');
 /** Lines of output kept per node (its log), the newest. */
 const MAX_LINES = 5000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface GatewayNodeOptions {
   id: string;
@@ -57,16 +58,23 @@ export class GatewayNode {
     return this.child?.pid;
   }
 
+  /** The process exists (it may be frozen). */
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Running and not frozen: it answers requests. */
+  get responsive(): boolean {
+    return this.running && !this.frozen;
+  }
+
+  /** With the test API key; a request to a frozen node fails after 30 s instead of hanging the test. */
   get(p: string): request.Test {
-    return request(this.url).get(p).set('X-API-Key', TEST_API_KEY);
+    return request(this.url).get(p).set('X-API-Key', TEST_API_KEY).timeout(REQUEST_TIMEOUT_MS);
   }
 
   post(p: string, body: object = {}): request.Test {
-    return request(this.url).post(p).set('X-API-Key', TEST_API_KEY).send(body);
+    return request(this.url).post(p).set('X-API-Key', TEST_API_KEY).timeout(REQUEST_TIMEOUT_MS).send(body);
   }
 
   /** SIGKILL: no shutdown hook runs; its leases stay until they expire. */
