@@ -212,6 +212,8 @@ async function startNode(id, port, dist, shared) {
   const dataDir = path.join(DIR, id);
   const url = `http://127.0.0.1:${port}`;
   const node = start(id, process.execPath, [path.join(dist, 'main.js')], {
+    // The checkout's .env applies to the nodes too (webhook URL, limits...), except what a node must have here.
+    SANDBOX: 'false',
     HOST: '127.0.0.1',
     PORT: String(port),
     NODE_ID: id,

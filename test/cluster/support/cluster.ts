@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { closedPort } from '../../support/closed-port';
 import { freshPostgresDatabase, type TestDatabase } from '../../support/postgres';
@@ -182,6 +183,8 @@ export class TestCluster {
     await Promise.all(this.nodes.map((n) => n.kill()));
     await this.sandbox.stop();
     await this.db.drop();
+    for (const dir of [this.mediaDir, ...this.nodes.map((n) => n.env.DATA_DIR)])
+      fs.rmSync(dir, { recursive: true, force: true });
   }
 
   private nodeEnv(id: string, port: number): Record<string, string> {
@@ -194,6 +197,7 @@ export class TestCluster {
       NODE_ID: id,
       DATABASE_URL: this.db.url,
       DATA_DIR: dir,
+      SANDBOX: 'false',
       DATABASE_PATH: path.join(dir, 'app.db'),
       MEDIA_DIR: this.mediaDir,
       API_KEY: TEST_API_KEY,

@@ -114,7 +114,8 @@ export class GatewayNode {
 
   private async spawn(): Promise<void> {
     const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'swc-register.js'), MAIN], {
-      cwd: ROOT,
+      // Not the checkout: the gateway reads `.env` from its working directory, and a developer's must not apply.
+      cwd: this.opts.env.DATA_DIR ?? ROOT,
       env: { ...process.env, ...this.opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
