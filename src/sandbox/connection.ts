@@ -34,6 +34,13 @@ export class ClientConnection {
   private idCounter = 0;
   private readonly pending = new Map<string, (node: BinaryNode) => void>();
   private readonly handshakeTimer: NodeJS.Timeout;
+  private idleTimer?: NodeJS.Timeout;
+  /** When the last WebSocket frame came in (epoch ms). */
+  private lastFrameAt = Date.now();
+  /** Why the connection closed (see ConnectionRecord.reason); undefined while open or when the client closed it. */
+  closeReason?: string;
+  /** When the socket closed (epoch ms). */
+  closedAt?: number;
 
   constructor(
     private readonly ws: WebSocket,
@@ -43,12 +50,16 @@ export class ClientConnection {
     this.handshakeTimer = setTimeout(() => this.close('handshake timeout'), HANDSHAKE_TIMEOUT_MS);
     this.handshakeTimer.unref();
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      this.lastFrameAt = Date.now();
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
       this.queue = this.queue.then(() => this.receive(chunk));
     });
     ws.on('close', () => {
       this.closed = true;
+      this.closedAt ??= Date.now();
+      this.closeReason ??= 'closed by client';
       clearTimeout(this.handshakeTimer);
+      clearTimeout(this.idleTimer);
       for (const resolve of this.pending.values()) resolve({ tag: 'closed', attrs: {} });
       this.pending.clear();
       // Process every frame already received first: logout sends its iq and closes in the same tick.
@@ -95,14 +106,32 @@ export class ClientConnection {
   }
 
   /** Sends `<stream:error code=…>` (with an optional child) and closes, as the real server does. */
-  streamError(code: string, child?: BinaryNode): void {
+  streamError(code: string, child?: BinaryNode, reason = `stream error ${code}`): void {
     this.sendNode({ tag: 'stream:error', attrs: { code }, content: child ? [child] : undefined });
-    this.close(`stream error ${code}`);
+    this.close(reason);
+  }
+
+  /**
+   * Closes the connection once nothing came from the client for `ms`, as WhatsApp's servers drop a silent
+   * client. Baileys pings every `keepAliveIntervalMs`, so a live client with a shorter keep-alive stays.
+   */
+  watchIdle(ms: number): void {
+    const check = () => {
+      if (this.closed) return;
+      const silentFor = Date.now() - this.lastFrameAt;
+      if (silentFor >= ms) return this.close('idle');
+      this.idleTimer = setTimeout(check, ms - silentFor);
+      this.idleTimer.unref();
+    };
+    check();
   }
 
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.closeReason ??= reason;
+    this.closedAt ??= Date.now();
+    clearTimeout(this.idleTimer);
     this.log('debug', 'closing connection', { conn: this.id, reason });
     clearTimeout(this.handshakeTimer);
     // Give the last frame a moment to flush before the socket goes away.
@@ -111,8 +140,11 @@ export class ClientConnection {
   }
 
   /** Drops the TCP connection without any protocol goodbye. */
-  terminate(): void {
+  terminate(reason = 'dropped'): void {
+    this.closeReason ??= reason;
+    this.closedAt ??= Date.now();
     this.closed = true;
+    clearTimeout(this.idleTimer);
     this.ws.terminate();
   }
 

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { ClientVersion } from './client-version';
 import type { ClientConnection } from './connection';
+import type { ConnectionLog } from './connection-log';
 import type { MediaServer } from './media-server';
 import type { SandboxStore } from './sandbox-store';
 import type { SandboxLog } from './types';
@@ -15,6 +16,8 @@ export interface ResolvedOptions {
   qrRefs: number;
   /** Clients older than this are refused at login (405), as WhatsApp refuses outdated clients; null = any. */
   minVersion: ClientVersion | null;
+  /** A logged-in connection that sends nothing for this long is closed (`idle`); 0 = never. */
+  idleTimeoutMs: number;
 }
 
 /** The live connections of linked companions, keyed by account phone and device id. */
@@ -55,6 +58,8 @@ export class Registry {
 export interface SandboxContext {
   store: SandboxStore;
   registry: Registry;
+  /** Every logged-in connection per device, and overlapping logins (GET /connections). */
+  connections: ConnectionLog;
   media: MediaServer;
   events: EventEmitter;
   log: SandboxLog;

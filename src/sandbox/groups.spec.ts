@@ -25,7 +25,7 @@ function setup() {
     registry: new Registry(),
     events: new EventEmitter(),
     log: () => undefined,
-    options: { receipts: false, qrRefs: 6, minVersion: null },
+    options: { receipts: false, qrRefs: 6, minVersion: null, idleTimeoutMs: 0 },
   } as unknown as SandboxContext;
   return { groups: new Groups(ctx, delivery), store, account, notifications };
 }

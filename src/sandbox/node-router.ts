@@ -71,8 +71,14 @@ export class NodeRouter implements ConnectionHandlers {
     conn.context.role = 'companion';
     conn.context.companion = { account, companion } satisfies CompanionContext;
     const previous = this.ctx.registry.set(account.phone, deviceId, conn);
+    const overlap = this.ctx.connections.opened(conn, account.phone, deviceId, !!previous?.isOpen);
+    if (overlap) {
+      this.ctx.log('warn', 'device logged in while still connected', { ...overlap, conn: conn.id });
+      this.ctx.events.emit('overlap', overlap);
+    }
     // Another socket with the same creds: the older one is replaced, as WhatsApp does (Baileys maps it to 440).
-    previous?.streamError('440', { tag: 'conflict', attrs: { type: 'replaced' } });
+    previous?.streamError('440', { tag: 'conflict', attrs: { type: 'replaced' } }, 'replaced');
+    if (this.ctx.options.idleTimeoutMs > 0) conn.watchIdle(this.ctx.options.idleTimeoutMs);
     conn.sendNode({
       tag: 'success',
       attrs: {
@@ -114,6 +120,7 @@ export class NodeRouter implements ConnectionHandlers {
 
   onClose(conn: ClientConnection): void {
     this.pairing.onClose(conn);
+    this.ctx.connections.closed(conn);
     const linked = conn.context.companion as CompanionContext | undefined;
     if (!linked) return;
     const { account, companion } = linked;

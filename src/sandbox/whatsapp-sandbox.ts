@@ -7,6 +7,7 @@ import type { Agent as UndiciAgent } from 'undici';
 import { WebSocketServer } from 'ws';
 import { parseClientVersion } from './client-version';
 import { ClientConnection } from './connection';
+import { ConnectionLog, type ConnectionsView } from './connection-log';
 import { ContactActivity, type ContactPresence } from './contact-activity';
 import { ContactProfiles } from './contact-profile';
 import { installSignalConsoleFilter } from '../common/logging/signal-console-filter';
@@ -44,6 +45,11 @@ export interface SandboxOptions {
   qrRefs?: number;
   /** Refuse clients older than this WhatsApp Web version (`2.3000.1`) with a 405 at login, as WhatsApp does. */
   minVersion?: string;
+  /**
+   * Close a logged-in connection that sends nothing for this long (reason `idle`), as WhatsApp's servers drop
+   * a silent client; 0 or omitted: never.
+   */
+  idleTimeoutMs?: number;
   log?: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
   /** Drop libsignal's console dumps of session objects (they hold private keys); default true. */
   silenceSignalLogs?: boolean;
@@ -159,11 +165,13 @@ export class WhatsAppSandbox {
       media,
       log,
       registry: new Registry(),
+      connections: new ConnectionLog(),
       events: this.events,
       options: {
         receipts: opts.receipts === undefined ? { deliveredAfterMs: 300, readAfterMs: 800 } : opts.receipts,
         qrRefs: opts.qrRefs ?? 6,
         minVersion: opts.minVersion ? parseClientVersion(opts.minVersion) : null,
+        idleTimeoutMs: opts.idleTimeoutMs ?? 0,
       },
     };
     this.pairing = new Pairing(this.ctx);
@@ -229,7 +237,7 @@ export class WhatsAppSandbox {
   }
 
   async stop(): Promise<void> {
-    for (const conn of this.ctx.registry.all()) conn.terminate();
+    for (const conn of this.ctx.registry.all()) conn.terminate('sandbox stopped');
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.http.closeAllConnections();
@@ -483,6 +491,14 @@ export class WhatsAppSandbox {
 
   get minVersion(): string | null {
     return this.ctx.options.minVersion?.join('.') ?? null;
+  }
+
+  /**
+   * Every logged-in connection per linked device (opened, closed, why) and every login of a device whose
+   * previous connection was still open (`overlaps`; each also emits `overlap` on `events`). In memory only.
+   */
+  connections(): ConnectionsView {
+    return this.ctx.connections.view();
   }
 
   isConnected(account: string): boolean {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import type { ConnectionsView } from '../../src/sandbox/connection-log';
 import type { ContactPresence } from '../../src/sandbox/contact-activity';
 import type {
   AccountInfo,
@@ -28,6 +29,8 @@ export interface SandboxProcessOptions {
   controlPort?: number;
   /** The child's log level on its stderr (collected in `stderr`); default warn. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Close a logged-in connection silent for this long (`--idle-timeout-ms`); default 0: never. */
+  idleTimeoutMs?: number;
   /** How long to wait for the child to be ready (default 60 s: SWC compiles the sources first). */
   readyTimeoutMs?: number;
 }
@@ -81,6 +84,8 @@ export interface SandboxProcess {
   /** Resolves once the contact has at least `count` records; rejects at the deadline. */
   waitForReceived(contact: string, count: number, timeoutMs?: number): Promise<RecordedMessage[]>;
   accounts(): Promise<AccountInfo[]>;
+  /** Every logged-in connection per linked device, and the overlapping logins (WhatsAppSandbox.connections). */
+  connections(): Promise<ConnectionsView>;
   /** Per linked device of the account: the stanzas it has not acknowledged yet, oldest first. */
   deviceQueue(account: string): Promise<DeviceQueueView[]>;
   /** Manual receipts from a contact (with `receipts: false`). */
@@ -125,6 +130,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
   if (opts.stateFile) args.push('--state-file', opts.stateFile);
   if (opts.port) args.push('--port', String(opts.port));
   if (opts.controlPort) args.push('--control-port', String(opts.controlPort));
+  if (opts.idleTimeoutMs) args.push('--idle-timeout-ms', String(opts.idleTimeoutMs));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
@@ -192,6 +198,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
       return view.messages;
     },
     accounts: async () => (await call<{ accounts: AccountInfo[] }>('GET', '/accounts')).accounts,
+    connections: () => call<ConnectionsView>('GET', '/connections'),
     deviceQueue: async (account) =>
       (await call<{ devices: DeviceQueueView[] }>('GET', `/device-queue?account=${q(account)}`)).devices,
     sendReceipt: async (contact, ids, type) => {

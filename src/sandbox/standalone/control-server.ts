@@ -95,6 +95,9 @@ export interface ReceivedView {
  * only once the state it reports or changed is in the state file, so a test that saw something can kill the
  * process and find it again after a restart. Routes:
  *   GET  /accounts                               -> {accounts: AccountInfo[]}
+ *   GET  /connections                            -> ConnectionsView: per linked device its logged-in connections
+ *                                                   {openedAt, closedAt, reason}, and overlaps {deviceJid, at}
+ *                                                   (a login while the device's previous connection was open)
  *   GET  /device-queue?account=                  -> {devices: DeviceQueueView[]} (what each device has not acked)
  *   GET  /received?contact=                      -> ReceivedView
  *   GET  /contact?contact=                       -> ContactRecord (receipts for its messages, chat states sent
@@ -170,6 +173,7 @@ async function route(sandbox: WhatsAppSandbox, req: http.IncomingMessage): Promi
   const key = `${req.method} ${url.pathname}`;
   const query = Object.fromEntries(url.searchParams) as Body;
   if (key === 'GET /accounts') return { accounts: sandbox.accounts() };
+  if (key === 'GET /connections') return sandbox.connections();
   if (key === 'GET /device-queue') {
     const devices = sandbox.deviceQueue(str(query, 'account'));
     await sandbox.persisted();

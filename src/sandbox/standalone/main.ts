@@ -6,6 +6,8 @@
  *   --control-port N      control API port (default: a free one)
  *   --receipts off|D,R    contacts' automatic receipts: off, or delivered/read after D/R ms (default 300,800)
  *   --log-level LEVEL     debug|info|warn|error on stderr (default warn)
+ *   --idle-timeout-ms N   close a logged-in connection that sent nothing for N ms, as WhatsApp does (default 0:
+ *                         never)
  * When ready it prints one JSON line on stdout: {wsUrl, control, tlsCa, mediaHost, pid}. SIGTERM/SIGINT stop it
  * cleanly (the state file is written first). The control API is described in control-server.ts.
  */
@@ -34,11 +36,16 @@ async function main(): Promise<void> {
       'control-port': { type: 'string' },
       receipts: { type: 'string' },
       'log-level': { type: 'string' },
+      'idle-timeout-ms': { type: 'string' },
     },
   });
   const minLevel = LEVELS.indexOf((values['log-level'] ?? 'warn') as LogLevel);
   if (minLevel < 0) throw new Error(`--log-level must be one of ${LEVELS.join(', ')}`);
+  const idleTimeoutMs = Number(values['idle-timeout-ms'] ?? 0);
+  if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs < 0)
+    throw new Error(`--idle-timeout-ms must be a whole number of ms, got "${values['idle-timeout-ms']}"`);
   const sandbox = await WhatsAppSandbox.start({
+    idleTimeoutMs,
     host: '127.0.0.1',
     port: Number(values.port ?? 0),
     stateFile: values['state-file'],
