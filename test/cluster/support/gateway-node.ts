@@ -73,6 +73,10 @@ export class GatewayNode {
     return request(this.url).get(p).set('X-API-Key', TEST_API_KEY).timeout(REQUEST_TIMEOUT_MS);
   }
 
+  delete(p: string): request.Test {
+    return request(this.url).delete(p).set('X-API-Key', TEST_API_KEY).timeout(REQUEST_TIMEOUT_MS);
+  }
+
   post(p: string, body: object = {}): request.Test {
     return request(this.url).post(p).set('X-API-Key', TEST_API_KEY).timeout(REQUEST_TIMEOUT_MS).send(body);
   }
