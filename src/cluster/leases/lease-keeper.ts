@@ -160,13 +160,20 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** The polling side of queue signals: owned sessions with queued sends are drained. */
   private async wakeQueues(): Promise<void> {
-    const rows = await this.sql.read(() =>
-      all<{ sessionId: string }>(
-        `SELECT DISTINCT session_id AS "sessionId" FROM messages WHERE status = 'queued'`,
-      ),
-    );
-    for (const { sessionId } of rows)
-      if (this.table.holds(sessionId)) this.emitter.emit(CLUSTER_QUEUE, { session: sessionId });
+    const held = this.table.heldSessions().map((l) => l.sessionId);
+    for (let i = 0; i < held.length; i += 200) {
+      const chunk = held.slice(i, i + 200);
+      // One index range per session (session_id, status, seq), not a scan of every queued row.
+      const rows = await this.sql.read(() =>
+        all<{ sessionId: string }>(
+          `SELECT DISTINCT session_id AS "sessionId" FROM messages
+            WHERE session_id IN (${chunk.map(() => '?').join(',')}) AND status = 'queued'`,
+          chunk,
+        ),
+      );
+      for (const { sessionId } of rows)
+        if (this.table.holds(sessionId)) this.emitter.emit(CLUSTER_QUEUE, { session: sessionId });
+    }
   }
 
   /** Leases past their local validity: the connection closes now, before the table lets another node take it. */

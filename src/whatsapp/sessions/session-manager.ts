@@ -194,6 +194,11 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     return [...this.runtimes.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
+  /** Whether the session exists: known here, or (in a cluster) just created by another node. */
+  async exists(id: string): Promise<boolean> {
+    return this.runtimes.has(id) || (await this.store.exists(id));
+  }
+
   /** Creates the record (if new) and starts the session. */
   async create(id: string): Promise<SessionRuntime> {
     await this.store.ensure(id);

@@ -41,7 +41,7 @@ export class SessionsService {
   }
 
   async create(id: string): Promise<SessionView> {
-    if (this.manager.has(id))
+    if (await this.manager.exists(id))
       throw new ConflictError('Session exists', `A session with id "${id}" already exists`);
     await this.manager.create(id);
     return this.view(id);
