@@ -120,6 +120,32 @@ describe('cluster: three nodes, leases, failover without a rescan', () => {
     expect(removed.status).toBe(204);
   });
 
+  it('moves a session on request, through a node that does not own it, without a QR', async () => {
+    const session = linked[0].id;
+    const from = (await cluster.owners())[session]!;
+    const [to, via] = ['n1', 'n2', 'n3'].filter((n) => n !== from);
+    const epoch = (await cluster.view()).sessions.find((s) => s.id === session)!.epoch;
+    await cluster.move(session, to, cluster.node(via));
+    await cluster.waitForOwner(session, to);
+    await cluster.waitConnected([session]);
+    const after = (await cluster.view()).sessions.find((s) => s.id === session)!;
+    expect(after.epoch).toBeGreaterThan(epoch);
+    // It works on its new node: a send accepted by the old owner goes out once.
+    const dest = contact();
+    const res = await cluster
+      .node(from)
+      .post(`/api/sessions/${session}/messages`, { to: dest, type: 'text', text: 'moved' });
+    expect(res.status).toBe(202);
+    const [got] = await cluster.sandbox.waitForReceived(dest, 1, 30_000);
+    expect(got.id).toBe(res.body.waMessageId);
+    // Moving to a node that is not there, or to where it already is, is refused with a reason.
+    const unknown = await cluster.node(via).post(`/api/sessions/${session}/move`, { node: 'n9' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ error: 'Unknown node' });
+    const same = await cluster.node(via).post(`/api/sessions/${session}/move`, { node: to });
+    expect(same.status).toBe(409);
+  });
+
   it('kill -9 of a node during a send burst and an inbound burst: its sessions connect elsewhere, nothing lost or doubled', async () => {
     const victim = cluster.node('n2');
     const victims = await owned('n2');

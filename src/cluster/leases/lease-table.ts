@@ -114,7 +114,8 @@ export class LeaseTable implements SessionFence, SessionOwnership, SessionOwners
   /** A session created here is taken at once when this node is below its fair share (placement decides otherwise). */
   async created(sessionId: string): Promise<void> {
     if (!this.clustered || this.held.has(sessionId)) return;
-    if (this.count < Math.min(this.identity.maxSessions, this.share)) {
+    // Up to one above the share (placement gives back only beyond that): the new session counts as well.
+    if (this.count < Math.min(this.identity.maxSessions, this.share + 1)) {
       const sentAt = performance.now();
       const epoch = await this.store.claim(sessionId, this.identity.id, this.config.CLUSTER_LEASE_MS);
       if (epoch !== null) this.grant(sessionId, epoch, sentAt);
