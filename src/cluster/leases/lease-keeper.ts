@@ -73,11 +73,16 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.table.clustered) return;
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
-    await this.manager.closeAll();
+    // Each session is handed over as soon as its own connection has closed, not once all of them have.
     await Promise.allSettled(
-      this.table.heldSessions().map((l) => this.store.release(l.sessionId, this.identity.id, l.epoch)),
+      this.table.heldSessions().map(async (l) => {
+        await this.manager.relinquish(l.sessionId);
+        this.table.drop(l.sessionId);
+        await this.store.release(l.sessionId, this.identity.id, l.epoch);
+        this.bus.notify({ t: 'placement' });
+      }),
     );
-    for (const l of this.table.heldSessions()) this.table.drop(l.sessionId);
+    await this.manager.closeAll();
     await this.store.stopped(this.identity.id).catch(() => undefined);
     this.bus.notify({ t: 'placement' });
     await this.bus.stop();

@@ -1,7 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import type { PostgresSettings } from '../../config/database-settings';
 import { describeDatabaseError } from '../postgres/describe-database-error';
-import { POSTGRES_ONLY_TABLES } from '../postgres/migrations';
+import { CLUSTER_STATE_TABLES, POSTGRES_ONLY_TABLES } from '../postgres/migrations';
 import { migrateUnderLock, postgresDataSourceOptions } from '../postgres/postgres-options';
 import { copyOrder } from './copy-order';
 import { CountMismatch, MigrationRefused } from './migration-errors';
@@ -90,7 +90,7 @@ export async function migrateToPostgres(options: MigrateToPostgresOptions): Prom
 /** Inside the target's transaction: checks it is empty, copies every table, checks the counts, moves sequences. */
 async function copyAll(source: SqliteSource, runner: QueryRunner, batchSize: number): Promise<TableCount[]> {
   const target = await targetColumns(runner);
-  const tables = source.tables();
+  const tables = source.tables().filter((t) => !CLUSTER_STATE_TABLES.includes(t.name));
   const plans = new Map<string, TablePlan>();
   const problems: string[] = [];
   for (const table of tables) {
@@ -146,7 +146,10 @@ async function copyAll(source: SqliteSource, runner: QueryRunner, batchSize: num
   return counts;
 }
 
-/** The target's columns per table (the tables of its current schema; TypeORM's own and POSTGRES_ONLY_TABLES left out). */
+/**
+ * The target's columns per table (the tables of its current schema; TypeORM's own, POSTGRES_ONLY_TABLES and
+ * CLUSTER_STATE_TABLES left out).
+ */
 async function targetColumns(runner: QueryRunner): Promise<Map<string, TargetColumn[]>> {
   const rows: { table_name: string; column_name: string; data_type: string; identity: boolean }[] =
     await runner.query(
@@ -157,7 +160,7 @@ async function targetColumns(runner: QueryRunner): Promise<Map<string, TargetCol
       WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
         AND c.table_name NOT IN ('migrations', 'typeorm_metadata') AND c.table_name <> ALL($1)
       ORDER BY c.table_name, c.ordinal_position`,
-      [POSTGRES_ONLY_TABLES],
+      [[...POSTGRES_ONLY_TABLES, ...CLUSTER_STATE_TABLES]],
     );
   const tables = new Map<string, TargetColumn[]>();
   for (const r of rows) {

@@ -30,3 +30,9 @@ export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
 
 /** Tables of PostgreSQL that SQLite does not have: not gateway data (never copied, compared or backed up as such). */
 export const POSTGRES_ONLY_TABLES: readonly string[] = [SOCKET_IO_ATTACHMENTS];
+
+/**
+ * Tables of the cluster's live state (nodes and their heartbeats, session leases): never copied from SQLite,
+ * where they are always empty (one process owns every session), and rebuilt by the nodes as they start.
+ */
+export const CLUSTER_STATE_TABLES: readonly string[] = ['cluster_nodes', 'session_leases'];
