@@ -139,16 +139,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       const rt = this.runtimes.get(id);
       if (!rt) return;
       rt.clearReconnect();
-      const conn = rt.conn;
-      if (conn) {
-        rt.intent = 'stop';
-        conn.end();
-        await rt.waitForClose(5000);
-        if (rt.conn === conn) {
-          rt.conn = null;
-          rt.generation++;
-        }
-      }
+      await this.closeConnection(rt);
       rt.qr = null;
       rt.status = 'disconnected';
       rt.reason = 'Owned by another node';
@@ -404,16 +395,26 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       }
       return;
     }
-    rt.intent = 'stop';
-    conn.end();
-    await rt.waitForClose(5000);
-    if (rt.conn === conn) {
-      // The engine never reported the close; forget the connection anyway so the session can start again.
-      rt.conn = null;
-      rt.generation++;
+    if (!(await this.closeConnection(rt))) {
       this.logger.log(`[${id}] stopped (the connection did not confirm its close)`);
       this.setStatus(rt, 'disconnected', 'Stopped');
     }
+  }
+
+  /**
+   * Closes the open connection on request (no reconnect) and waits for its close; answers false when the engine
+   * never reported it (the connection is forgotten anyway, so the session can start again).
+   */
+  private async closeConnection(rt: SessionRuntime): Promise<boolean> {
+    const conn = rt.conn;
+    if (!conn) return true;
+    rt.intent = 'stop';
+    conn.end();
+    await rt.waitForClose(5000);
+    if (rt.conn !== conn) return true;
+    rt.conn = null;
+    rt.generation++;
+    return false;
   }
 
   private onQr(rt: SessionRuntime, qr: string): void {
