@@ -7,6 +7,7 @@ import type { LinkedSession } from './support/linking';
 
 const LEASE_MS = 6000;
 const SESSIONS = 30;
+const N3_LEASE_MS = 60_000;
 
 /**
  * The cluster end to end: three gateway nodes as child processes on one PostgreSQL database, the sandbox in its
@@ -45,7 +46,13 @@ describe('cluster: three nodes, leases, failover without a rescan', () => {
 
   beforeAll(async () => {
     await hook.listen();
-    cluster = await TestCluster.start({ nodes: 3, leaseMs: LEASE_MS });
+    // n3 takes leases of a minute: when it leaves on SIGTERM, its sessions can only be elsewhere within the
+    // test's deadline because it handed them over, not because the leases ran out.
+    cluster = await TestCluster.start({
+      nodes: 3,
+      leaseMs: LEASE_MS,
+      nodeEnv: (id): Record<string, string> => (id === 'n3' ? { CLUSTER_LEASE_MS: String(N3_LEASE_MS) } : {}),
+    });
     await waitUntil(async () => (await cluster.view()).nodes.filter((n) => n.live).length === 3, {
       timeoutMs: 20_000,
       what: 'three live nodes',
@@ -281,15 +288,24 @@ describe('cluster: three nodes, leases, failover without a rescan', () => {
     });
   });
 
-  it('SIGTERM hands a node sessions over at once: connected elsewhere in under 5 s', async () => {
+  it('SIGTERM hands a node sessions over at once, long before its leases would run out', async () => {
     const leaving = cluster.node('n3');
     const sessions = await owned('n3');
     expect(sessions.length).toBeGreaterThan(0);
+    const before = await cluster.view();
+    for (const id of sessions)
+      expect(before.sessions.find((s) => s.id === id)!.expiresInMs).toBeGreaterThan(N3_LEASE_MS / 2);
     const started = Date.now();
-    // Timed from the signal to connected elsewhere; the node's own exit (its other shutdown work) may come later.
+    // From the signal to connected elsewhere; the node's own exit (its other shutdown work) may come later.
     const exited = leaving.stop();
     await movedAway(sessions, ['n3', 'n2']);
-    expect(Date.now() - started).toBeLessThan(5000);
+    const after = await cluster.view();
+    for (const id of sessions)
+      expect(after.sessions.find((s) => s.id === id)!.epoch).toBeGreaterThan(
+        before.sessions.find((s) => s.id === id)!.epoch,
+      );
+    // Measured, not asserted (see docs/BENCHMARKS.md): under 5 s on a quiet machine.
+    process.stdout.write(`SIGTERM hand-over of ${sessions.length} session(s): ${Date.now() - started} ms\n`);
     await exited;
   });
 });

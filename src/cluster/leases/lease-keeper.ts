@@ -52,7 +52,12 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     this.table.onCreated = () => this.bus.notify({ t: 'placement' });
     await this.manager.loaded;
     await this.heartbeat();
-    // This node's id held leases before this start: that process is gone, so they are taken back at once.
+    // Renewals and the watch run from the start: whatever this node takes below is renewed in time.
+    this.every(this.config.CLUSTER_RENEW_MS, () => this.renew());
+    this.every(this.config.CLUSTER_PLACEMENT_MS, () => this.place());
+    this.every(WATCH_MS, () => this.watch());
+    // This node's id held leases before this start: that process is gone, so they are taken back at once (with
+    // a new epoch, so anything it left running is fenced).
     for (const { sessionId } of await this.store.held(this.identity.id)) {
       const sentAt = performance.now();
       const epoch = await this.store.claim(sessionId, this.identity.id, this.config.CLUSTER_LEASE_MS, true);
@@ -60,9 +65,6 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     }
     await this.bus.start((signal) => this.onSignal(signal));
     await this.place();
-    this.every(this.config.CLUSTER_RENEW_MS, () => this.renew());
-    this.every(this.config.CLUSTER_PLACEMENT_MS, () => this.place());
-    this.every(WATCH_MS, () => this.watch());
     this.logger.log(
       `node ${this.identity.id} joined the cluster (${this.table.count} session(s) owned, up to ${this.identity.maxSessions})`,
     );
@@ -238,8 +240,11 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     this.table.grant(sessionId, epoch, sentAt);
     try {
       await this.emitter.emitAsync(CLUSTER_ADOPTING, { session: sessionId });
-      await this.manager.resume(sessionId);
       this.logger.log(`[${sessionId}] owned by this node (epoch ${epoch})`);
+      // Connections open side by side (placement takes a bounded batch per round), not one after another.
+      void this.manager.resume(sessionId).catch((err: Error) => {
+        this.logger.warn(`[${sessionId}] could not be opened here: ${err.message}`);
+      });
     } catch (err) {
       this.logger.warn(`[${sessionId}] could not be taken over: ${(err as Error).message}`);
       this.table.drop(sessionId);
