@@ -56,6 +56,8 @@ interface Outcome {
   perSecond: number[];
   overlaps: number;
   allMs: number;
+  /** Time left on the victim's leases at the kill (GET /api/cluster just before it), ms. */
+  leftAtKill: number[];
 }
 
 /** Kills `victim`, runs `recover`, and waits until every session is connected again (both sources). */
@@ -68,6 +70,9 @@ async function measure(
   timeoutMs: number,
 ): Promise<Outcome> {
   const watch = await statusWatch(watchOn);
+  const ids = new Set(sessions.map((s) => s.id));
+  const before = await cluster.view(watchOn[0]);
+  const leftAtKill = before.sessions.filter((s) => ids.has(s.id)).map((s) => s.expiresInMs);
   const killedAt = Date.now();
   await victim.kill();
   await recover();
@@ -85,12 +90,17 @@ async function measure(
     const logins = firstLoginAfter(view, killedAt);
     const mine = { ...view, devices: view.devices.filter((d) => devices.has(d.deviceJid)) };
     return {
-      events: sessions.filter((s) => watch.firstConnected.has(s.id)).map((s) => watch.firstConnected.get(s.id)! - killedAt),
+      events: sessions
+        .filter((s) => watch.firstConnected.has(s.id))
+        .map((s) => watch.firstConnected.get(s.id)! - killedAt),
       logins: sessions.filter((s) => logins.has(s.deviceJid)).map((s) => logins.get(s.deviceJid)!),
-      missing: sessions.filter((s) => !logins.has(s.deviceJid) || !watch.firstConnected.has(s.id)).map((s) => s.id),
+      missing: sessions
+        .filter((s) => !logins.has(s.deviceJid) || !watch.firstConnected.has(s.id))
+        .map((s) => s.id),
       perSecond: loginsPerSecond(mine, killedAt),
       overlaps: view.overlaps.filter((o) => o.at >= killedAt).length,
       allMs,
+      leftAtKill,
     };
   } finally {
     watch.close();
@@ -98,7 +108,9 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  console.log(`# Cluster failover: kill -9 of a node (${SESSIONS} sessions over three nodes, lease ${LEASE_MS} ms)\n`);
+  console.log(
+    `# Cluster failover: kill -9 of a node (${SESSIONS} sessions over three nodes, lease ${LEASE_MS} ms)\n`,
+  );
   console.log(`Machine: ${machineNote()}\n`);
   const { cluster, stop } = await startBenchCluster({ nodes: 3, ...SHIPPED_TIMINGS, leaseMs: LEASE_MS });
   try {
@@ -142,19 +154,37 @@ async function main(): Promise<void> {
     );
     const afterRestart = await cluster.owners();
     const stayed = sessions.filter((s) => afterRestart[s.id] === victim.id).length;
-    console.log(`baseline: restarted ${victim.id} answered /health after ${fmt(healthMs / 1000)} s; ${stayed} of ${sessions.length} sessions back on it`);
+    console.log(
+      `baseline: restarted ${victim.id} answered /health after ${fmt(healthMs / 1000)} s; ${stayed} of ${sessions.length} sessions back on it`,
+    );
     await cluster.waitConnected(ids, { timeoutMs: 120_000 });
     await sleep(5000);
 
     // Failover: the same node killed for good.
     const mine = sessions.filter((s) => afterRestart[s.id] === victim.id);
-    const failover = await measure(cluster, victim, mine, survivors, async () => undefined, LEASE_MS + 120_000);
+    const failover = await measure(
+      cluster,
+      victim,
+      mine,
+      survivors,
+      async () => undefined,
+      LEASE_MS + 120_000,
+    );
     const final = await cluster.owners();
     const elsewhere = mine.filter((s) => final[s.id] && final[s.id] !== victim.id).length;
 
     const row = (name: string, o: Outcome, xs: number[]) => {
       const s = summarize(xs);
-      return [name, s.n, fmt(s.p50 / 1000), fmt(s.p99 / 1000), fmt(s.max / 1000), o.missing.length, Math.max(0, ...o.perSecond), o.overlaps];
+      return [
+        name,
+        s.n,
+        fmt(s.p50 / 1000),
+        fmt(s.p99 / 1000),
+        fmt(s.max / 1000),
+        o.missing.length,
+        Math.max(0, ...o.perSecond),
+        o.overlaps,
+      ];
     };
     console.log(`\nTime from kill -9 to connected, per session (s):\n`);
     table(
@@ -167,12 +197,29 @@ async function main(): Promise<void> {
       ],
     );
     const p99 = summarize(failover.events).p99;
+    for (const [name, o] of [
+      ['baseline', restart],
+      ['failover', failover],
+    ] as const) {
+      const left = summarize(o.leftAtKill);
+      console.log(
+        `${name}: lease time left at the kill (s): min ${fmt(Math.min(...o.leftAtKill) / 1000)}, ` +
+          `p50 ${fmt(left.p50 / 1000)}, max ${fmt(left.max / 1000)}`,
+      );
+    }
+    for (const n of cluster.nodes) {
+      const lost = n.logLines('no longer owned by this node');
+      if (lost.length)
+        console.log(`${n.id} logged ${lost.length} lost lease(s), e.g. ${lost[0].slice(0, 300)}`);
+    }
     console.log(`failover logins per second from the kill: ${failover.perSecond.join(' ')}`);
     console.log(`baseline logins per second from the kill: ${restart.perSecond.join(' ')}`);
     console.log(`after the failover: ${elsewhere} of ${mine.length} sessions owned by a surviving node`);
     if (failover.missing.length) console.log(`never back: ${failover.missing.join(', ')}`);
     const ratio = summarize(failover.events).p50 / summarize(restart.events).p50;
-    console.log(`failover p50 / restart p50: ${fmt(ratio, 2)}x; failover p99 - lease: ${fmt((p99 - LEASE_MS) / 1000)} s`);
+    console.log(
+      `failover p50 / restart p50: ${fmt(ratio, 2)}x; failover p99 - lease: ${fmt((p99 - LEASE_MS) / 1000)} s`,
+    );
     console.log(
       `\np99 ${fmt(p99 / 1000)} s, target <= lease + 15 s = ${fmt((LEASE_MS + 15_000) / 1000)} s: ` +
         verdict(p99 <= LEASE_MS + 15_000 && failover.missing.length === 0),
