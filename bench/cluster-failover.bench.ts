@@ -24,12 +24,13 @@ import type { TestCluster } from '../test/cluster/support/cluster';
 import { TEST_API_KEY } from '../test/support/test-app';
 import { waitUntil } from '../test/support/wait';
 import { firstLoginAfter, loginsPerSecond, SHIPPED_TIMINGS, startBenchCluster } from './lib/cluster';
-import { machineNote, sleep } from './lib/processes';
+import { machineNote } from './lib/processes';
 import { fmt, summarize, table, verdict } from './lib/stats';
 
 const SESSIONS = Number(process.env.SESSIONS ?? 300);
 const LEASE_MS = Number(process.env.LEASE_MS ?? 30_000);
 const LINK_PARALLEL = Number(process.env.LINK_PARALLEL ?? 12);
+const RENEW_MS = SHIPPED_TIMINGS.renewMs!;
 
 /** Socket.IO clients on the given nodes; `connectedAt(id)`: when the first `connected` status arrived. */
 async function statusWatch(nodes: GatewayNode[]) {
@@ -158,7 +159,17 @@ async function main(): Promise<void> {
       `baseline: restarted ${victim.id} answered /health after ${fmt(healthMs / 1000)} s; ${stayed} of ${sessions.length} sessions back on it`,
     );
     await cluster.waitConnected(ids, { timeoutMs: 120_000 });
-    await sleep(5000);
+    // Steady state before the failover: the restarted node renews its leases (at a restart it reclaims them one
+    // by one before its renewal timer starts, so the first ones can be near their end for a while).
+    const victimIds = new Set(sessions.map((s) => s.id));
+    await waitUntil(
+      async () => {
+        const view = await cluster.view(survivors[0]);
+        const left = view.sessions.filter((s) => victimIds.has(s.id)).map((s) => s.expiresInMs);
+        return left.length === sessions.length && Math.min(...left) >= LEASE_MS - RENEW_MS - 3000;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: "the victim's leases renewed after its restart" },
+    );
 
     // Failover: the same node killed for good.
     const mine = sessions.filter((s) => afterRestart[s.id] === victim.id);
