@@ -15,6 +15,11 @@ import { LeaseStore } from './lease.store';
 import { LeaseTable } from './lease-table';
 import { placementPlan } from './placement';
 
+/** Rounds a session may stay without a live owner before any node with capacity takes it, share or not. */
+const OVERDUE_ROUNDS = 2;
+/** Rounds after taking overdue sessions during which this node gives none back. */
+const QUIET_ROUNDS = 10;
+
 /** How often the node checks, by its own clock, that its leases have not run out (ms). */
 const WATCH_MS = 200;
 
@@ -34,6 +39,8 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
   private placing: Promise<void> | null = null;
   private placeAgain = false;
   private renewing: Promise<void> | null = null;
+  private freeRounds = new Map<string, number>();
+  private roundsSinceOverdue = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly table: LeaseTable,
@@ -211,11 +218,19 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     await this.manager.refreshFromStore((id) => this.table.holds(id));
     const plan = placementPlan(snapshot, {
       nodeId: this.identity.id,
-      liveAfterMs: this.config.CLUSTER_LEASE_MS,
+      // Three missed heartbeats, or the lease lifetime if shorter.
+      liveAfterMs: Math.min(this.config.CLUSTER_LEASE_MS, 3 * this.config.CLUSTER_RENEW_MS),
       maxSessions: this.identity.maxSessions,
       mine: this.table.heldSessions().map((l) => l.sessionId),
       movable: (id) => this.manager.movable(id),
+      overdue: (id) => (this.freeRounds.get(id) ?? 0) >= OVERDUE_ROUNDS,
+      mayRelease: this.roundsSinceOverdue >= QUIET_ROUNDS,
     });
+    const late = plan.claim.some((id) => (this.freeRounds.get(id) ?? 0) >= OVERDUE_ROUNDS);
+    this.roundsSinceOverdue = late ? 0 : this.roundsSinceOverdue + 1;
+    // How many rounds in a row each session was seen without a live owner.
+    const free = snapshot.sessions.filter((id) => !plan.owners.has(id));
+    this.freeRounds = new Map(free.map((id) => [id, (this.freeRounds.get(id) ?? 0) + 1]));
     this.table.observed(plan.owners);
     this.table.share = plan.share;
     for (const sessionId of plan.claim) {
@@ -240,11 +255,8 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     this.table.grant(sessionId, epoch, sentAt);
     try {
       await this.emitter.emitAsync(CLUSTER_ADOPTING, { session: sessionId });
+      await this.manager.resume(sessionId);
       this.logger.log(`[${sessionId}] owned by this node (epoch ${epoch})`);
-      // Connections open side by side (placement takes a bounded batch per round), not one after another.
-      void this.manager.resume(sessionId).catch((err: Error) => {
-        this.logger.warn(`[${sessionId}] could not be opened here: ${err.message}`);
-      });
     } catch (err) {
       this.logger.warn(`[${sessionId}] could not be taken over: ${(err as Error).message}`);
       this.table.drop(sessionId);

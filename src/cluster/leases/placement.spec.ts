@@ -94,4 +94,22 @@ describe('placementPlan', () => {
     expect(plan.release).toHaveLength(1);
     expect(['s2', 's3']).toContain(plan.release[0]);
   });
+
+  it('takes sessions left without an owner for a while beyond its share, up to its capacity', () => {
+    const sessions = ids(12);
+    const snapshot: ClusterSnapshot = {
+      now: NOW,
+      // n1 believes n2 live (n2 judges liveness by a longer lease); n2 believes it has its share.
+      nodes: [node('n1'), node('n2'), node('n3', 20_000)],
+      leases: sessions.slice(0, 8).map((s) => lease(s, 'n1')),
+      sessions,
+    };
+    const fair = placementPlan(snapshot, input('n1', sessions.slice(0, 8)));
+    expect(fair.claim).toEqual([]);
+    const overdue = placementPlan(snapshot, {
+      ...input('n1', sessions.slice(0, 8), 10),
+      overdue: () => true,
+    });
+    expect(overdue.claim).toHaveLength(2);
+  });
 });

@@ -12,6 +12,14 @@ export interface PlacementInput {
   mine: string[];
   /** Whether a held session may be handed to another node now (not in the middle of a pairing). */
   movable: (sessionId: string) => boolean;
+  /**
+   * Whether a session has been without a live owner for a while (earlier rounds saw it free too): it is taken
+   * beyond the fair share, up to capacity. Nodes may disagree about which nodes are live (each judges by its
+   * own lease lifetime): the share alone could then leave a session with no node willing to take it.
+   */
+  overdue?: (sessionId: string) => boolean;
+  /** False right after this node took overdue sessions: giving sessions back then would only bounce them. */
+  mayRelease?: boolean;
 }
 
 export interface PlacementPlan {
@@ -55,12 +63,16 @@ export function placementPlan(
   const share = Math.max(1, Math.ceil(sessions.size / liveIds.size));
   const free = snapshot.sessions.filter((id) => !owners.has(id));
   const room = Math.min(input.maxSessions, share) - mine.size;
-  const claim = room > 0 ? shuffle(free, random).slice(0, Math.min(room, CLAIM_BATCH)) : [];
+  const fair = room > 0 ? shuffle(free, random).slice(0, Math.min(room, CLAIM_BATCH)) : [];
+  const taken = new Set(fair);
+  const spare = Math.min(input.maxSessions - mine.size - fair.length, CLAIM_BATCH - fair.length);
+  const late = spare > 0 ? free.filter((id) => !taken.has(id) && input.overdue?.(id)).slice(0, spare) : [];
+  const claim = [...fair, ...late];
 
   let release: string[] = [];
   const over = mine.size - (share + 1);
   const someoneHasRoom = [...load].some(([id, n]) => id !== input.nodeId && n < share);
-  if (over > 0 && someoneHasRoom && free.length === 0) {
+  if (over > 0 && someoneHasRoom && free.length === 0 && input.mayRelease !== false) {
     release = shuffle(
       [...mine].filter((id) => sessions.has(id) && input.movable(id)),
       random,
