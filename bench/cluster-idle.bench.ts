@@ -1,7 +1,8 @@
 /**
  * Cluster at idle: N linked idle sessions over three gateway nodes on one PostgreSQL (default N = 1,000).
  *
- * 1. Memory: VmRSS of each node (/proc/<pid>/status), median of 3 samples after a settle, with no session
+ * 1. Memory: RSS of each node after a forced GC in every thread (the build runs with --expose-gc and the
+ *    memory probe), median of 3 samples after a settle, with no session
  *    (baseline, same run, same processes) and with the N sessions spread by placement; per session = the RSS
  *    delta over the empty node / the sessions that node owns. Target: <= 1 MB RSS per session. The first
  *    sessions also pay one-time costs (Baileys' code paths loaded and compiled, heap growth), so the marginal
@@ -22,11 +23,11 @@ import {
   cpuMs,
   loginsPerSecond,
   openDevices,
-  rssBytes,
+  COMPILED_PROBED,
   SHIPPED_TIMINGS,
   startBenchCluster,
 } from './lib/cluster';
-import { machineNote, sleep } from './lib/processes';
+import { childMemory, machineNote, sleep } from './lib/processes';
 import { fmt, MB, median, table, verdict } from './lib/stats';
 
 const SESSIONS = Number(process.env.SESSIONS ?? 1000);
@@ -35,11 +36,12 @@ const IDLE_MS = Number(process.env.IDLE_MS ?? 30_000);
 const SETTLE_MS = Number(process.env.SETTLE_MS ?? 15_000);
 const MID = Number(process.env.MID ?? Math.max(50, Math.round(SESSIONS / 10)));
 
+/** RSS of each node after two forced GCs in all its threads (the memory probe), median of 3 samples. */
 async function sampleRss(cluster: TestCluster): Promise<Map<string, number>> {
   await sleep(SETTLE_MS);
   const samples = new Map<string, number[]>(cluster.nodes.map((n) => [n.id, []]));
   for (let i = 0; i < 3; i++) {
-    for (const n of cluster.nodes) samples.get(n.id)!.push(rssBytes(n.pid!));
+    for (const n of cluster.nodes) samples.get(n.id)!.push((await childMemory(n.process!)).rss);
     await sleep(2000);
   }
   return new Map([...samples].map(([id, v]) => [id, median(v)]));
@@ -75,7 +77,11 @@ async function ownedByNode(cluster: TestCluster): Promise<Map<string, number>> {
 
 async function main(): Promise<void> {
   console.log(`# Cluster at idle: ${SESSIONS} sessions over three nodes\n\nMachine: ${machineNote()}\n`);
-  const { cluster, stop } = await startBenchCluster({ nodes: 3, ...SHIPPED_TIMINGS });
+  const { cluster, stop } = await startBenchCluster({
+    nodes: 3,
+    ...SHIPPED_TIMINGS,
+    launch: COMPILED_PROBED,
+  });
   try {
     await waitUntil(async () => (await cluster.view()).nodes.filter((n) => n.live).length === 3, {
       timeoutMs: 30_000,

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { startTestPostgres, type TestPostgresServer } from '../../test/support/postgres-server';
 import { TestCluster, type ClusterOptions } from '../../test/cluster/support/cluster';
+import type { NodeLaunch } from '../../test/cluster/support/gateway-node';
 import type { ConnectionsView } from '../../src/sandbox/connection-log';
 
 /**
@@ -44,12 +46,16 @@ export const SHIPPED_TIMINGS: ClusterOptions = {
   env: { WA_RECONNECT_BASE_MS: '1000', WA_RECONNECT_MAX_MS: '60000' },
 };
 
-/** VmRSS of a process in bytes (Linux /proc). */
-export function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(m[1]) * 1024;
-}
+/**
+ * Nodes run as shipped (the build, `dist/main.js`; run `npm run build` first) with `--expose-gc` and the memory
+ * probe (bench/lib/mem-probe.js, over IPC: `childMemory(node.process)`), so RSS is read after a forced GC in
+ * every thread rather than with whatever garbage linking left.
+ */
+export const COMPILED_PROBED: NodeLaunch = {
+  entry: path.join(__dirname, '..', '..', 'dist', 'main.js'),
+  execArgv: ['--expose-gc', '-r', path.join(__dirname, 'mem-probe.js')],
+  ipc: true,
+};
 
 /** utime + stime of a process in ms (Linux /proc, clock ticks of 100 Hz). */
 export function cpuMs(pid: number): number {

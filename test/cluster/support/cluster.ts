@@ -5,7 +5,7 @@ import { freshPostgresDatabase, type TestDatabase } from '../../support/postgres
 import { startSandboxProcess, type SandboxProcess } from '../../support/sandbox-process';
 import { TEST_API_KEY, tempDir } from '../../support/test-app';
 import { waitUntil } from '../../support/wait';
-import { GatewayNode } from './gateway-node';
+import { GatewayNode, type NodeLaunch } from './gateway-node';
 import { linkSession, linkSessions, type LinkedSession } from './linking';
 
 /** `GET /api/cluster` of the cluster core (the contract this harness codes against). */
@@ -37,6 +37,8 @@ export interface ClusterOptions {
   /** More environment for every node (e.g. LOG_LEVEL: 'debug'), or per node. */
   env?: Record<string, string>;
   nodeEnv?: (id: string) => Record<string, string>;
+  /** How every node runs (default: the sources through SWC). */
+  launch?: NodeLaunch;
 }
 
 const DEFAULTS = { leaseMs: 6000, renewMs: 1000, placementMs: 500, keepAliveMs: 1000, idleTimeoutMs: 3000 };
@@ -82,7 +84,7 @@ export class TestCluster {
   async addNode(): Promise<GatewayNode> {
     const id = `n${this.nodes.length + 1}`;
     const port = await closedPort();
-    const node = await GatewayNode.start({ id, env: this.nodeEnv(id, port) });
+    const node = await GatewayNode.start({ id, env: this.nodeEnv(id, port), launch: this.opts.launch });
     this.nodes.push(node);
     return node;
   }

@@ -16,6 +16,18 @@ export interface GatewayNodeOptions {
   env: Record<string, string>;
   /** How long to wait for /health after a start (SWC compiles the sources first; default 90 s). */
   readyTimeoutMs?: number;
+  /** How the process runs (default: src/main.ts through SWC); benchmarks run the build. */
+  launch?: NodeLaunch;
+}
+
+/** Another way to run a node: e.g. the compiled `dist/main.js` with `--expose-gc` and an IPC channel. */
+export interface NodeLaunch {
+  /** The script to run (absolute path); without it, src/main.ts through scripts/swc-register.js. */
+  entry?: string;
+  /** Node flags before the script. */
+  execArgv?: string[];
+  /** Open an IPC channel to the child (see `process`). */
+  ipc?: boolean;
 }
 
 /**
@@ -56,6 +68,11 @@ export class GatewayNode {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** The running child process (for a launch with `ipc`: its channel). */
+  get process(): ChildProcess | undefined {
+    return this.child;
   }
 
   /** The process exists (it may be frozen). */
@@ -117,11 +134,15 @@ export class GatewayNode {
   }
 
   private async spawn(): Promise<void> {
-    const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'swc-register.js'), MAIN], {
+    const launch = this.opts.launch ?? {};
+    const script = launch.entry
+      ? [launch.entry]
+      : ['-r', path.join(ROOT, 'scripts', 'swc-register.js'), MAIN];
+    const child = spawn(process.execPath, [...(launch.execArgv ?? []), ...script], {
       // Not the checkout: the gateway reads `.env` from its working directory, and a developer's must not apply.
       cwd: this.opts.env.DATA_DIR ?? ROOT,
       env: { ...process.env, ...this.opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: launch.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     this.frozen = false;
