@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     let mid: { owned: number; rss: number } | undefined;
     // A link that does not complete is counted and reported, not fatal: the run goes on with the others.
     const failed: string[] = [];
+    const sessionOf = new Map<string, string>();
     try {
       for (let i = 0; i < ids.length; i += batch) {
         const chunk = ids.slice(i, i + batch);
@@ -112,12 +113,15 @@ async function main(): Promise<void> {
         const worker = async () => {
           while (next < chunk.length) {
             const id = chunk[next++];
-            await cluster.linkSession(id, { timeoutMs: 120_000 }).catch((err: Error) => {
-              failed.push(id);
-              console.log(`  ${id} failed: ${err.message}`);
-              for (const n of cluster.nodes)
-                for (const l of n.logLines(id).slice(-5)) console.log(`    ${n.id}: ${l.slice(0, 300)}`);
-            });
+            await cluster.linkSession(id, { timeoutMs: 120_000 }).then(
+              (linked) => sessionOf.set(linked.deviceJid, id),
+              (err: Error) => {
+                failed.push(id);
+                console.log(`  ${id} failed: ${err.message}`);
+                for (const n of cluster.nodes)
+                  for (const l of n.logLines(id).slice(-5)) console.log(`    ${n.id}: ${l.slice(0, 300)}`);
+              },
+            );
           }
         };
         await Promise.all(Array.from({ length: LINK_PARALLEL }, worker));
@@ -255,6 +259,17 @@ async function main(): Promise<void> {
     );
     console.log(`owners after the cold start: ${after.nodes.map((n) => `${n.id} ${n.sessions}`).join(', ')}`);
     console.log(`overlapping logins recorded by the sandbox: ${conns.overlaps.length}`);
+    // Each overlap with its device's connections, timed from the start of linking, and its session's log lines.
+    for (const o of conns.overlaps) {
+      const device = conns.devices.find((d) => d.deviceJid === o.deviceJid);
+      const session = sessionOf.get(o.deviceJid) ?? '?';
+      const rel = (ms: number | null) => (ms === null ? 'open' : `${fmt((ms - t0) / 1000)} s`);
+      console.log(`  ${session} (${o.deviceJid}) at ${rel(o.at)}; phases: cold start at ${rel(startedAt)}`);
+      for (const c of device?.connections ?? [])
+        console.log(`    connection ${rel(c.openedAt)} .. ${rel(c.closedAt)} (${c.reason ?? 'open'})`);
+      for (const n of cluster.nodes)
+        for (const l of n.logLines(session).slice(-10)) console.log(`    ${n.id}: ${l.slice(0, 300)}`);
+    }
     console.log(
       `\nRSS per session: ${fmt(perSession / MB, 2)} MB (target <= 1 MB): ${verdict(perSession <= MB)}`,
     );

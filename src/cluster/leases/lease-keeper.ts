@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { AppConfig } from '../../config/app-config';
+import { DomainError } from '../../common/errors/domain-error';
 import { all, SqlDatabase } from '../../database/sql/sql';
 import { SessionHosting } from '../../whatsapp/sessions/session-hosting';
 import { ClusterBus, ClusterSignal } from '../cluster-bus';
@@ -31,6 +32,17 @@ const WATCH_MS = 200;
  * interrupted sends are queued again), and its connection is closed as soon as the lease is lost, or is about to
  * run out without a renewal (before the table's expiry, so before any other node may take it).
  */
+/** A move whose connection here did not report its close: its lease runs out instead of being handed on. */
+export class ConnectionNotClosed extends DomainError {
+  constructor(sessionId: string) {
+    super(
+      503,
+      'Session is being moved',
+      `The connection of session "${sessionId}" did not report its close in time; another node takes the session once its lease runs out`,
+    );
+  }
+}
+
 @Injectable()
 export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LeaseKeeper.name);
@@ -85,8 +97,9 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     // Each session is handed over as soon as its own connection has closed, not once all of them have.
     await Promise.allSettled(
       this.table.heldSessions().map(async (l) => {
-        await this.manager.relinquish(l.sessionId);
+        const closed = await this.manager.relinquish(l.sessionId);
         this.table.drop(l.sessionId);
+        if (!this.mayHandOn(l.sessionId, closed)) return;
         await this.store.release(l.sessionId, this.identity.id, l.epoch);
         this.bus.notify({ t: 'placement' });
       }),
@@ -102,7 +115,8 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     const epoch = this.table.epochOf(sessionId);
     if (epoch === null) throw new Error(`session ${sessionId} is not owned by this node`);
     this.table.drop(sessionId);
-    await this.manager.relinquish(sessionId);
+    if (!this.mayHandOn(sessionId, await this.manager.relinquish(sessionId)))
+      throw new ConnectionNotClosed(sessionId);
     const moved = await this.store.transfer(
       sessionId,
       this.identity.id,
@@ -243,7 +257,7 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
       const epoch = this.table.epochOf(sessionId);
       if (epoch === null || this.stopping) continue;
       this.table.drop(sessionId);
-      await this.manager.relinquish(sessionId);
+      if (!this.mayHandOn(sessionId, await this.manager.relinquish(sessionId))) continue;
       await this.store.release(sessionId, this.identity.id, epoch);
       this.logger.log(`[${sessionId}] handed back for another node (this node holds more than its share)`);
     }
@@ -260,15 +274,29 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
     } catch (err) {
       this.logger.warn(`[${sessionId}] could not be taken over: ${(err as Error).message}`);
       this.table.drop(sessionId);
-      await this.manager.relinquish(sessionId).catch(() => undefined);
-      await this.store.release(sessionId, this.identity.id, epoch).catch(() => undefined);
+      const closed = await this.manager.relinquish(sessionId).catch(() => false);
+      if (this.mayHandOn(sessionId, closed))
+        await this.store.release(sessionId, this.identity.id, epoch).catch(() => undefined);
     }
+  }
+
+  /**
+   * Whether a session whose connection was just closed here may have its lease handed on: only once the close
+   * is known. Otherwise the lease is left to run out (nothing renews it now), so no node connects while this
+   * connection may still be open at WhatsApp.
+   */
+  private mayHandOn(sessionId: string, closed: boolean): boolean {
+    if (!closed)
+      this.logger.warn(
+        `[${sessionId}] its connection did not report its close in time: the lease is left to run out`,
+      );
+    return closed;
   }
 
   private async lose(sessionId: string, why: string): Promise<void> {
     if (this.table.epochOf(sessionId) === null) return;
     this.table.drop(sessionId);
     this.logger.warn(`[${sessionId}] no longer owned by this node (${why}): its connection closes`);
-    await this.manager.relinquish(sessionId);
+    await this.manager.relinquish(sessionId, { cut: true });
   }
 }

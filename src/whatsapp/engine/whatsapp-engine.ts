@@ -83,8 +83,11 @@ export interface EngineConnection {
   group<R extends GroupRequest>(request: R): Promise<GroupResult<R>>;
   /** Unlinks the device from the account (the phone shows it removed). */
   logout(): Promise<void>;
-  /** Closes without unlinking; `onClose` fires with kind `stopped`. */
-  end(): void;
+  /**
+   * Closes without unlinking; `onClose` fires with kind `stopped`. The server's closing handshake is given a
+   * moment; with `cut`, the socket is destroyed at once (a connection that must be gone now).
+   */
+  end(opts?: { cut?: boolean }): void;
   /** Milliseconds since the last frame arrived from WhatsApp (for the watchdog). */
   idleMs(): number;
   /** True once the account is linked (credentials carry an identity). */

@@ -22,8 +22,9 @@ export class SessionHosting {
     return this.manager.resume(id);
   }
 
-  relinquish(id: string): Promise<void> {
-    return this.manager.relinquish(id);
+  /** Closes the session's connection here; false if its close was never reported (see SessionManager). */
+  relinquish(id: string, opts?: { cut?: boolean }): Promise<boolean> {
+    return this.manager.relinquish(id, opts);
   }
 
   refreshFromStore(runsHere: (id: string) => boolean): Promise<void> {

@@ -132,17 +132,20 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   /**
    * In a cluster: this node no longer owns the session (moved, taken over, or the lease is running out). Its
    * connection closes without unlinking, and nothing about it is recorded or announced: that is its new
-   * owner's to do.
+   * owner's to do. Answers whether the connection is known to be closed: if its close was never reported, the
+   * caller must let the lease run out rather than hand it on. With `cut` the socket is destroyed at once
+   * (the lease is running out: no closing handshake is waited for).
    */
-  relinquish(id: string): Promise<void> {
+  relinquish(id: string, opts: { cut?: boolean } = {}): Promise<boolean> {
     return this.mutex.run(id, async () => {
       const rt = this.runtimes.get(id);
-      if (!rt) return;
+      if (!rt) return true;
       rt.clearReconnect();
-      await this.closeConnection(rt);
+      const closed = await this.closeConnection(rt, opts.cut);
       rt.qr = null;
       rt.status = 'disconnected';
       rt.reason = 'Owned by another node';
+      return closed;
     });
   }
 
@@ -405,11 +408,11 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
    * Closes the open connection on request (no reconnect) and waits for its close; answers false when the engine
    * never reported it (the connection is forgotten anyway, so the session can start again).
    */
-  private async closeConnection(rt: SessionRuntime): Promise<boolean> {
+  private async closeConnection(rt: SessionRuntime, cut = false): Promise<boolean> {
     const conn = rt.conn;
     if (!conn) return true;
     rt.intent = 'stop';
-    conn.end();
+    conn.end({ cut });
     await rt.waitForClose(5000);
     if (rt.conn !== conn) return true;
     rt.conn = null;

@@ -83,6 +83,17 @@ type SentMessage = SendResult & { payload?: string };
  */
 export const SERVER_ACK_TIMEOUT_MS = 30_000;
 
+/**
+ * How long a requested close may wait for the server's closing handshake before the socket is cut. Baileys'
+ * close waits for it (ws allows 30 s); a session handed to another node must be gone at WhatsApp before its
+ * lease is let go (a second open connection of one device is a "replaced" and a ban risk), so a busy server's
+ * late answer is not waited for.
+ */
+export const CLOSE_GRACE_MS = 2_000;
+
+/** What `end` needs of the ws socket under Baileys' WebSocketClient. */
+type RawSocket = { readyState: number; readonly CLOSED: number; terminate(): void };
+
 /** One Baileys socket. Never reused: after it closes the session asks the engine for a new one. */
 export class BaileysConnection implements EngineConnection {
   private intentional = false;
@@ -267,9 +278,17 @@ export class BaileysConnection implements EngineConnection {
     await this.sock.logout();
   }
 
-  end(): void {
+  end(opts: { cut?: boolean } = {}): void {
     this.intentional = true;
-    this.sock.end(undefined);
+    const raw = (this.sock.ws as unknown as { socket?: RawSocket | null }).socket;
+    void this.sock.end(undefined);
+    if (!raw) return;
+    // Destroying the socket ends the TCP connection at once; ws then reports the close and Baileys with it.
+    const cut = () => {
+      if (raw.readyState !== raw.CLOSED) raw.terminate();
+    };
+    if (opts.cut) cut();
+    else setTimeout(cut, CLOSE_GRACE_MS).unref();
   }
 
   idleMs(): number {

@@ -110,8 +110,8 @@ class ThreadConnection implements EngineConnection {
     return this.thread.call(this.cid, 'group', [request]);
   }
 
-  end(): void {
-    this.thread.post({ op: 'end', cid: this.cid });
+  end(opts?: { cut?: boolean }): void {
+    this.thread.post({ op: 'end', cid: this.cid, cut: opts?.cut });
   }
 
   idleMs(): number {

@@ -210,6 +210,6 @@ host.on('message', (message: ToEngine) => {
     case 'call':
       return answer(port, message.rid, () => call(connectionOf(message.cid), message.method, message.args));
     case 'end':
-      return connections.get(message.cid)?.end();
+      return connections.get(message.cid)?.end({ cut: message.cut });
   }
 });

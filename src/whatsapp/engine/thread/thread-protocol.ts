@@ -60,7 +60,7 @@ export interface ResultMessage {
 export type ToEngine =
   | { op: 'connect'; rid: number; cid: number; activity: SharedArrayBuffer; version?: WaVersion }
   | { op: 'call'; rid: number; cid: number; method: ConnectionMethod; args: unknown[] }
-  | { op: 'end'; cid: number }
+  | { op: 'end'; cid: number; cut?: boolean }
   /** The key writes posted with batch `kid` are committed (or failed, `error`). */
   | { op: 'keysStored'; kid: number; error?: WireError }
   | ResultMessage;
