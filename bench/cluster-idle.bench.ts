@@ -280,6 +280,10 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    // A node's failures that name no session (e.g. its engine thread) are shown whatever the outcome.
+    for (const n of cluster.nodes)
+      for (const l of n.output.filter((line) => /engine thread|uncaught|unhandled/i.test(line)).slice(-20))
+        console.log(`${n.id}: ${l.slice(0, 2000)}`);
     await stop();
   }
 }

@@ -69,7 +69,7 @@ class KeyCache {
 const cacheKey = (type: string, id: string) => `${type}/${id}`;
 
 export interface AuthStateOptions {
-  /** A key write that failed after `set` returned (see `keys.set`). */
+  /** A key write that failed after `set` returned (see `keys.set`), or a creds write that failed. */
   onWriteError?: (err: Error) => void;
 }
 
@@ -183,9 +183,12 @@ export async function makeAuthState(
       },
     },
   };
-  // Writes are chained so an older snapshot can never overwrite a newer one.
-  const saveCreds = () => {
-    writing = writing.then(() => store.writeCreds(serialize(state.creds)));
+  // Writes are chained so an older snapshot can never overwrite a newer one; a failed one does not stop the
+  // next (it writes the newest snapshot). A failure (e.g. a write fenced in a cluster: the session is owned
+  // elsewhere now) is reported like a key write's, and the promise answered is settled either way.
+  const saveCreds = (): Promise<void> => {
+    const write = writing.then(() => store.writeCreds(serialize(state.creds)));
+    writing = write.catch((err: Error) => options.onWriteError?.(err));
     return writing;
   };
   const keysDurable = async () => {

@@ -92,7 +92,7 @@ export const SERVER_ACK_TIMEOUT_MS = 30_000;
 export const CLOSE_GRACE_MS = 2_000;
 
 /** What `end` needs of the ws socket under Baileys' WebSocketClient. */
-type RawSocket = { readyState: number; readonly CLOSED: number; terminate(): void };
+type RawSocket = { readyState: number; readonly OPEN: number; readonly CLOSING: number; terminate(): void };
 
 /** One Baileys socket. Never reused: after it closes the session asks the engine for a new one. */
 export class BaileysConnection implements EngineConnection {
@@ -285,7 +285,13 @@ export class BaileysConnection implements EngineConnection {
     if (!raw) return;
     // Destroying the socket ends the TCP connection at once; ws then reports the close and Baileys with it.
     const cut = () => {
-      if (raw.readyState !== raw.CLOSED) raw.terminate();
+      // Only an open or closing socket: one still connecting was aborted by Baileys' close already.
+      if (raw.readyState !== raw.OPEN && raw.readyState !== raw.CLOSING) return;
+      try {
+        raw.terminate();
+      } catch {
+        // Already torn down: nothing left to cut (and a timer's throw would end the engine thread).
+      }
     };
     if (opts.cut) cut();
     else setTimeout(cut, CLOSE_GRACE_MS).unref();
@@ -339,7 +345,7 @@ export async function openBaileysSocket({
     // Keys in memory ahead of SQLite: the socket ends (sends already refuse, see keysDurable), and the next
     // connection starts from what SQLite holds.
     onWriteError: (err) => {
-      logger.error({ err }, 'writing Signal keys failed, the connection ends');
+      logger.error({ err }, 'writing the auth state failed, the connection ends');
       sock.end(err);
     },
   });
