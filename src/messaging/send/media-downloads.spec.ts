@@ -85,10 +85,14 @@ describe('MediaDownloads', () => {
 
   it('runs at most MEDIA_FETCH_CONCURRENCY downloads at once', async () => {
     const d = downloads({ MEDIA_FETCH_CONCURRENCY: 2 });
-    const all = [1, 2, 3, 4].map((n) => d.start(source.url(`/hold/${n}`)));
-    expect(d.stats()).toMatchObject({ running: 2, waiting: 2 });
     source.requests.splice(0);
     source.maxOpen = 0;
+    const all = [1, 2, 3, 4].map((n) => d.start(source.url(`/hold/${n}`)));
+    expect(d.stats()).toMatchObject({ running: 2, waiting: 2 });
+    // Both running downloads reach the server and are held there; the other two wait for a slot.
+    const deadline = Date.now() + 5000;
+    while (source.open < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(source.open).toBe(2);
     // Answer what the server holds until all four have been answered.
     while (!all.every((x) => x.done)) {
       source.releaseAll();
