@@ -8,6 +8,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiProperty,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -76,6 +77,10 @@ export class ClusterController {
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'Unknown node, not live, or full' })
   @ApiNotFoundResponse({ type: ErrorResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'Not a cluster, or already on that node' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description: 'No live owner now, or its connection did not report its close (the lease then runs out)',
+  })
   async move(@Param('id') id: string, @Body() dto: MoveSessionDto): Promise<MoveView> {
     if (!this.table.clustered) throw notClustered();
     if (!this.manager.has(id)) throw new SessionNotFound(id);
