@@ -150,7 +150,20 @@ async function main(): Promise<void> {
         return [...byNode.values()].reduce((a, b) => a + b, 0) >= linkedCount;
       },
       { timeoutMs: 120_000, intervalMs: 1000, what: 'every session connected on its owner' },
-    );
+    ).catch(async (err: Error) => {
+      // Which ones, where, and why: then the run goes on with the others.
+      console.log(`${err.message}; not connected on their owner:`);
+      const owners = await cluster.owners();
+      const linked = new Set(sessionOf.values());
+      for (const n of cluster.running()) {
+        const list = (await n.get('/api/sessions')).body as { id: string; status: string; reason?: string }[];
+        for (const v of list.filter(
+          (x) => linked.has(x.id) && owners[x.id] === n.id && x.status !== 'connected',
+        ))
+          console.log(`  ${v.id} on ${n.id}: ${v.status} (${v.reason ?? ''})`);
+      }
+      for (const id of [...linked].filter((x) => !owners[x])) console.log(`  ${id}: no owner`);
+    });
     const owned = await ownedByNode(cluster);
     const fullRss = await sampleRss(cluster);
     const fullCpu = await idleCpu(cluster);
