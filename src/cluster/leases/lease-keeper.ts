@@ -24,14 +24,6 @@ const QUIET_ROUNDS = 10;
 /** How often the node checks, by its own clock, that its leases have not run out (ms). */
 const WATCH_MS = 200;
 
-/**
- * The node's side of the cluster: its heartbeat, the renewal of its leases, placement (taking sessions that have
- * no live owner, giving some back when it holds more than its share), moves, and the hand-over at SIGTERM.
- *
- * A session is run here only while its lease is held: it is started once the lease is taken (after its
- * interrupted sends are queued again), and its connection is closed as soon as the lease is lost, or is about to
- * run out without a renewal (before the table's expiry, so before any other node may take it).
- */
 /** A move whose connection here did not report its close: its lease runs out instead of being handed on. */
 export class ConnectionNotClosed extends DomainError {
   constructor(sessionId: string) {
@@ -43,6 +35,14 @@ export class ConnectionNotClosed extends DomainError {
   }
 }
 
+/**
+ * The node's side of the cluster: its heartbeat, the renewal of its leases, placement (taking sessions that have
+ * no live owner, giving some back when it holds more than its share), moves, and the hand-over at SIGTERM.
+ *
+ * A session is run here only while its lease is held: it is started once the lease is taken (after its
+ * interrupted sends are queued again), and its connection is closed as soon as the lease is lost, or is about to
+ * run out without a renewal (before the table's expiry, so before any other node may take it).
+ */
 @Injectable()
 export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LeaseKeeper.name);

@@ -107,6 +107,23 @@ describe('makeAuthState (Signal keys through the cache, on SQLite)', () => {
     expect(await stored('pre-key', '1')).toBeUndefined();
   });
 
+  it('a failed creds write is reported, settles, and does not stop the next one', async () => {
+    const sqlStore = new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext());
+    let refuse = true;
+    const store = Object.assign(Object.create(sqlStore) as SqlAuthStateStore, {
+      writeCreds: (value: string) =>
+        refuse ? Promise.reject(new Error('refused')) : sqlStore.writeCreds(value),
+    });
+    const errors: string[] = [];
+    const { state, saveCreds } = await makeAuthState(store, { onWriteError: (e) => errors.push(e.message) });
+    await expect(saveCreds()).resolves.toBeUndefined();
+    expect(errors).toEqual(['refused']);
+    refuse = false;
+    (state.creds as { registrationId: number }).registrationId = 4242;
+    await saveCreds();
+    expect(JSON.parse((await sqlStore.readCreds())!).registrationId).toBe(4242);
+  });
+
   it('keysDurable resolves once the keys set so far are committed, and rejects after a failed write', async () => {
     const store = new SqlAuthStateStore(sqlDatabaseFor(ds), 's', FieldCipher.plaintext());
     const { state, keysDurable } = await makeAuthState(store, { onWriteError: () => undefined });

@@ -188,7 +188,9 @@ export async function makeAuthState(
   // elsewhere now) is reported like a key write's, and the promise answered is settled either way.
   const saveCreds = (): Promise<void> => {
     const write = writing.then(() => store.writeCreds(serialize(state.creds)));
-    writing = write.catch((err: Error) => options.onWriteError?.(err));
+    writing = write.catch((err: Error) => {
+      options.onWriteError?.(err);
+    });
     return writing;
   };
   const keysDurable = async () => {
