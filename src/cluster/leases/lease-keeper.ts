@@ -179,11 +179,28 @@ export class LeaseKeeper implements OnApplicationBootstrap, BeforeApplicationShu
       if (renewed.has(l.sessionId)) this.table.grant(l.sessionId, l.epoch, sentAt);
       else await this.lose(l.sessionId, 'its lease was taken or ended');
     }
-    for (const l of await this.store.held(this.identity.id)) {
-      if (this.table.epochOf(l.sessionId) === null && !this.stopping)
+    await this.adoptHandedHere();
+    await this.wakeQueues();
+  }
+
+  /**
+   * Leases a move handed to this node. Each is renewed by this node before its session starts, so its validity
+   * here is counted from a statement this node sent. A lease this node let go itself, whose release has not
+   * landed yet (its connection is still closing), is not one of them: running it again would open a second
+   * connection next to the one the next owner opens.
+   */
+  private async adoptHandedHere(): Promise<void> {
+    const handed = (await this.store.held(this.identity.id)).filter((l) =>
+      this.table.handedHere(l.sessionId, l.epoch),
+    );
+    if (!handed.length || this.stopping) return;
+    const sentAt = performance.now();
+    const renewed = await this.store.renew(this.identity.id, handed, this.config.CLUSTER_LEASE_MS);
+    for (const l of handed) {
+      if (this.stopping) return;
+      if (renewed.has(l.sessionId) && this.table.handedHere(l.sessionId, l.epoch))
         await this.adopt(l.sessionId, l.epoch, sentAt);
     }
-    await this.wakeQueues();
   }
 
   /** The polling side of queue signals: owned sessions with queued sends are drained. */

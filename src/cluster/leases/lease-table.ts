@@ -28,6 +28,11 @@ export class LeaseTable implements SessionFence, SessionOwnership, SessionOwners
   readonly clustered: boolean;
   readonly placed: boolean;
   private readonly held = new Map<string, Held>();
+  /**
+   * The epoch at which this node last let each session go. Until that lease is released or runs out, the table
+   * still names this node its owner: a lease found there at that epoch or an older one is not a hand-over.
+   */
+  private readonly givenUp = new Map<string, number>();
   /** Owners by session as the last look at the table saw them. */
   private seen = new Map<string, string>();
   /** Sessions this node should hold at most, as the last placement computed it (its fair share). */
@@ -81,13 +86,24 @@ export class LeaseTable implements SessionFence, SessionOwnership, SessionOwners
 
   /** Records a lease taken or renewed at epoch `epoch` by a statement sent at `sentAt` (performance.now()). */
   grant(sessionId: string, epoch: number, sentAt: number): void {
+    this.givenUp.delete(sessionId);
     this.held.set(sessionId, { epoch, validUntil: sentAt + this.config.CLUSTER_LEASE_MS - this.marginMs });
     this.seen.set(sessionId, this.identity.id);
   }
 
   drop(sessionId: string): void {
+    const lease = this.held.get(sessionId);
+    if (lease) this.givenUp.set(sessionId, Math.max(lease.epoch, this.givenUp.get(sessionId) ?? 0));
     this.held.delete(sessionId);
     if (this.seen.get(sessionId) === this.identity.id) this.seen.delete(sessionId);
+  }
+
+  /**
+   * Whether a lease the table shows this node holding at `epoch` was handed here (a move) and is not yet run
+   * here, as opposed to one this node let go whose release has not landed yet (its connection still closing).
+   */
+  handedHere(sessionId: string, epoch: number): boolean {
+    return !this.held.has(sessionId) && epoch > (this.givenUp.get(sessionId) ?? 0);
   }
 
   /** The owners seen by the last look at the whole table (placement). */
