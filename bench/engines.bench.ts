@@ -19,7 +19,8 @@
  * Run: npm run bench:engines (builds first). Env: PARTS, DURATION_S=10, RATE=200, INBOUND_N=2000, ROUNDS=1
  * (alternating SQLite / PostgreSQL rounds per part; ratios are of the medians), PG_SYNCHRONOUS_COMMIT (see
  * bench/lib/postgres-server.ts), BASELINE_ROOT (a built checkout, e.g. of the commit before a change: its
- * gateway runs as a third variant on PostgreSQL, in the same rounds).
+ * gateway runs as a third variant on PostgreSQL, in the same rounds), GW_NODE_FLAGS (extra Node flags for every
+ * gateway, e.g. a CPU profile).
  */
 import autocannon from 'autocannon';
 import {
@@ -44,6 +45,8 @@ const INBOUND_N = Number(process.env.INBOUND_N ?? 2000);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 /** A checkout (built) whose gateway runs as a third variant on PostgreSQL, e.g. the commit before a change. */
 const BASELINE_ROOT = process.env.BASELINE_ROOT;
+/** Extra Node flags for every gateway, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (written when it stops). */
+const GW_NODE_FLAGS = (process.env.GW_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 interface Variant {
   name: string;
@@ -70,13 +73,17 @@ async function gatewayOn(
   env: Record<string, string>,
 ): Promise<{ gw: GatewayProcess; counters: () => Promise<PgCounters> }> {
   if (variant.engine === 'sqlite') {
-    const gw = await startGateway({ env, root: variant.root });
+    const gw = await startGateway({ env, root: variant.root, nodeFlags: GW_NODE_FLAGS });
     const none: PgCounters = { statements: NaN, commits: NaN, serverMs: NaN, byStatement: new Map() };
     return { gw, counters: async () => none };
   }
   const name = `bench_${process.pid}_${++databases}`;
   const url = await pg.createDatabase(name);
-  const gw = await startGateway({ env: { ...env, DATABASE_URL: url }, root: variant.root });
+  const gw = await startGateway({
+    env: { ...env, DATABASE_URL: url },
+    root: variant.root,
+    nodeFlags: GW_NODE_FLAGS,
+  });
   return { gw, counters: () => pg.counters(name) };
 }
 
