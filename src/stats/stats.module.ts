@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { StatsController } from './stats.controller';
+import { StatsFolder } from './stats-folder';
 import { StatsService } from './stats.service';
 
 /** GET /api/stats: aggregates for the console's dashboard and for monitoring. */
-@Module({ controllers: [StatsController], providers: [StatsService] })
+@Module({ controllers: [StatsController], providers: [StatsService, StatsFolder] })
 export class StatsModule {}
