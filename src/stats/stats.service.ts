@@ -3,7 +3,6 @@ import { BadRequestError } from '../common/errors/domain-error';
 import { SqlDatabase } from '../database/sql/sql';
 import type { StatsQuery } from './dto/stats.query';
 import type { StatsView } from './dto/stats.view';
-import { StatsFolder } from './stats-folder';
 import { resolveStatsRange } from './stats-range';
 import { StatsQueries } from './stats.queries';
 
@@ -11,17 +10,13 @@ import { StatsQueries } from './stats.queries';
 export class StatsService {
   private readonly queries: StatsQueries;
 
-  constructor(
-    private readonly sql: SqlDatabase,
-    private readonly folder: StatsFolder,
-  ) {
+  constructor(private readonly sql: SqlDatabase) {
     this.queries = new StatsQueries(sql.engine);
   }
 
-  async stats(q: StatsQuery, now = Date.now()): Promise<StatsView> {
+  stats(q: StatsQuery, now = Date.now()): Promise<StatsView> {
     const r = resolveStatsRange(q, now);
     if (!r.ok) throw new BadRequestError('Validation failed', r.details);
-    await this.folder.fold();
     return this.sql.read(() => this.queries.stats(r.range, q.session ?? null, q.reasons ?? 5));
   }
 }

@@ -381,8 +381,7 @@ describe('npm run db:migrate-to-postgres (migrateToPostgres)', () => {
       `INSERT INTO webhook_events (id, type, payload, created_at) VALUES ('evt_new', 't', '{}', 1) RETURNING seq`,
     );
     expect(eventSeq).toBe(13);
-    // ... and the triggers keep counting from SQLite's rollups (a fold sums what they appended).
-    await pgQuery(url, 'SELECT fold_stats()');
+    // ... and the triggers keep counting from SQLite's rollups.
     const [{ count }] = await pgQuery<{ count: number }>(
       url,
       `SELECT count FROM message_stats WHERE size = 3600000 AND start = $1 AND session_id = 'default' AND status = 'queued'`,

@@ -1,7 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import type { PostgresSettings } from '../../config/database-settings';
 import { describeDatabaseError } from '../postgres/describe-database-error';
-import { CLUSTER_STATE_TABLES, POSTGRES_ONLY_TABLES, STATS_PENDING_TABLES } from '../postgres/migrations';
+import { CLUSTER_STATE_TABLES, POSTGRES_ONLY_TABLES } from '../postgres/migrations';
 import { migrateUnderLock, postgresDataSourceOptions } from '../postgres/postgres-options';
 import { copyOrder } from './copy-order';
 import { CountMismatch, MigrationRefused } from './migration-errors';
@@ -11,8 +11,7 @@ import { planTable, TablePlan, TargetColumn, toTargetValues } from './table-plan
 /**
  * The rollups the PostgreSQL triggers keep from `messages`, `webhook_deliveries` and `webhook_attempts` (and
  * `chats`, whose counts and newest message the triggers keep from `messages`). Copying
- * those tables fires the triggers, which count every copied row into the rollups (the statistics' triggers append
- * it to STATS_PENDING_TABLES, emptied after the copy, before any fold). The rollups are therefore
+ * those tables fires the triggers, which count every copied row into the rollups. The rollups are therefore
  * copied last: each is emptied first (in the same transaction), then gets SQLite's rows as they are. This needs
  * no privilege beyond owning the tables (`SET session_replication_role = replica` would skip the triggers but
  * needs a superuser, which managed PostgreSQL services do not give). The count check at the end would catch a
@@ -130,8 +129,6 @@ async function copyAll(source: SqliteSource, runner: QueryRunner, batchSize: num
     for (const page of source.pages(plan, batchSize)) await insert(runner, plan, page);
     counts.push({ table: name, source: source.count(name), copied: 0 });
   }
-  // What the triggers appended for the copied rows (to fold into the rollups): the rollups were copied as they are.
-  for (const table of STATS_PENDING_TABLES) await runner.query(`DELETE FROM ${quote(table)}`);
   for (const count of counts) {
     const [{ n }] = await runner.query(`SELECT COUNT(*) AS n FROM ${quote(count.table)}`);
     count.copied = Number(n);

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { LATENCY_BOUNDS_MS, ROLLUP_SIZES } from '../../migrations/1764000007000-StatsRollups';
 
 /** SQL: the histogram bucket index (0..LATENCY_BOUNDS_MS.length) of a duration expression. */
-export function latencyBucket(expr: string): string {
+function latencyBucket(expr: string): string {
   const cases = LATENCY_BOUNDS_MS.map((b, i) => `WHEN ${expr} <= ${b} THEN ${i}`).join(' ');
   return `CASE ${cases} ELSE ${LATENCY_BOUNDS_MS.length} END`;
 }
@@ -55,12 +55,8 @@ const attempt = (row: 'NEW' | 'OLD', delta: 1 | -1) =>
   );
 
 /** A PL/pgSQL trigger function: OLD's row leaves its rollups on UPDATE and DELETE, NEW's joins on INSERT and UPDATE. */
-function rollupFunction(
-  name: string,
-  rollup: (row: 'NEW' | 'OLD', delta: 1 | -1) => string,
-  replace = false,
-): string {
-  return `CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql AS $$
+function rollupFunction(name: string, rollup: (row: 'NEW' | 'OLD', delta: 1 | -1) => string): string {
+  return `CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN
         ${rollup('OLD', -1)}
@@ -70,15 +66,6 @@ function rollupFunction(
       END IF;
       RETURN NULL;
     END $$`;
-}
-
-/** The three trigger functions as this migration creates them (`replace`: over a later migration's bodies). */
-export function rollupFunctions(replace = false): string[] {
-  return [
-    rollupFunction('messages_stats_rollup', message, replace),
-    rollupFunction('webhook_deliveries_stats_rollup', delivery, replace),
-    rollupFunction('webhook_attempts_stats_rollup', attempt, replace),
-  ];
 }
 
 const FUNCTIONS = [
@@ -97,8 +84,7 @@ export class StatsRollupTriggers1764000007001 implements MigrationInterface {
   name = 'StatsRollupTriggers1764000007001';
 
   async up(q: QueryRunner): Promise<void> {
-    const [messages, deliveries, attempts] = rollupFunctions();
-    await q.query(messages);
+    await q.query(rollupFunction('messages_stats_rollup', message));
     await q.query(
       `CREATE TRIGGER "tr_messages_stats_insert" AFTER INSERT ON "messages"
         FOR EACH ROW EXECUTE FUNCTION "messages_stats_rollup"()`,
@@ -115,7 +101,7 @@ export class StatsRollupTriggers1764000007001 implements MigrationInterface {
         FOR EACH ROW EXECUTE FUNCTION "messages_stats_rollup"()`,
     );
 
-    await q.query(deliveries);
+    await q.query(rollupFunction('webhook_deliveries_stats_rollup', delivery));
     await q.query(
       `CREATE TRIGGER "tr_webhook_deliveries_stats_insert" AFTER INSERT ON "webhook_deliveries"
         FOR EACH ROW EXECUTE FUNCTION "webhook_deliveries_stats_rollup"()`,
@@ -131,7 +117,7 @@ export class StatsRollupTriggers1764000007001 implements MigrationInterface {
         FOR EACH ROW EXECUTE FUNCTION "webhook_deliveries_stats_rollup"()`,
     );
 
-    await q.query(attempts);
+    await q.query(rollupFunction('webhook_attempts_stats_rollup', attempt));
     await q.query(
       `CREATE TRIGGER "tr_webhook_attempts_stats_insert" AFTER INSERT ON "webhook_attempts"
         FOR EACH ROW EXECUTE FUNCTION "webhook_attempts_stats_rollup"()`,

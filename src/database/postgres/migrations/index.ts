@@ -9,7 +9,6 @@ import { AutoReplyGroups1764000013000 } from './1764000013000-AutoReplyGroups';
 import { MessageReceipts1764000013001 } from './1764000013001-MessageReceipts';
 import { Cluster1764000014000 } from './1764000014000-Cluster';
 import { SOCKET_IO_ATTACHMENTS, SocketIoAttachments1764000015000 } from './1764000015000-SocketIoAttachments';
-import { STATS_PENDING_TABLES, StatsPending1764000016000 } from './1764000016000-StatsPending';
 
 /**
  * Every PostgreSQL migration, oldest first. The set starts at SQLite's schema after 1764000007000; a later
@@ -27,13 +26,10 @@ export const POSTGRES_MIGRATIONS: (new (...args: any[]) => unknown)[] = [
   MessageReceipts1764000013001,
   Cluster1764000014000,
   SocketIoAttachments1764000015000,
-  StatsPending1764000016000,
 ];
 
 /** Tables of PostgreSQL that SQLite does not have: not gateway data (never copied, compared or backed up as such). */
-export const POSTGRES_ONLY_TABLES: readonly string[] = [SOCKET_IO_ATTACHMENTS, ...STATS_PENDING_TABLES];
-
-export { STATS_PENDING_TABLES };
+export const POSTGRES_ONLY_TABLES: readonly string[] = [SOCKET_IO_ATTACHMENTS];
 
 /**
  * Tables of the cluster's live state (nodes and their heartbeats, session leases): never copied from SQLite,
