@@ -10,7 +10,9 @@ function memoryStore() {
     data,
     writes,
     get: async (type: string, ids: string[]) =>
-      Object.fromEntries(ids.filter((id) => data[type]?.[id] !== undefined).map((id) => [id, data[type][id]])),
+      Object.fromEntries(
+        ids.filter((id) => data[type]?.[id] !== undefined).map((id) => [id, data[type][id]]),
+      ),
     set: async (changes: Keys) => {
       writes.push(changes);
       for (const [type, values] of Object.entries(changes)) Object.assign((data[type] ??= {}), values);
