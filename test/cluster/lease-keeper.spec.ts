@@ -1,7 +1,9 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ClusterBus } from '../../src/cluster/cluster-bus';
 import { LeaseKeeper } from '../../src/cluster/leases/lease-keeper';
+import { DB_NOW } from '../../src/cluster/leases/lease.store';
 import type { SessionHosting } from '../../src/whatsapp/sessions/session-hosting';
+import { waitUntil } from '../support/wait';
 import { leaseNode, twoNodes } from './support/lease-node';
 
 const LEASE_MS = 5000;
@@ -72,6 +74,13 @@ async function node(url: string, id: string) {
  */
 describe('LeaseKeeper: leases it lets go are not taken for hand-overs (PostgreSQL)', () => {
   const t = twoNodes(node, ['moving', 'expiring']);
+  const lease = async (column: 'acquired_at' | 'renewed_at') =>
+    Number(
+      (
+        await t.n1.dataSource.query(`SELECT ${column} AS v FROM session_leases WHERE session_id = 'moving'`)
+      )[0].v,
+    );
+  const serverNow = async () => Number((await t.n1.dataSource.query(`SELECT ${DB_NOW} AS v`))[0].v);
 
   it('does not reconnect a session whose move is still closing its connection', async () => {
     expect(await t.n1.take('moving')).toBe(1);
@@ -91,13 +100,18 @@ describe('LeaseKeeper: leases it lets go are not taken for hand-overs (PostgreSQ
 
   it('runs a session a move handed to it, under a lease it renewed itself', async () => {
     expect(await t.n2.store.transfer('moving', 'n2', 2, 'n1', LEASE_MS)).toBe(3);
+    const handedAt = await lease('acquired_at');
+    // The server's clock moves past the hand-over, so a renewal after it shows in the row.
+    await waitUntil(async () => (await serverNow()) > handedAt || null, { what: 'the server clock to move' });
     const before = performance.now();
     await t.n1.keeper.renew();
     expect(t.n1.hosting.resumed).toEqual(['moving']);
     expect(t.n1.table.epochOf('moving')).toBe(3);
-    // Valid from this node's own renewal, not from the moment the other node handed it over.
-    const [lease] = t.n1.table.heldSessions().filter((l) => l.sessionId === 'moving');
-    expect(lease.validUntil).toBeGreaterThanOrEqual(before + LEASE_MS - t.n1.table.marginMs);
+    // Renewed by this node before its session started: the table's expiry counts from that renewal, and so
+    // does the validity this node counts on.
+    expect(await lease('renewed_at')).toBeGreaterThan(handedAt);
+    const [held] = t.n1.table.heldSessions().filter((l) => l.sessionId === 'moving');
+    expect(held.validUntil).toBeGreaterThanOrEqual(before + LEASE_MS - t.n1.table.marginMs);
   });
 
   it('does not take back a lease it stopped counting on while the table still shows it alive', async () => {

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '../../config/app-config';
+import { waitUntil } from '../../../test/support/wait';
 import { MediaDownloads } from './media-downloads';
 
 /** A real local server: `/n/<bytes>` answers that many bytes; `/hold/<bytes>` answers once released. */
@@ -90,8 +91,7 @@ describe('MediaDownloads', () => {
     const all = [1, 2, 3, 4].map((n) => d.start(source.url(`/hold/${n}`)));
     expect(d.stats()).toMatchObject({ running: 2, waiting: 2 });
     // Both running downloads reach the server and are held there; the other two wait for a slot.
-    const deadline = Date.now() + 5000;
-    while (source.open < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => source.open === 2 || null, { timeoutMs: 5000, intervalMs: 10, what: 'two held' });
     expect(source.open).toBe(2);
     // Answer what the server holds until all four have been answered.
     while (!all.every((x) => x.done)) {
